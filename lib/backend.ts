@@ -1,0 +1,136 @@
+/**
+ * Backend selection: the native addon (via node-gyp-build) when it loads, else the
+ * TypeScript kernels, which produce the same bits. NNINIT_BACKEND=js|native forces one;
+ * NNINIT_ISA=scalar|sse2|avx2|avx512|neon forces a native kernel set.
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { Kind, loadBinding, type NativeBinding } from './binding.js';
+import { NninitBackendError } from './errors.js';
+import type { PhiloxKey } from './kernels/philox.js';
+import * as js from './kernels/distributions.js';
+
+/** Which implementation runs the kernels, and why. */
+export interface BackendInfo {
+  /** 'native' (the C++ addon) or 'js' (the TypeScript kernels). */
+  readonly name: 'native' | 'js';
+  /** The active instruction set: 'avx512', 'avx2', 'sse2', 'neon', 'scalar', or 'js'. */
+  readonly isa: string;
+  /** Instruction sets this CPU can run through the addon (best first); ['js'] without it. */
+  readonly available: readonly string[];
+  /** Why the native addon is not in use (null when it is). */
+  readonly reason: string | null;
+}
+
+function packageRoot(): string {
+  let dir = __dirname;
+  for (let i = 0; i < 6; i++) {
+    const pkg = join(dir, 'package.json');
+    if (existsSync(pkg)) {
+      try {
+        if ((JSON.parse(readFileSync(pkg, 'utf8')) as { name?: string }).name === 'nninit') return dir;
+      } catch { /* keep looking */ }
+    }
+    dir = dirname(dir);
+  }
+  return join(__dirname, '..', '..');
+}
+
+let native: NativeBinding | null = null;
+let info: BackendInfo;
+
+function init(): void {
+  const forced = process.env.NNINIT_BACKEND ?? '';
+  if (forced !== '' && forced !== 'js' && forced !== 'native' && forced !== 'auto') {
+    throw new NninitBackendError(
+      `nninit: NNINIT_BACKEND must be "js", "native" or "auto"; received ${JSON.stringify(forced)}`,
+    );
+  }
+  if (forced === 'js') {
+    info = { name: 'js', isa: 'js', available: ['js'], reason: 'NNINIT_BACKEND=js' };
+    return;
+  }
+  try {
+    native = loadBinding(packageRoot());
+  } catch (err) {
+    const why = err instanceof Error ? err.message.split('\n')[0]! : String(err);
+    if (forced === 'native') {
+      throw new NninitBackendError(`nninit: NNINIT_BACKEND=native but the native addon could not be loaded: ${why}`, { cause: err });
+    }
+    info = { name: 'js', isa: 'js', available: ['js'], reason: `native addon unavailable: ${why}` };
+    process.emitWarning(`nninit: using the TypeScript backend (same values, slower): ${info.reason}`, 'NninitWarning');
+    return;
+  }
+  if (native.isaError !== null) {
+    throw new NninitBackendError(`nninit: ${native.isaError}`);
+  }
+  info = { name: 'native', isa: native.isa(), available: Object.freeze(native.isaAvailable()), reason: null };
+}
+
+init();
+
+/** The live backend description (updated by {@link setIsa}). */
+export function backendInfo(): BackendInfo {
+  return info;
+}
+
+/**
+ * Forces one native instruction set for the rest of the process ('auto' restores the best).
+ * Mainly for testing parity; throws NninitBackendError for an ISA this CPU cannot run or
+ * when the TypeScript backend is active (except for 'js' / 'auto').
+ */
+export function setIsa(name: string): void {
+  if (native === null) {
+    if (name === 'js' || name === 'auto') return;
+    throw new NninitBackendError(`nninit.setIsa: the native addon is not in use (${info.reason ?? ''}); cannot select ${JSON.stringify(name)}`);
+  }
+  try {
+    native.setIsa(name);
+  } catch (err) {
+    throw new NninitBackendError(`nninit.setIsa: ${err instanceof Error ? err.message : String(err)}`, { cause: err });
+  }
+  info = { ...info, isa: native.isa() };
+}
+
+type FloatOut = Float32Array | Float64Array;
+const keyBuf = new Uint32Array(4);
+
+/**
+ * Runs one kernel on the active backend. All arguments are already validated. For
+ * Kind.Bits, `offset` is unused and params is [block lo32, block hi32, skip].
+ */
+export function runKernel(kind: Kind, out: FloatOut | Uint32Array, key: PhiloxKey, offset: number, params: Float64Array): void {
+  if (out.length === 0) return;
+  if (native !== null) {
+    keyBuf[0] = key.k0; keyBuf[1] = key.k1; keyBuf[2] = key.s0; keyBuf[3] = key.s1;
+    native.fill(kind, out, keyBuf, offset, params);
+    return;
+  }
+  runJs(kind, out, key, offset, params);
+}
+
+/** Runs one kernel in TypeScript regardless of the backend. */
+export function runJs(kind: Kind, out: FloatOut | Uint32Array, key: PhiloxKey, offset: number, params: Float64Array): void {
+  switch (kind) {
+    case Kind.Bits:
+      return js.bits(out as Uint32Array, key, params[0]!, params[1]!, params[2]!);
+    case Kind.UniformF32:
+      return js.uniformF32(out as Float32Array, key, offset, { low: params[0]!, scale: params[1]!, upper: params[2]! });
+    case Kind.UniformF64:
+      return js.uniformF64(out as Float64Array, key, offset, { low: params[0]!, scale: params[1]!, upper: params[2]! });
+    case Kind.NormalF32:
+      return js.normalF32(out as Float32Array, key, offset, { mean: params[0]!, std: params[1]! });
+    case Kind.NormalF64:
+      return js.normalF64(out as Float64Array, key, offset, { mean: params[0]!, std: params[1]! });
+    case Kind.TruncatedNormalF32:
+    case Kind.TruncatedNormalF64: {
+      const p: js.TruncatedNormalParams = {
+        fast: params[0] === 1, mean: params[1]!, std: params[2]!, lo: params[3]!, hi: params[4]!,
+        ea: params[5]!, d: params[6]!, scale: params[7]!, flip: params[8]!, lpb: params[9]!,
+        e0: params[10]!, c0: params[11]!,
+      };
+      if (kind === Kind.TruncatedNormalF32) return js.truncatedNormalF32(out as Float32Array, key, offset, p);
+      return js.truncatedNormalF64(out as Float64Array, key, offset, p);
+    }
+  }
+}

@@ -1,0 +1,209 @@
+/**
+ * The TypeScript distribution kernels: the readable specification of every value nninit
+ * produces. native/src/kernels_scalar.cc is an op-for-op copy, and every SIMD kernel is
+ * tested against both, byte for byte.
+ *
+ * A kernel fills out[0..n) with elements offset .. offset+n-1 of the logical tensor. The
+ * raw words an element uses depend on its index alone (DESIGN.md section 2):
+ *
+ * | kernel                  | element g uses                                         |
+ * |-------------------------|--------------------------------------------------------|
+ * | uniform f32             | word g                                                 |
+ * | uniform f64             | words 2g, 2g+1                                         |
+ * | normal f32              | words 2p, 2p+1 of its Box-Muller pair p = floor(g/2)   |
+ * | normal f64              | words 4p..4p+3 (block p) of its pair p = floor(g/2)    |
+ * | truncated normal, fast  | word g (float32 output, bounds within 2.9 sigma)       |
+ * | truncated normal, log   | words 2g, 2g+1 (float64 output, or any other bounds)   |
+ *
+ * Scalars (bounds, scales, log-probabilities) arrive precomputed and rounded to the
+ * output dtype by lib/params.ts; kernels only run the per-element recipe.
+ */
+import { rawWords, rawWordsAt, type PhiloxKey } from './philox.js';
+import {
+  erfinvCentral32, log64, logU24, logU53, normalQuantileFromLog, sincosTurn24, sincosTurn53,
+} from './math.js';
+
+const fr = Math.fround;
+const CHUNK = 1024;
+const words = new Uint32Array(CHUNK * 4 + 8);
+const cs = new Float64Array(2);
+
+/** 2^-24 and 2^-53: the exact scalings of 24- and 53-bit integers into [0, 1). */
+const U24 = 5.960464477539063e-8;
+const U53 = 1.1102230246251565e-16;
+
+/** Parameters of the uniform kernels, already in the output dtype. */
+export interface UniformParams {
+  /** Smallest value (the low bound rounded up into the dtype). */
+  readonly low: number;
+  /** high - low, rounded to the dtype. */
+  readonly scale: number;
+  /** Largest value allowed: the largest dtype value strictly below high. */
+  readonly upper: number;
+}
+
+/** Parameters of the normal kernels, in the output dtype. */
+export interface NormalParams {
+  readonly mean: number;
+  readonly std: number;
+}
+
+/** Parameters of the truncated-normal kernels (see lib/params.ts for their derivation). */
+export interface TruncatedNormalParams {
+  /** true: the float32 erfinv path (word g); false: the log-space float64 path. */
+  readonly fast: boolean;
+  readonly mean: number;
+  readonly std: number;
+  /** Output bounds in the dtype: every value is clamped into [lo, hi]. */
+  readonly lo: number;
+  readonly hi: number;
+  /** Fast path: erf(alpha / sqrt2), erf(beta / sqrt2) - erf(alpha / sqrt2), std * sqrt2 (f32). */
+  readonly ea: number;
+  readonly d: number;
+  readonly scale: number;
+  /** Log path: +1, or -1 when the interval was mirrored to put its heavier side right. */
+  readonly flip: number;
+  /** Log path: log Phi(beta'), exp(log Phi(alpha') - log Phi(beta')), and 1 minus that. */
+  readonly lpb: number;
+  readonly e0: number;
+  readonly c0: number;
+}
+
+export function uniformF32(out: Float32Array, key: PhiloxKey, offset: number, p: UniformParams): void {
+  const n = out.length;
+  const low = p.low, scale = p.scale, upper = p.upper;
+  for (let j0 = 0; j0 < n; j0 += CHUNK) {
+    const m = Math.min(CHUNK, n - j0);
+    const g = offset + j0;
+    const b = Math.floor(g / 4);
+    rawWords(key, b, g - b * 4, m, words);
+    for (let j = 0; j < m; j++) {
+      const u = (words[j]! >>> 8) * U24;
+      const v = fr(low + fr(scale * u));
+      out[j0 + j] = v < upper ? v : upper;
+    }
+  }
+}
+
+export function uniformF64(out: Float64Array, key: PhiloxKey, offset: number, p: UniformParams): void {
+  const n = out.length;
+  const low = p.low, scale = p.scale, upper = p.upper;
+  for (let j0 = 0; j0 < n; j0 += CHUNK) {
+    const m = Math.min(CHUNK, n - j0);
+    const g = offset + j0;
+    const b = Math.floor(g / 2);
+    rawWords(key, b, 2 * (g - b * 2), 2 * m, words);
+    for (let j = 0; j < m; j++) {
+      const u = ((words[2 * j]! >>> 5) * 67108864 + (words[2 * j + 1]! >>> 6)) * U53;
+      const v = low + scale * u;
+      out[j0 + j] = v < upper ? v : upper;
+    }
+  }
+}
+
+export function normalF32(out: Float32Array, key: PhiloxKey, offset: number, p: NormalParams): void {
+  const n = out.length;
+  if (n === 0) return;
+  const mean = p.mean, std = p.std;
+  const last = offset + n - 1;
+  const pEnd = Math.floor(last / 2);
+  for (let p0 = Math.floor(offset / 2); p0 <= pEnd; p0 += CHUNK) {
+    const pairs = Math.min(CHUNK, pEnd - p0 + 1);
+    const b = Math.floor(p0 / 2);
+    rawWords(key, b, 2 * (p0 - b * 2), 2 * pairs, words);
+    for (let i = 0; i < pairs; i++) {
+      const r = fr(Math.sqrt(-2 * logU24((words[2 * i]! >>> 8) + 1)));
+      sincosTurn24(words[2 * i + 1]! >>> 8, cs);
+      const g0 = 2 * (p0 + i);
+      if (g0 >= offset) out[g0 - offset] = fr(mean + fr(std * fr(r * cs[0]!)));
+      if (g0 + 1 <= last) out[g0 + 1 - offset] = fr(mean + fr(std * fr(r * cs[1]!)));
+    }
+  }
+}
+
+export function normalF64(out: Float64Array, key: PhiloxKey, offset: number, p: NormalParams): void {
+  const n = out.length;
+  if (n === 0) return;
+  const mean = p.mean, std = p.std;
+  const last = offset + n - 1;
+  const pEnd = Math.floor(last / 2);
+  for (let p0 = Math.floor(offset / 2); p0 <= pEnd; p0 += CHUNK) {
+    const pairs = Math.min(CHUNK, pEnd - p0 + 1);
+    rawWords(key, p0, 0, 4 * pairs, words);
+    for (let i = 0; i < pairs; i++) {
+      const w = 4 * i;
+      const n1 = (words[w]! >>> 5) * 67108864 + (words[w + 1]! >>> 6) + 1;
+      const r = Math.sqrt(-2 * logU53(n1));
+      sincosTurn53(words[w + 2]! >>> 5, words[w + 3]! >>> 6, cs);
+      const g0 = 2 * (p0 + i);
+      if (g0 >= offset) out[g0 - offset] = mean + std * (r * cs[0]!);
+      if (g0 + 1 <= last) out[g0 + 1 - offset] = mean + std * (r * cs[1]!);
+    }
+  }
+}
+
+/** The log-space truncated-normal value (float64) of one 53-bit integer u53. */
+function truncLog(u53: number, p: TruncatedNormalParams): number {
+  const u = (u53 + 1) * U53; // (0, 1]
+  const v = p.e0 + u * p.c0;
+  const x = normalQuantileFromLog(p.lpb + log64(v));
+  return p.mean + p.std * (p.flip * x);
+}
+
+export function truncatedNormalF32(
+  out: Float32Array, key: PhiloxKey, offset: number, p: TruncatedNormalParams,
+): void {
+  const n = out.length;
+  const lo = p.lo, hi = p.hi;
+  for (let j0 = 0; j0 < n; j0 += CHUNK) {
+    const m = Math.min(CHUNK, n - j0);
+    const g = offset + j0;
+    if (p.fast) {
+      const b = Math.floor(g / 4);
+      rawWords(key, b, g - b * 4, m, words);
+      const ea = p.ea, d = p.d, scale = p.scale, mean = p.mean;
+      for (let j = 0; j < m; j++) {
+        const x = fr(ea + fr(d * ((words[j]! >>> 8) * U24)));
+        let v = fr(mean + fr(scale * erfinvCentral32(x)));
+        v = v < lo ? lo : v;
+        out[j0 + j] = v > hi ? hi : v;
+      }
+    } else {
+      const b = Math.floor(g / 2);
+      rawWords(key, b, 2 * (g - b * 2), 2 * m, words);
+      for (let j = 0; j < m; j++) {
+        const u53 = (words[2 * j]! >>> 5) * 67108864 + (words[2 * j + 1]! >>> 6);
+        let v = fr(truncLog(u53, p));
+        v = v < lo ? lo : v;
+        out[j0 + j] = v > hi ? hi : v;
+      }
+    }
+  }
+}
+
+export function truncatedNormalF64(
+  out: Float64Array, key: PhiloxKey, offset: number, p: TruncatedNormalParams,
+): void {
+  const n = out.length;
+  const lo = p.lo, hi = p.hi;
+  for (let j0 = 0; j0 < n; j0 += CHUNK) {
+    const m = Math.min(CHUNK, n - j0);
+    const g = offset + j0;
+    const b = Math.floor(g / 2);
+    rawWords(key, b, 2 * (g - b * 2), 2 * m, words);
+    for (let j = 0; j < m; j++) {
+      const u53 = (words[2 * j]! >>> 5) * 67108864 + (words[2 * j + 1]! >>> 6);
+      let v = truncLog(u53, p);
+      v = v < lo ? lo : v;
+      out[j0 + j] = v > hi ? hi : v;
+    }
+  }
+}
+
+/**
+ * Raw words for the public randomBits, starting at word `skip` of block (blockLo, blockHi):
+ * the whole 2^66-word range of a stream is addressable.
+ */
+export function bits(out: Uint32Array, key: PhiloxKey, blockLo: number, blockHi: number, skip: number): void {
+  rawWordsAt(key, blockLo, blockHi, skip, out.length, out);
+}

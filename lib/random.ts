@@ -1,0 +1,177 @@
+/**
+ * The random core's public functions: raw Philox words and the three distributions,
+ * filling caller-owned typed arrays in place. Every argument is checked before any write.
+ */
+import { Kind } from './binding.js';
+import { runKernel } from './backend.js';
+import { typeError, rangeError } from './errors.js';
+import { packNormal, packTruncatedNormal, packUniform, normalParams, truncatedNormalParams, uniformParams, type Width } from './params.js';
+import { resolveKey, checkSeed, type Seed } from './seed.js';
+import { attached, checkOptions, finite, index, notNaN, positive, MAX_SAFE } from './validate.js';
+
+/** Options shared by every random function. */
+export interface RandomOptions {
+  /** Integer in [0, 2^64) (number or bigint). Omitted: the process-wide generator supplies it. */
+  seed?: Seed;
+  /** Integer in [0, 2^64) separating tensors that share a seed. Default 0 with a seed; the next global stream without one. */
+  stream?: Seed;
+  /** Index of out[0] in the logical tensor (0 <= offset, offset + length <= 2^53). Default 0. */
+  offset?: number | bigint;
+}
+
+/** Options of {@link fillUniform}. */
+export interface UniformOptions extends RandomOptions {
+  /** Inclusive lower bound. Default 0. */
+  low?: number;
+  /** Exclusive upper bound; no value equals it. Default 1. */
+  high?: number;
+}
+
+/** Options of {@link fillNormal}. */
+export interface NormalOptions extends RandomOptions {
+  /** Mean. Default 0. */
+  mean?: number;
+  /** Standard deviation, > 0. Default 1. */
+  std?: number;
+}
+
+/** Options of {@link fillTruncatedNormal}. */
+export interface TruncatedNormalOptions extends NormalOptions {
+  /** Absolute lower bound (as in PyTorch's trunc_normal_). Default -2. */
+  a?: number;
+  /** Absolute upper bound. Default 2. */
+  b?: number;
+}
+
+/** A float array nninit can fill. */
+export type FloatArray = Float32Array | Float64Array;
+
+function floatOut(fn: string, out: unknown): Width {
+  if (out instanceof Float32Array) { attached(fn, 'out', out); return 'float32'; }
+  if (out instanceof Float64Array) { attached(fn, 'out', out); return 'float64'; }
+  throw typeError(fn, 'out', 'a Float32Array or Float64Array', out);
+}
+
+function offsetOf(fn: string, o: Record<string, unknown>, length: number): number {
+  const offset = index(fn, 'options.offset', o.offset, 0);
+  if (offset + length > MAX_SAFE + 1) {
+    throw rangeError(fn, 'options.offset', `at most 2^53 - out.length (${MAX_SAFE + 1 - length})`, o.offset);
+  }
+  return offset;
+}
+
+const WORDS = 1n << 66n;
+
+/**
+ * Writes raw Philox4x32-10 words `offset + j` of (seed, stream) into `out[j]`: word i is
+ * word i mod 4 of the block with counter [b lo, b hi, stream lo, stream hi], b = floor(i/4).
+ *
+ * The offset may be a bigint up to 2^66 - out.length (every word of a stream); a number
+ * offset must be a safe integer.
+ *
+ * @param out - The Uint32Array to fill in place.
+ * @returns `out`.
+ * @example
+ * ```ts
+ * const words = randomBits(new Uint32Array(4), { seed: 0 });
+ * // words is Random123's philox4x32_10 known answer for counter 0, key 0:
+ * // 0x6627e8d5, 0xe169c58d, 0xbc57ac4c, 0x9b00dbd8
+ * ```
+ */
+export function randomBits(out: Uint32Array, options?: RandomOptions): Uint32Array {
+  const fn = 'randomBits';
+  if (!(out instanceof Uint32Array)) throw typeError(fn, 'out', 'a Uint32Array', out);
+  attached(fn, 'out', out);
+  const o = checkOptions(fn, options);
+  let offset: bigint;
+  if (typeof o.offset === 'bigint') {
+    if (o.offset < 0n || o.offset + BigInt(out.length) > WORDS) {
+      throw rangeError(fn, 'options.offset', `an integer in [0, 2^66 - out.length]`, o.offset);
+    }
+    offset = o.offset;
+  } else {
+    offset = BigInt(offsetOf(fn, o, out.length));
+  }
+  checkSeed(fn, o.seed, o.stream);
+  const key = resolveKey(fn, o.seed, o.stream);
+  const block = offset >> 2n;
+  const params = new Float64Array([Number(block & 0xffffffffn), Number(block >> 32n), Number(offset & 3n)]);
+  runKernel(Kind.Bits, out, key, 0, params);
+  return out;
+}
+
+/**
+ * Fills `out` in place with uniform values in [low, high): never equal to `high`.
+ * float64 output uses 53 random bits per value, float32 uses 24.
+ *
+ * @returns `out`.
+ * @example
+ * ```ts
+ * const w = fillUniform(new Float32Array(6), { low: -0.1, high: 0.1, seed: 42 });
+ * ```
+ */
+export function fillUniform<T extends FloatArray>(out: T, options?: UniformOptions): T {
+  const fn = 'fillUniform';
+  const width = floatOut(fn, out);
+  const o = checkOptions(fn, options);
+  const low = finite(fn, 'options.low', o.low, 0);
+  const high = finite(fn, 'options.high', o.high, 1);
+  const offset = offsetOf(fn, o, out.length);
+  checkSeed(fn, o.seed, o.stream);
+  const p = uniformParams(fn, low, high, width);
+  const key = resolveKey(fn, o.seed, o.stream);
+  runKernel(width === 'float32' ? Kind.UniformF32 : Kind.UniformF64, out, key, offset, packUniform(p));
+  return out;
+}
+
+/**
+ * Fills `out` in place with normal values (Box-Muller on Philox words; elements 2k and
+ * 2k+1 share one pair).
+ *
+ * @returns `out`.
+ * @example
+ * ```ts
+ * const w = fillNormal(new Float64Array(4), { mean: 0, std: 0.02, seed: 7n, stream: 3 });
+ * ```
+ */
+export function fillNormal<T extends FloatArray>(out: T, options?: NormalOptions): T {
+  const fn = 'fillNormal';
+  const width = floatOut(fn, out);
+  const o = checkOptions(fn, options);
+  const mean = finite(fn, 'options.mean', o.mean, 0);
+  const std = positive(fn, 'options.std', o.std, 1);
+  const offset = offsetOf(fn, o, out.length);
+  checkSeed(fn, o.seed, o.stream);
+  const p = normalParams(fn, mean, std, width);
+  const key = resolveKey(fn, o.seed, o.stream);
+  runKernel(width === 'float32' ? Kind.NormalF32 : Kind.NormalF64, out, key, offset, packNormal(p));
+  return out;
+}
+
+/**
+ * Fills `out` in place with a normal(mean, std) truncated to the absolute bounds [a, b]
+ * (PyTorch's convention), by the inverse CDF: every value lies in [a, b], exact in far
+ * tails, with no pile-up on the bounds. Bounds may be infinite.
+ *
+ * @returns `out`.
+ * @example
+ * ```ts
+ * const w = fillTruncatedNormal(new Float32Array(8), { std: 0.02, a: -0.04, b: 0.04, seed: 1 });
+ * ```
+ */
+export function fillTruncatedNormal<T extends FloatArray>(out: T, options?: TruncatedNormalOptions): T {
+  const fn = 'fillTruncatedNormal';
+  const width = floatOut(fn, out);
+  const o = checkOptions(fn, options);
+  const mean = finite(fn, 'options.mean', o.mean, 0);
+  const std = positive(fn, 'options.std', o.std, 1);
+  const a = notNaN(fn, 'options.a', o.a, -2);
+  const b = notNaN(fn, 'options.b', o.b, 2);
+  const offset = offsetOf(fn, o, out.length);
+  checkSeed(fn, o.seed, o.stream);
+  if (width === 'float32') normalParams(fn, mean, std, width); // range checks only
+  const p = truncatedNormalParams(fn, mean, std, a, b, width);
+  const key = resolveKey(fn, o.seed, o.stream);
+  runKernel(width === 'float32' ? Kind.TruncatedNormalF32 : Kind.TruncatedNormalF64, out, key, offset, packTruncatedNormal(p));
+  return out;
+}

@@ -1,0 +1,27 @@
+#!/usr/bin/env node
+// Compiles lib/ to dist/cjs (CommonJS + .d.ts) and writes the ESM entry dist/esm, which
+// re-exports the CommonJS build: one module instance, so the process-wide seed state is
+// shared by require() and import callers (no dual-package hazard).
+'use strict';
+const { execFileSync } = require('node:child_process');
+const fs = require('node:fs');
+const path = require('node:path');
+
+const root = path.join(__dirname, '..');
+const tsc = require.resolve('typescript/bin/tsc');
+fs.rmSync(path.join(root, 'dist'), { recursive: true, force: true });
+execFileSync(process.execPath, [tsc, '-p', path.join(root, 'tsconfig.json')], { stdio: 'inherit' });
+
+process.env.NNINIT_BACKEND = 'js'; // only the export names are needed here
+const cjs = require(path.join(root, 'dist', 'cjs', 'index.js'));
+const names = Object.keys(cjs).filter((n) => n !== 'default' && n !== '__esModule').sort();
+const esm = path.join(root, 'dist', 'esm');
+fs.mkdirSync(esm, { recursive: true });
+fs.writeFileSync(path.join(esm, 'package.json'), '{ "type": "module" }\n');
+fs.writeFileSync(
+  path.join(esm, 'index.js'),
+  `import cjs from '../cjs/index.js';\n` +
+    names.map((n) => `export const ${n} = cjs.${n};`).join('\n') +
+    `\nexport default cjs;\n`,
+);
+fs.writeFileSync(path.join(esm, 'index.d.ts'), `export * from '../cjs/index.js';\nimport * as nninit from '../cjs/index.js';\nexport default nninit;\n`);

@@ -1,0 +1,29 @@
+import { defineConfig } from 'vitest/config';
+
+// Two projects run the same suites: one on the native addon, one on the TypeScript kernels.
+// A test that compares backends directly (test/parity.test.ts) loads both itself.
+export default defineConfig({
+  test: {
+    testTimeout: 120_000,
+    hookTimeout: 120_000,
+    pool: 'forks',
+    maxWorkers: 2,
+    projects: [
+      {
+        test: {
+          name: 'native',
+          include: ['test/**/*.test.ts'],
+          env: { NNINIT_BACKEND: 'native' },
+        },
+      },
+      {
+        test: {
+          name: 'js',
+          include: ['test/**/*.test.ts'],
+          exclude: ['test/**/*.native-only.test.ts'],
+          env: { NNINIT_BACKEND: 'js' },
+        },
+      },
+    ],
+  },
+});
