@@ -1,0 +1,204 @@
+/**
+ * orthogonal: a (semi-)orthogonal matrix from the QR decomposition of a Gaussian matrix,
+ * with the sign correction of Mezzadri (math-ph/0609050) so it is Haar-distributed.
+ *
+ * Bits are defined by this file's algorithm: the Gaussian comes from fillNormal (float64,
+ * the call's seed and stream, element i*cols + j of the rows x cols matrix), then
+ * Householder QR in float64 with only + - * / sqrt in a fixed order (dot products are
+ * accumulated in 4 interleaved partial sums combined as (s0 + s1) + (s2 + s3), then the
+ * tail), so the result is the same on every engine. A native port must keep this order.
+ */
+import { rangeError } from '../errors.js';
+import { checkSeed } from '../seed.js';
+import { fillNormal } from '../random.js';
+import { oneOf } from '../validate.js';
+import { LAYOUTS } from '../fans.js';
+import {
+  checkConvention, checkOptions, checkShape, checkTarget, nonNegative, resolveSeed, targetArray, writeValues,
+  MAX_ELEMENTS, type ArrayFor, type Convention, type DType, type RandomInitOptions, type Shape,
+} from './common.js';
+
+/** Options of {@link orthogonal}. */
+export interface OrthogonalOptions<D extends DType = 'float32'> extends RandomInitOptions<D> {
+  /** Multiplier, a finite number >= 0. Default 1. */
+  gain?: number;
+  /**
+   * How the shape flattens to a matrix: `'torch'` and `'paddle'` (rows = shape[0], cols =
+   * the product of the rest; the default) or `'keras'` (rows = product of all but the
+   * last, cols = shape[-1]; also JAX and TF.js).
+   */
+  layout?: 'torch' | 'keras' | 'paddle';
+  /** Sets the layout default. */
+  convention?: Convention;
+}
+
+function dot(a: Float64Array, ia: number, b: Float64Array, ib: number, n: number): number {
+  let s0 = 0, s1 = 0, s2 = 0, s3 = 0;
+  let i = 0;
+  for (; i + 3 < n; i += 4) {
+    s0 += a[ia + i]! * b[ib + i]!;
+    s1 += a[ia + i + 1]! * b[ib + i + 1]!;
+    s2 += a[ia + i + 2]! * b[ib + i + 2]!;
+    s3 += a[ia + i + 3]! * b[ib + i + 3]!;
+  }
+  let s = (s0 + s1) + (s2 + s3);
+  for (; i < n; i++) s += a[ia + i]! * b[ib + i]!;
+  return s;
+}
+
+/**
+ * Applies I - beta v v^T (v = vec[vo .. vo + len)) to rows [r, r + len) of columns
+ * [j0, n) of the column-major matrix a (column stride m). Columns go in pairs so v is read
+ * once per pair; each column's dot product keeps the order of {@link dot}, so the result
+ * does not depend on the pairing.
+ */
+function reflect(a: Float64Array, m: number, r: number, j0: number, n: number, vec: Float64Array, vo: number, len: number, beta: number): void {
+  let j = j0;
+  for (; j + 1 < n; j += 2) {
+    const p = j * m + r, q = p + m;
+    let s0 = 0, s1 = 0, s2 = 0, s3 = 0, t0 = 0, t1 = 0, t2 = 0, t3 = 0;
+    let i = 0;
+    for (; i + 3 < len; i += 4) {
+      const v0 = vec[vo + i]!, v1 = vec[vo + i + 1]!, v2 = vec[vo + i + 2]!, v3 = vec[vo + i + 3]!;
+      s0 += v0 * a[p + i]!; s1 += v1 * a[p + i + 1]!; s2 += v2 * a[p + i + 2]!; s3 += v3 * a[p + i + 3]!;
+      t0 += v0 * a[q + i]!; t1 += v1 * a[q + i + 1]!; t2 += v2 * a[q + i + 2]!; t3 += v3 * a[q + i + 3]!;
+    }
+    let s = (s0 + s1) + (s2 + s3);
+    let t = (t0 + t1) + (t2 + t3);
+    for (; i < len; i++) { s += vec[vo + i]! * a[p + i]!; t += vec[vo + i]! * a[q + i]!; }
+    s *= beta; t *= beta;
+    for (i = 0; i < len; i++) {
+      const vi = vec[vo + i]!;
+      a[p + i] = a[p + i]! - s * vi;
+      a[q + i] = a[q + i]! - t * vi;
+    }
+  }
+  if (j < n) {
+    const p = j * m + r;
+    const s = beta * dot(vec, vo, a, p, len);
+    for (let i = 0; i < len; i++) a[p + i] = a[p + i]! - s * vec[vo + i]!;
+  }
+}
+
+/** Reflectors per block: the trailing columns are visited once per block instead of once per reflector. */
+const BLOCK = 16;
+
+/**
+ * Thin Q (m x n, m >= n) of the matrix whose column j is a[j*m .. j*m + m) (column-major),
+ * overwritten by Q (column-major) with each column multiplied by sign(R_jj) (+1 for a zero
+ * diagonal). Householder reflections stored below the diagonal, Q accumulated backwards.
+ *
+ * Blocking only interchanges loops: every column still receives the same reflections in
+ * the same order with the same operations as the unblocked algorithm, so the bits do not
+ * depend on BLOCK; it keeps a column in cache while a block of reflectors is applied.
+ */
+export function householderQ(a: Float64Array, m: number, n: number): void {
+  const beta = new Float64Array(n);
+  const sign = new Float64Array(n);
+  for (let k0 = 0; k0 < n; k0 += BLOCK) {
+    const k1 = Math.min(k0 + BLOCK, n);
+    for (let k = k0; k < k1; k++) {
+      const ck = k * m;
+      const len = m - k;
+      const norm2 = dot(a, ck + k, a, ck + k, len);
+      const x0 = a[ck + k]!;
+      const norm = Math.sqrt(norm2);
+      if (norm === 0) { beta[k] = 0; sign[k] = 1; continue; }
+      const alpha = x0 >= 0 ? -norm : norm; // R_kk
+      sign[k] = alpha > 0 ? 1 : -1;
+      const v0 = x0 - alpha;
+      a[ck + k] = v0;
+      const vv = norm2 - x0 * x0 + v0 * v0;
+      const bk = 2 / vv;
+      beta[k] = bk;
+      reflect(a, m, k, k + 1, k1, a, ck + k, len, bk);
+    }
+    for (let j = k1; j < n; j += 2) {
+      const je = Math.min(j + 2, n);
+      for (let k = k0; k < k1; k++) reflect(a, m, k, j, je, a, k * m + k, m - k, beta[k]!);
+    }
+  }
+  // Q = H_0 ... H_{n-1} [I; 0], accumulated backwards: before step k, column k is e_k
+  // and columns > k hold H_{k+1} ... H_{n-1} applied to their unit vectors.
+  const vb = new Float64Array(BLOCK * m);
+  for (let k1 = n; k1 > 0; k1 -= BLOCK) {
+    const k0 = Math.max(0, k1 - BLOCK);
+    for (let k = k0; k < k1; k++) vb.set(a.subarray(k * m + k, k * m + m), (k - k0) * m);
+    for (let j = k1; j < n; j += 2) {
+      const je = Math.min(j + 2, n);
+      for (let k = k1 - 1; k >= k0; k--) reflect(a, m, k, j, je, vb, (k - k0) * m, m - k, beta[k]!);
+    }
+    for (let k = k1 - 1; k >= k0; k--) {
+      const ck = k * m;
+      const len = m - k;
+      const vo = (k - k0) * m;
+      const bk = beta[k]!;
+      for (let i = 0; i < k; i++) a[ck + i] = 0;
+      const bv0 = bk * vb[vo]!;
+      a[ck + k] = 1 - bv0 * vb[vo]!;
+      for (let i = 1; i < len; i++) a[ck + k + i] = 0 - bv0 * vb[vo + i]!;
+      reflect(a, m, k, k + 1, k1, vb, vo, len, bk);
+    }
+  }
+  for (let j = 0; j < n; j++) {
+    if (sign[j] === -1) {
+      const cj = j * m;
+      for (let i = 0; i < m; i++) a[cj + i] = -a[cj + i]!;
+    }
+  }
+}
+
+/**
+ * A (semi-)orthogonal matrix times `gain`: rows = shape[0], cols = the product of the rest
+ * (PyTorch, Paddle), or Keras' flattening with `layout: 'keras'`. Rows are orthonormal when
+ * rows <= cols, columns otherwise. Computed in float64 by Householder QR of an N(0, 1)
+ * matrix with Mezzadri's sign correction (Haar-distributed), then rounded to the dtype
+ * (16-bit dtypes work: the rounding happens after the QR).
+ *
+ * Slices: `offset` and `out`/`length` give any element range of the full matrix (row
+ * ranges for shards); each call computes the whole QR.
+ *
+ * @example
+ * ```ts
+ * const w = orthogonal([256, 256], { seed: 0 });            // W W^T = I
+ * const rnn = orthogonal([512, 128], { gain: 1, seed: 1 });  // orthonormal columns
+ * ```
+ */
+export function orthogonal<D extends DType = 'float32'>(shape: Shape, options?: OrthogonalOptions<D>): ArrayFor<D> {
+  const fn = 'orthogonal';
+  const o = checkOptions(fn, options);
+  const info = checkShape(fn, shape, 2);
+  const target = checkTarget(fn, o, info.numel);
+  checkSeed(fn, o.seed, o.stream);
+  const convention = checkConvention(fn, o.convention);
+  const gain = nonNegative(fn, 'options.gain', o.gain, 1);
+  const layout = oneOf(fn, 'options.layout', o.layout, LAYOUTS, convention ?? 'torch');
+  const arr = targetArray(target);
+  if (info.numel === 0 || target.length === 0) return arr as ArrayFor<D>;
+  if (info.numel > MAX_ELEMENTS) {
+    throw rangeError(fn, 'shape', `a matrix of at most ${MAX_ELEMENTS} elements (the QR needs the whole matrix)`, shape);
+  }
+  const dims = info.dims;
+  const rows = layout === 'keras' ? info.numel / dims[dims.length - 1]! : dims[0]!;
+  const cols = info.numel / rows;
+  const key = resolveSeed(fn, o);
+  const g = new Float64Array(info.numel);
+  fillNormal(g, { seed: key.seed, stream: key.stream });
+  // g is rows x cols row-major. Tall (rows >= cols): QR of g, whose columns are strided, so
+  // transpose into column-major first. Wide: QR of g^T (cols x rows), whose column-major
+  // storage is g itself; the result Q (cols x rows, column-major) is already W = Q^T row-major.
+  let q: Float64Array;
+  if (rows >= cols) {
+    q = new Float64Array(info.numel);
+    for (let i = 0; i < rows; i++) for (let j = 0; j < cols; j++) q[j * rows + i] = g[i * cols + j]!;
+    householderQ(q, rows, cols);
+    for (let i = 0; i < rows; i++) for (let j = 0; j < cols; j++) g[i * cols + j] = q[j * rows + i]!;
+    q = g;
+  } else {
+    householderQ(g, cols, rows);
+    q = g;
+  }
+  if (gain !== 1) for (let i = 0; i < q.length; i++) q[i] = q[i]! * gain;
+  writeValues(target, arr, q, target.offset);
+  return arr as ArrayFor<D>;
+}
