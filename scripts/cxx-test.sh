@@ -1,0 +1,43 @@
+#!/usr/bin/env bash
+# Builds and runs the standalone C++ kernel test (no Node).
+#   bash scripts/cxx-test.sh              -O2 build, run
+#   bash scripts/cxx-test.sh --sanitize   ASan + UBSan build, run
+#   bash scripts/cxx-test.sh --bench      -O3 benchmark (ns/element per kernel per ISA)
+# Extra arguments after the mode go to the binary (the benchmark takes: log2(n) runs).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+CXX="${CXX:-g++}"
+mode="test"
+case "${1:-}" in
+  --sanitize) mode="sanitize"; shift ;;
+  --bench) mode="bench"; shift ;;
+  "") ;;
+  *) echo "usage: $0 [--sanitize|--bench] [args...]" >&2; exit 2 ;;
+esac
+
+out="build/cxx-test"
+mkdir -p "$out"
+# The same flags binding.gyp uses for the addon (no -march: ISAs come from target pragmas).
+common=(-std=c++17 -ffp-contract=off -fno-exceptions -Wall -Wextra -Werror -Inative/include)
+srcs=(native/src/cpu.cc native/src/dispatch.cc native/src/kernels_scalar.cc
+      native/src/kernels_sse2.cc native/src/kernels_avx2.cc native/src/kernels_avx512.cc
+      native/src/kernels_neon.cc)
+existing=()
+for s in "${srcs[@]}"; do [[ -f "$s" ]] && existing+=("$s"); done
+
+case "$mode" in
+  test)
+    "$CXX" "${common[@]}" -O2 "${existing[@]}" native/test/kernels_test.cc -o "$out/kernels_test"
+    "$out/kernels_test" test/fixtures/kat_vectors.txt "$@"
+    ;;
+  sanitize)
+    "$CXX" "${common[@]}" -O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined \
+      -fno-sanitize-recover=all "${existing[@]}" native/test/kernels_test.cc -o "$out/kernels_test_san"
+    "$out/kernels_test_san" test/fixtures/kat_vectors.txt "$@"
+    ;;
+  bench)
+    "$CXX" "${common[@]}" -O3 "${existing[@]}" native/test/kernels_bench.cc -o "$out/kernels_bench"
+    "$out/kernels_bench" "$@"
+    ;;
+esac
