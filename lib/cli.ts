@@ -1,0 +1,324 @@
+/**
+ * The `nninit` command: `nninit inspect`, `nninit recommend`, `nninit bench`.
+ *
+ * {@link main} takes the arguments and injectable output streams and resolves to the exit
+ * code (0 success, 1 failure at run time, 2 bad arguments), so tests run it in-process;
+ * `bin/nninit.cjs` is the launcher.
+ *
+ * @packageDocumentation
+ */
+import { spawn } from 'node:child_process';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { checkInspectOptions, inspect, type InspectOptions, type InspectReport } from './diagnostics/inspect.js';
+import { recommend } from './diagnostics/recommend.js';
+import { ACTIVATIONS, INITIALIZER_NAMES, type Activation } from './diagnostics/registry.js';
+import { renderChart, renderSvg, renderTable, type ChartMetric } from './diagnostics/render.js';
+
+/** Where {@link main} writes. Defaults: process.stdout / process.stderr. */
+export interface CliIO {
+  stdout?: { write(chunk: string): unknown };
+  stderr?: { write(chunk: string): unknown };
+  /** Package root (where bench/run.mjs lives). Default: found from this file's location. */
+  root?: string;
+}
+
+/** The top-level usage text. */
+export const USAGE = `Usage: nninit <command> [options]
+
+Commands:
+  inspect     signal propagation through a network, layer by layer, with a verdict
+  recommend   the initializer and gain for an activation, depth and architecture
+  bench       run the benchmarks (node bench/run.mjs [args])
+
+Run "nninit <command> --help" for a command's options.
+`;
+
+/** Usage of `nninit inspect`. */
+export const INSPECT_USAGE = `Usage: nninit inspect [options]
+
+  --layers LIST        widths, input first; NxK repeats N K times   (default 784,512x20,10)
+  --activation NAME    ${ACTIVATIONS.join(', ')}   (default relu)
+  --init NAME          ${INITIALIZER_NAMES.join(', ')}; normal:STD, uniform:BOUND
+                       (default kaiming-normal)
+  --compare A,B,...    several initializers side by side (instead of --init)
+  --batch N            examples in the batch, >= 2   (default 256)
+  --seed N             seed of input, gradient and weights   (default 0)
+  --residual           x + f(Wx) where a layer's input and output widths match
+  --batch-norm         standardize hidden pre-activations over the batch
+  --branch-scale S     multiply residual layers' weights by S (e.g. 1/sqrt(2*depth))
+  --negative-slope S   leaky_relu slope   (default 0.01)
+  --output-activation  apply the activation on the last layer too (default: linear)
+  --metric std|grad    what the chart plots   (default std)
+  --svg FILE           also write the chart as SVG
+  --json               print the report(s) as JSON instead of table and chart
+  --no-chart           table only
+`;
+
+/** Usage of `nninit recommend`. */
+export const RECOMMEND_USAGE = `Usage: nninit recommend --activation NAME [options]
+
+  --activation NAME    ${ACTIVATIONS.join(', ')}   (required)
+  --depth N            weight layers, or residual blocks with --residual   (default 1)
+  --residual           residual connections
+  --batch-norm         batch normalization
+  --negative-slope S   leaky_relu slope   (default 0.01)
+  --json               print the recommendation as JSON
+`;
+
+/** Usage of `nninit bench`. */
+export const BENCH_USAGE = `Usage: nninit bench [args...]
+
+Runs node bench/run.mjs from the package root with the remaining arguments.
+`;
+
+class UsageError extends Error {
+  constructor(message: string, readonly usage: string) {
+    super(message);
+    this.name = 'UsageError';
+  }
+}
+
+type FlagKind = 'string' | 'boolean';
+
+function parseFlags(args: readonly string[], spec: Record<string, FlagKind>, usage: string): Map<string, string | true> {
+  const out = new Map<string, string | true>();
+  for (let i = 0; i < args.length; i++) {
+    const arg = args[i]!;
+    if (!arg.startsWith('--') || arg === '--') throw new UsageError(`unexpected argument ${JSON.stringify(arg)}`, usage);
+    const eq = arg.indexOf('=');
+    const name = eq < 0 ? arg.slice(2) : arg.slice(2, eq);
+    const kind = spec[name];
+    if (kind === undefined) throw new UsageError(`unknown option --${name}`, usage);
+    if (out.has(name)) throw new UsageError(`--${name} given twice`, usage);
+    if (kind === 'boolean') {
+      if (eq >= 0) throw new UsageError(`--${name} takes no value`, usage);
+      out.set(name, true);
+    } else {
+      let value: string | undefined;
+      if (eq >= 0) value = arg.slice(eq + 1);
+      else {
+        value = args[i + 1];
+        if (value === undefined || (value.startsWith('--') && value.length > 2)) throw new UsageError(`--${name} needs a value`, usage);
+        i++;
+      }
+      if (value === '') throw new UsageError(`--${name} needs a value`, usage);
+      out.set(name, value);
+    }
+  }
+  return out;
+}
+
+/** Parses `784,512x20,10` into widths. */
+export function parseLayers(text: string): number[] {
+  const widths: number[] = [];
+  for (const item of text.split(',')) {
+    const m = /^\s*(\d+)(?:x(\d+))?\s*$/.exec(item);
+    if (!m) throw new UsageError(`--layers: bad item ${JSON.stringify(item)} (expected N or NxK, as in 784,512x20,10)`, INSPECT_USAGE);
+    const w = Number(m[1]);
+    const k = m[2] === undefined ? 1 : Number(m[2]);
+    if (w < 1 || w > 65536) throw new UsageError(`--layers: width ${m[1]} must be in [1, 65536]`, INSPECT_USAGE);
+    if (k < 1 || widths.length + k > 10001) throw new UsageError(`--layers: repeat count ${m[2]} must be >= 1 and give at most 10001 widths`, INSPECT_USAGE);
+    for (let j = 0; j < k; j++) widths.push(w);
+  }
+  if (widths.length < 2) throw new UsageError('--layers: needs at least 2 widths (input and output)', INSPECT_USAGE);
+  return widths;
+}
+
+function integer(name: string, text: string, lo: number, hi: number, usage: string): number {
+  if (!/^\d+$/.test(text) || Number(text) < lo || Number(text) > hi) throw new UsageError(`--${name}: expected an integer in [${lo}, ${hi}]; received ${JSON.stringify(text)}`, usage);
+  return Number(text);
+}
+
+function real(name: string, text: string, usage: string, min = 0, strict = true): number {
+  const v = Number(text);
+  if (text.trim() === '' || !Number.isFinite(v) || (strict ? v <= min : v < min)) {
+    throw new UsageError(`--${name}: expected a finite number ${strict ? '>' : '>='} ${min}; received ${JSON.stringify(text)}`, usage);
+  }
+  return v;
+}
+
+function seedOf(text: string): number | bigint {
+  if (!/^\d+$/.test(text) || BigInt(text) >= 1n << 64n) throw new UsageError(`--seed: expected an integer in [0, 2^64); received ${JSON.stringify(text)}`, INSPECT_USAGE);
+  const b = BigInt(text);
+  return b <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(b) : b;
+}
+
+function activationOf(text: string, usage: string): Activation {
+  const a = text.toLowerCase().replace(/-/g, '_');
+  if (!(ACTIVATIONS as readonly string[]).includes(a)) throw new UsageError(`--activation: expected one of ${ACTIVATIONS.join(', ')}; received ${JSON.stringify(text)}`, usage);
+  return a as Activation;
+}
+
+/** Finds the nninit package root from this file (lib/ under vitest, dist/cjs/ when built). */
+function packageRoot(): string {
+  let dir = typeof __dirname === 'string' ? __dirname : process.cwd();
+  for (let i = 0; i < 6; i++) {
+    const pkg = join(dir, 'package.json');
+    if (existsSync(pkg)) {
+      try {
+        if ((JSON.parse(readFileSync(pkg, 'utf8')) as { name?: string }).name === 'nninit') return dir;
+      } catch { /* keep looking */ }
+    }
+    dir = dirname(dir);
+  }
+  return process.cwd();
+}
+
+function cliInspect(args: readonly string[], out: (s: string) => void, err: (s: string) => void): number {
+  const f = parseFlags(args, {
+    help: 'boolean', layers: 'string', activation: 'string', init: 'string', compare: 'string', batch: 'string', seed: 'string',
+    residual: 'boolean', 'batch-norm': 'boolean', 'branch-scale': 'string', 'negative-slope': 'string', 'output-activation': 'boolean',
+    metric: 'string', svg: 'string', json: 'boolean', 'no-chart': 'boolean',
+  }, INSPECT_USAGE);
+  if (f.has('help')) { out(INSPECT_USAGE); return 0; }
+  const U = INSPECT_USAGE;
+  const str = (k: string): string | undefined => f.get(k) as string | undefined;
+  if (f.has('init') && f.has('compare')) throw new UsageError('--init and --compare are exclusive', U);
+  const base: Omit<InspectOptions, 'init'> = { layers: parseLayers(str('layers') ?? '784,512x20,10') };
+  if (f.has('activation')) base.activation = activationOf(str('activation')!, U);
+  if (f.has('batch')) base.batch = integer('batch', str('batch')!, 2, 1 << 20, U);
+  if (f.has('seed')) base.seed = seedOf(str('seed')!);
+  if (f.has('residual')) base.residual = true;
+  if (f.has('batch-norm')) base.batchNorm = true;
+  if (f.has('output-activation')) base.outputActivation = true;
+  if (f.has('branch-scale')) base.branchScale = real('branch-scale', str('branch-scale')!, U);
+  if (f.has('negative-slope')) base.negativeSlope = real('negative-slope', str('negative-slope')!, U, 0, false);
+  let metric: ChartMetric = 'std';
+  if (f.has('metric')) {
+    const m = str('metric')!;
+    if (m !== 'std' && m !== 'grad') throw new UsageError(`--metric: expected std or grad; received ${JSON.stringify(m)}`, U);
+    metric = m === 'grad' ? 'gradStd' : 'std';
+  }
+  const inits = f.has('compare') ? str('compare')!.split(',').map((s) => s.trim()) : [str('init') ?? 'kaiming-normal'];
+  if (inits.length > 8) throw new UsageError('--compare: at most 8 initializers', U);
+  const configs: InspectOptions[] = inits.map((init) => ({ ...base, init }));
+  for (const c of configs) {
+    try {
+      checkInspectOptions(c);
+    } catch (e) {
+      if (e instanceof TypeError || e instanceof RangeError) {
+        // "nninit.inspect: options.batchNorm must be ..." -> "--batch-norm must be ..."
+        const msg = e.message
+          .replace(/^nninit\.inspect: /, '')
+          .replace(/options\.(\w+)/, (_m, k: string) => `--${k === 'init' && f.has('compare') ? 'compare' : k.replace(/[A-Z]/g, (ch) => '-' + ch.toLowerCase())}`);
+        throw new UsageError(msg, U);
+      }
+      throw e;
+    }
+  }
+  const reports: InspectReport[] = configs.map((c) => inspect(c));
+  if (f.has('json')) {
+    out(JSON.stringify(reports.length === 1 ? reports[0] : reports, null, 2) + '\n');
+  } else {
+    out(renderTable(reports));
+    if (!f.has('no-chart')) out('\n' + renderChart(reports, { metric }));
+  }
+  const svg = str('svg');
+  if (svg !== undefined) {
+    try {
+      writeFileSync(svg, renderSvg(reports, { metric }));
+    } catch (e) {
+      err(`nninit inspect: cannot write ${svg}: ${e instanceof Error ? e.message : String(e)}\n`);
+      return 1;
+    }
+    err(`nninit inspect: chart written to ${svg}\n`);
+  }
+  return 0;
+}
+
+function cliRecommend(args: readonly string[], out: (s: string) => void): number {
+  const U = RECOMMEND_USAGE;
+  const f = parseFlags(args, { help: 'boolean', activation: 'string', depth: 'string', residual: 'boolean', 'batch-norm': 'boolean', 'negative-slope': 'string', json: 'boolean' }, U);
+  if (f.has('help')) { out(U); return 0; }
+  const a = f.get('activation') as string | undefined;
+  if (a === undefined) throw new UsageError('--activation is required', U);
+  const activation = activationOf(a, U);
+  const depth = f.has('depth') ? integer('depth', f.get('depth') as string, 1, 100000, U) : 1;
+  const negativeSlope = f.has('negative-slope') ? real('negative-slope', f.get('negative-slope') as string, U, 0, false) : undefined;
+  const r = recommend({ activation, depth, residual: f.has('residual'), batchNorm: f.has('batch-norm'), ...(negativeSlope === undefined ? {} : { negativeSlope }) });
+  if (f.has('json')) {
+    const { std: _std, ...rest } = r;
+    out(JSON.stringify({ ...rest, activation, depth, residual: f.has('residual'), batchNorm: f.has('batch-norm') }, null, 2) + '\n');
+    return 0;
+  }
+  const g = +r.gain.toPrecision(6);
+  const lines = [
+    `initializer   ${r.initializer}${r.mode ? ` (mode ${r.mode})` : ''}`,
+    `gain          ${g}   std = ${r.formula}; ${+r.std(512, 512).toPrecision(4)} for a 512x512 layer`,
+  ];
+  if (r.branchScale !== null) {
+    lines.push(`branch scale  ${+r.branchScale.toPrecision(4)} on the last layer of each residual branch (1/sqrt(2*${depth}), GPT-2)`);
+    lines.push(`alternative   ${r.alternative}`);
+  }
+  lines.push(`reason        ${r.reason}`);
+  const flags = [`--layers 512x${Math.min(depth, 10000) + 1}`, `--activation ${activation}`, `--init ${r.initializer}`];
+  if (f.has('residual')) flags.push('--residual', `--branch-scale ${+r.branchScale!.toPrecision(4)}`);
+  if (f.has('batch-norm')) flags.push('--batch-norm');
+  lines.push(`check it      nninit inspect ${flags.join(' ')}`);
+  out(lines.join('\n') + '\n');
+  return 0;
+}
+
+function cliBench(args: readonly string[], io: CliIO, out: (s: string) => void, err: (s: string) => void): Promise<number> | number {
+  if (args[0] === '--help') { out(BENCH_USAGE); return 0; }
+  const root = io.root ?? packageRoot();
+  const script = join(root, 'bench', 'run.mjs');
+  if (!existsSync(script)) {
+    err(`nninit bench: ${script} not found: the benchmarks ship with the source repository (npm run bench), not with the published package\n`);
+    return 1;
+  }
+  return new Promise<number>((resolve) => {
+    const child = spawn(process.execPath, [script, ...args], { cwd: root, stdio: ['inherit', 'pipe', 'pipe'] });
+    child.stdout.setEncoding('utf8').on('data', (d: string) => out(d));
+    child.stderr.setEncoding('utf8').on('data', (d: string) => err(d));
+    child.on('error', (e) => { err(`nninit bench: ${e.message}\n`); resolve(1); });
+    child.on('close', (code, signal) => resolve(code ?? (signal ? 1 : 0)));
+  });
+}
+
+/**
+ * Runs the `nninit` command line.
+ *
+ * @param argv - The arguments after the program name (`process.argv.slice(2)`).
+ * @param io - Output streams and package root; defaults to the process's.
+ * @returns The exit code: 0 success, 1 run-time failure, 2 bad arguments (a one-line
+ *   message and the usage on stderr).
+ * @example
+ * ```ts
+ * const code = await main(['recommend', '--activation', 'tanh', '--depth', '20']);
+ * ```
+ */
+export async function main(argv: readonly string[], io: CliIO = {}): Promise<number> {
+  const stdout = io.stdout ?? process.stdout;
+  const stderr = io.stderr ?? process.stderr;
+  const out = (s: string): void => { stdout.write(s); };
+  const err = (s: string): void => { stderr.write(s); };
+  const [cmd, ...rest] = argv;
+  try {
+    switch (cmd) {
+      case undefined:
+        throw new UsageError('missing command', USAGE);
+      case '--help':
+      case '-h':
+      case 'help':
+        out(USAGE);
+        return 0;
+      case 'inspect':
+        return cliInspect(rest, out, err);
+      case 'recommend':
+        return cliRecommend(rest, out);
+      case 'bench':
+        return await cliBench(rest, io, out, err);
+      default:
+        throw new UsageError(`unknown command ${JSON.stringify(cmd)}`, USAGE);
+    }
+  } catch (e) {
+    if (e instanceof UsageError) {
+      err(`nninit${cmd && ['inspect', 'recommend', 'bench'].includes(cmd) ? ' ' + cmd : ''}: ${e.message}\n\n${e.usage}`);
+      return 2;
+    }
+    err(`nninit: ${e instanceof Error ? e.message : String(e)}\n`);
+    return 1;
+  }
+}
