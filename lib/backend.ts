@@ -9,6 +9,7 @@ import { Kind, loadBinding, type NativeBinding } from './binding.js';
 import { NninitBackendError } from './errors.js';
 import type { PhiloxKey } from './kernels/philox.js';
 import * as js from './kernels/distributions.js';
+import { capturing, pushStep } from './async.js';
 
 /** Which implementation runs the kernels, and why. */
 export interface BackendInfo {
@@ -101,12 +102,51 @@ const keyBuf = new Uint32Array(4);
  */
 export function runKernel(kind: Kind, out: FloatOut | Uint32Array, key: PhiloxKey, offset: number, params: Float64Array): void {
   if (out.length === 0) return;
+  if (capturing()) {
+    pushStep(() => runKernelAsync(kind, out, key, offset, params));
+    return;
+  }
   if (native !== null) {
     keyBuf[0] = key.k0; keyBuf[1] = key.k1; keyBuf[2] = key.s0; keyBuf[3] = key.s1;
     native.fill(kind, out, keyBuf, offset, params);
     return;
   }
   runJs(kind, out, key, offset, params);
+}
+
+/** Elements per slice when the TypeScript backend runs a kernel asynchronously (~1-5 ms each). */
+const JS_ASYNC_SLICE = 1 << 16;
+
+const yieldToLoop = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
+
+/**
+ * Runs one kernel off the JS thread (native: the addon's thread pool; the buffer stays
+ * referenced by the addon until done) or, on the TypeScript backend, in slices between
+ * event-loop turns. Slices are exact, so the bits equal the sync call's.
+ */
+export async function runKernelAsync(kind: Kind, out: FloatOut | Uint32Array, key: PhiloxKey, offset: number, params: Float64Array): Promise<void> {
+  if (out.length === 0) return;
+  if (native !== null && typeof native.fillAsync === 'function') {
+    await native.fillAsync(kind, out, new Uint32Array([key.k0, key.k1, key.s0, key.s1]), offset, params);
+    return;
+  }
+  if (kind === Kind.Bits) {
+    // Raw words address (block, skip); slice on whole blocks.
+    const first = BigInt(params[0]!) + (BigInt(params[1]!) << 32n);
+    const skip = params[2]!;
+    for (let j = 0; j < out.length; j += JS_ASYNC_SLICE) {
+      if (j > 0) await yieldToLoop();
+      const word = first * 4n + BigInt(skip + j);
+      const b = (word >> 2n) & 0xffffffffffffffffn;
+      const p = new Float64Array([Number(b & 0xffffffffn), Number(b >> 32n), Number(word & 3n)]);
+      runJs(kind, out.subarray(j, Math.min(out.length, j + JS_ASYNC_SLICE)), key, 0, p);
+    }
+    return;
+  }
+  for (let j = 0; j < out.length; j += JS_ASYNC_SLICE) {
+    if (j > 0) await yieldToLoop();
+    runJs(kind, out.subarray(j, Math.min(out.length, j + JS_ASYNC_SLICE)), key, offset + j, params);
+  }
 }
 
 /** Runs one kernel in TypeScript regardless of the backend. */

@@ -31,6 +31,14 @@ export interface NativeBinding {
     offset: number,
     params: Float64Array,
   ): void;
+  /** The same fill off the JS thread; resolves when done (present once the thread pool is built). */
+  fillAsync?(
+    kind: Kind,
+    out: Float32Array | Float64Array | Uint32Array,
+    key: Uint32Array,
+    offset: number,
+    params: Float64Array,
+  ): Promise<void>;
 }
 
 /** The ABI version this TypeScript expects. */

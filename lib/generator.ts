@@ -12,6 +12,7 @@ import * as vs from './initializers/variance-scaling.js';
 import * as orth from './initializers/orthogonal.js';
 import * as st from './initializers/structured.js';
 import * as presets from './presets.js';
+import { asyncOf } from './async.js';
 
 /** An initializer's options without `seed` and `stream`, which the generator supplies. */
 export type GeneratorOptions<O> = Omit<O, 'seed' | 'stream'>;
@@ -168,6 +169,131 @@ export class Generator {
   torchConv<D extends DType = 'float32'>(inChannels: number, outChannels: number, kernelSize: number | readonly number[], options?: GeneratorOptions<presets.TorchConvOptions<D>>): presets.TorchParams<D> {
     return this.#run('torchConv', options, 2, (o) => presets.torchConv(inChannels, outChannels, kernelSize, o as presets.TorchConvOptions<D>));
   }
+
+  /** Promise form of {@link Generator.zeros}: takes its stream now, fills off the JS thread. */
+  zerosAsync<D extends DType = 'float32'>(shape: Shape, options?: basic.ConstantOptions<D>): Promise<ArrayFor<D>> {
+    return asyncOf(() => this.zeros(shape, options))();
+  }
+
+  /** Promise form of {@link Generator.ones}: takes its stream now, fills off the JS thread. */
+  onesAsync<D extends DType = 'float32'>(shape: Shape, options?: basic.ConstantOptions<D>): Promise<ArrayFor<D>> {
+    return asyncOf(() => this.ones(shape, options))();
+  }
+
+  /** Promise form of {@link Generator.constant}: takes its stream now, fills off the JS thread. */
+  constantAsync<D extends DType = 'float32'>(shape: Shape, value: number, options?: basic.ConstantOptions<D>): Promise<ArrayFor<D>> {
+    return asyncOf(() => this.constant(shape, value, options))();
+  }
+
+  /** Promise form of {@link Generator.uniform}: takes its stream now, fills off the JS thread. */
+  uniformAsync<D extends DType = 'float32'>(shape: Shape, options?: GeneratorOptions<basic.UniformInitOptions<D>>): Promise<ArrayFor<D>> {
+    return asyncOf(() => this.uniform(shape, options))();
+  }
+
+  /** Promise form of {@link Generator.normal}: takes its stream now, fills off the JS thread. */
+  normalAsync<D extends DType = 'float32'>(shape: Shape, options?: GeneratorOptions<basic.NormalInitOptions<D>>): Promise<ArrayFor<D>> {
+    return asyncOf(() => this.normal(shape, options))();
+  }
+
+  /** Promise form of {@link Generator.truncatedNormal}: takes its stream now, fills off the JS thread. */
+  truncatedNormalAsync<D extends DType = 'float32'>(shape: Shape, options?: GeneratorOptions<basic.TruncatedNormalInitOptions<D>>): Promise<ArrayFor<D>> {
+    return asyncOf(() => this.truncatedNormal(shape, options))();
+  }
+
+  /** Promise form of {@link Generator.xavierUniform}: takes its stream now, fills off the JS thread. */
+  xavierUniformAsync<D extends DType = 'float32'>(shape: Shape, options?: GeneratorOptions<vs.XavierUniformOptions<D>>): Promise<ArrayFor<D>> {
+    return asyncOf(() => this.xavierUniform(shape, options))();
+  }
+
+  /** Promise form of {@link Generator.glorotUniform}: takes its stream now, fills off the JS thread. */
+  glorotUniformAsync<D extends DType = 'float32'>(shape: Shape, options?: GeneratorOptions<vs.XavierUniformOptions<D>>): Promise<ArrayFor<D>> {
+    return asyncOf(() => this.glorotUniform(shape, options))();
+  }
+
+  /** Promise form of {@link Generator.xavierNormal}: takes its stream now, fills off the JS thread. */
+  xavierNormalAsync<D extends DType = 'float32'>(shape: Shape, options?: GeneratorOptions<vs.XavierNormalOptions<D>>): Promise<ArrayFor<D>> {
+    return asyncOf(() => this.xavierNormal(shape, options))();
+  }
+
+  /** Promise form of {@link Generator.glorotNormal}: takes its stream now, fills off the JS thread. */
+  glorotNormalAsync<D extends DType = 'float32'>(shape: Shape, options?: GeneratorOptions<vs.XavierNormalOptions<D>>): Promise<ArrayFor<D>> {
+    return asyncOf(() => this.glorotNormal(shape, options))();
+  }
+
+  /** Promise form of {@link Generator.kaimingUniform}: takes its stream now, fills off the JS thread. */
+  kaimingUniformAsync<D extends DType = 'float32'>(shape: Shape, options?: GeneratorOptions<vs.KaimingUniformOptions<D>>): Promise<ArrayFor<D>> {
+    return asyncOf(() => this.kaimingUniform(shape, options))();
+  }
+
+  /** Promise form of {@link Generator.heUniform}: takes its stream now, fills off the JS thread. */
+  heUniformAsync<D extends DType = 'float32'>(shape: Shape, options?: GeneratorOptions<vs.KaimingUniformOptions<D>>): Promise<ArrayFor<D>> {
+    return asyncOf(() => this.heUniform(shape, options))();
+  }
+
+  /** Promise form of {@link Generator.kaimingNormal}: takes its stream now, fills off the JS thread. */
+  kaimingNormalAsync<D extends DType = 'float32'>(shape: Shape, options?: GeneratorOptions<vs.KaimingNormalOptions<D>>): Promise<ArrayFor<D>> {
+    return asyncOf(() => this.kaimingNormal(shape, options))();
+  }
+
+  /** Promise form of {@link Generator.heNormal}: takes its stream now, fills off the JS thread. */
+  heNormalAsync<D extends DType = 'float32'>(shape: Shape, options?: GeneratorOptions<vs.KaimingNormalOptions<D>>): Promise<ArrayFor<D>> {
+    return asyncOf(() => this.heNormal(shape, options))();
+  }
+
+  /** Promise form of {@link Generator.lecunUniform}: takes its stream now, fills off the JS thread. */
+  lecunUniformAsync<D extends DType = 'float32'>(shape: Shape, options?: GeneratorOptions<vs.FanInitOptions<D>>): Promise<ArrayFor<D>> {
+    return asyncOf(() => this.lecunUniform(shape, options))();
+  }
+
+  /** Promise form of {@link Generator.lecunNormal}: takes its stream now, fills off the JS thread. */
+  lecunNormalAsync<D extends DType = 'float32'>(shape: Shape, options?: GeneratorOptions<vs.FanNormalOptions<D>>): Promise<ArrayFor<D>> {
+    return asyncOf(() => this.lecunNormal(shape, options))();
+  }
+
+  /** Promise form of {@link Generator.varianceScaling}: takes its stream now, fills off the JS thread. */
+  varianceScalingAsync<D extends DType = 'float32'>(shape: Shape, options?: GeneratorOptions<vs.VarianceScalingOptions<D>>): Promise<ArrayFor<D>> {
+    return asyncOf(() => this.varianceScaling(shape, options))();
+  }
+
+  /** Promise form of {@link Generator.orthogonal}: takes its stream now, fills off the JS thread. */
+  orthogonalAsync<D extends DType = 'float32'>(shape: Shape, options?: GeneratorOptions<orth.OrthogonalOptions<D>>): Promise<ArrayFor<D>> {
+    return asyncOf(() => this.orthogonal(shape, options))();
+  }
+
+  /** Promise form of {@link Generator.eye}: takes its stream now, fills off the JS thread. */
+  eyeAsync<D extends DType = 'float32'>(shape: Shape, options?: st.EyeOptions<D>): Promise<ArrayFor<D>> {
+    return asyncOf(() => this.eye(shape, options))();
+  }
+
+  /** Promise form of {@link Generator.dirac}: takes its stream now, fills off the JS thread. */
+  diracAsync<D extends DType = 'float32'>(shape: Shape, options?: st.DiracOptions<D>): Promise<ArrayFor<D>> {
+    return asyncOf(() => this.dirac(shape, options))();
+  }
+
+  /** Promise form of {@link Generator.sparse}: takes its stream now, fills off the JS thread. */
+  sparseAsync<D extends DType = 'float32'>(shape: Shape, options: GeneratorOptions<st.SparseOptions<D>>): Promise<ArrayFor<D>> {
+    return asyncOf(() => this.sparse(shape, options))();
+  }
+
+  /** Promise form of {@link Generator.torchDefaultWeight}: takes its stream now, fills off the JS thread. */
+  torchDefaultWeightAsync<D extends DType = 'float32'>(shape: Shape, options?: GeneratorOptions<RandomInitOptions<D>>): Promise<ArrayFor<D>> {
+    return asyncOf(() => this.torchDefaultWeight(shape, options))();
+  }
+
+  /** Promise form of {@link Generator.torchDefaultBias}: takes its stream now, fills off the JS thread. */
+  torchDefaultBiasAsync<D extends DType = 'float32'>(shape: Shape, options: GeneratorOptions<presets.TorchBiasOptions<D>>): Promise<ArrayFor<D>> {
+    return asyncOf(() => this.torchDefaultBias(shape, options))();
+  }
+
+  /** Promise form of {@link Generator.torchLinear}: takes its stream now, fills off the JS thread. */
+  torchLinearAsync<D extends DType = 'float32'>(inFeatures: number, outFeatures: number, options?: GeneratorOptions<presets.TorchModuleOptions<D>>): Promise<presets.TorchParams<D>> {
+    return asyncOf(() => this.torchLinear(inFeatures, outFeatures, options))();
+  }
+
+  /** Promise form of {@link Generator.torchConv}: takes its stream now, fills off the JS thread. */
+  torchConvAsync<D extends DType = 'float32'>(inChannels: number, outChannels: number, kernelSize: number | readonly number[], options?: GeneratorOptions<presets.TorchConvOptions<D>>): Promise<presets.TorchParams<D>> {
+    return asyncOf(() => this.torchConv(inChannels, outChannels, kernelSize, options))();
+  }
 }
 
 /** A bigint as a number when it is a safe integer (the faster path downstream). */
@@ -179,4 +305,5 @@ function small(v: bigint): number | bigint {
 function strip(o: Record<string, unknown>): Record<string, unknown> {
   const { seed: _s, stream: _t, ...rest } = o;
   return rest;
+
 }

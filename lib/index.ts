@@ -51,3 +51,10 @@ export type { ChartOptions, ChartMetric } from './diagnostics/render.js';
 export { ACTIVATIONS, INITIALIZER_NAMES, parseInitializer, resolveInitializer } from './diagnostics/registry.js';
 export type { Activation, InitializerSpec, InitFn, InitContext } from './diagnostics/registry.js';
 export { matmul } from './diagnostics/matmul.js';
+
+// Promise forms (issue 4): every fill and initializer, off the JS thread.
+export * from './async-api.js';
+
+// Shards (issue 4): parts of a logical tensor, equal to the same part of the whole.
+export { sliceRange, shardRange, initSlice, initShard, initSliceAsync, initShardAsync } from './shards.js';
+export type { SliceOptions, ShardOptions, ShardRange, Initializer } from './shards.js';

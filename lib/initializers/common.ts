@@ -14,6 +14,7 @@ import { checkSeed, resolveKey, type Seed } from '../seed.js';
 import { fillNormal, fillTruncatedNormal, fillUniform } from '../random.js';
 import { normalParams, truncatedNormalParams, uniformParams } from '../params.js';
 import { ceilF32, floorF32 } from '../dtypes.js';
+import { defer } from '../async.js';
 
 /** Output dtypes. `bfloat16` and `float16` are returned as a `Uint16Array` of bit patterns. */
 export type DType = 'float32' | 'float64' | 'bfloat16' | 'float16';
@@ -406,7 +407,7 @@ export function fillPlan(t: Target, arr: InitArray, p: Plan, key: SeedPair | und
     const m = Math.min(HALF_CHUNK, t.length - s);
     const view = m === scratch.length ? scratch : scratch.subarray(0, m);
     fillFloat(view, p, key, t.offset + s);
-    encodeHalf(half, view, out, p.lo, p.hi, s);
+    defer(() => encodeHalf(half, view, out, p.lo, p.hi, s));
   }
 }
 

@@ -11,6 +11,7 @@
 import { rangeError } from '../errors.js';
 import { checkSeed } from '../seed.js';
 import { fillNormal } from '../random.js';
+import { defer } from '../async.js';
 import { oneOf } from '../validate.js';
 import { LAYOUTS } from '../fans.js';
 import {
@@ -184,21 +185,23 @@ export function orthogonal<D extends DType = 'float32'>(shape: Shape, options?: 
   const key = resolveSeed(fn, o);
   const g = new Float64Array(info.numel);
   fillNormal(g, { seed: key.seed, stream: key.stream });
-  // g is rows x cols row-major. Tall (rows >= cols): QR of g, whose columns are strided, so
-  // transpose into column-major first. Wide: QR of g^T (cols x rows), whose column-major
-  // storage is g itself; the result Q (cols x rows, column-major) is already W = Q^T row-major.
-  let q: Float64Array;
-  if (rows >= cols) {
-    q = new Float64Array(info.numel);
-    for (let i = 0; i < rows; i++) for (let j = 0; j < cols; j++) q[j * rows + i] = g[i * cols + j]!;
-    householderQ(q, rows, cols);
-    for (let i = 0; i < rows; i++) for (let j = 0; j < cols; j++) g[i * cols + j] = q[j * rows + i]!;
-    q = g;
-  } else {
-    householderQ(g, cols, rows);
-    q = g;
-  }
-  if (gain !== 1) for (let i = 0; i < q.length; i++) q[i] = q[i]! * gain;
-  writeValues(target, arr, q, target.offset);
+  defer(() => {
+    // g is rows x cols row-major. Tall (rows >= cols): QR of g, whose columns are strided, so
+    // transpose into column-major first. Wide: QR of g^T (cols x rows), whose column-major
+    // storage is g itself; the result Q (cols x rows, column-major) is already W = Q^T row-major.
+    let q: Float64Array;
+    if (rows >= cols) {
+      q = new Float64Array(info.numel);
+      for (let i = 0; i < rows; i++) for (let j = 0; j < cols; j++) q[j * rows + i] = g[i * cols + j]!;
+      householderQ(q, rows, cols);
+      for (let i = 0; i < rows; i++) for (let j = 0; j < cols; j++) g[i * cols + j] = q[j * rows + i]!;
+      q = g;
+    } else {
+      householderQ(g, cols, rows);
+      q = g;
+    }
+    if (gain !== 1) for (let i = 0; i < q.length; i++) q[i] = q[i]! * gain;
+    writeValues(target, arr, q, target.offset);
+  });
   return arr as ArrayFor<D>;
 }

@@ -4,6 +4,7 @@
 import { rangeError, typeError } from '../errors.js';
 import { checkSeed } from '../seed.js';
 import { randomBits } from '../random.js';
+import { defer } from '../async.js';
 import { finite } from '../validate.js';
 import {
   checkOptions, checkShape, checkTarget, fillPlan, nonNegative, oneIn, plan, resolveSeed, targetArray,
@@ -145,35 +146,37 @@ export function sparse<D extends DType = 'float32'>(shape: Shape, options: Spars
   const p = plan(fn, { kind: 'normal', mean: 0, std }, t.dtype, { std: 'options.std' });
   const key = resolveSeed(fn, o);
   fillPlan(t, arr, p, key);
-  const rows = dims[0]!, cols = dims[1]!;
-  const numZeros = Math.ceil(sparsity * rows);
-  if (numZeros === 0) return arr as ArrayFor<D>;
-  const zero = oneIn(t.dtype, 0);
-  const end = t.offset + t.length;
-  // Columns touched by the slice: all of them unless the slice is inside a single row.
-  const firstRow = Math.floor(t.offset / cols), lastRow = Math.floor((end - 1) / cols);
-  const allCols = lastRow > firstRow;
-  const c0 = allCols ? 0 : t.offset - firstRow * cols;
-  const c1 = allCols ? cols - 1 : end - 1 - firstRow * cols;
-  const perm = new Int32Array(rows);
-  for (let i = 0; i < rows; i++) perm[i] = i;
-  const words = new Uint32Array(2 * numZeros);
-  for (let c = c0; c <= c1; c++) {
-    randomBits(words, { seed: key.seed, stream: key.stream, offset: PERM_WORDS + 2n * (BigInt(c) * BigInt(rows)) });
-    const swaps = new Int32Array(numZeros);
-    for (let i = 0; i < numZeros; i++) {
-      const u = ((words[2 * i]! >>> 5) * 67108864 + (words[2 * i + 1]! >>> 6)) * 1.1102230246251565e-16;
-      const n = rows - i;
-      const j = i + Math.min(n - 1, Math.floor(u * n));
-      swaps[i] = j;
-      const tmp = perm[i]!; perm[i] = perm[j]!; perm[j] = tmp;
-      const idx = perm[i]! * cols + c;
-      if (idx >= t.offset && idx < end) arr[idx - t.offset] = zero;
+  defer(() => {
+    const rows = dims[0]!, cols = dims[1]!;
+    const numZeros = Math.ceil(sparsity * rows);
+    if (numZeros === 0) return;
+    const zero = oneIn(t.dtype, 0);
+    const end = t.offset + t.length;
+    // Columns touched by the slice: all of them unless the slice is inside a single row.
+    const firstRow = Math.floor(t.offset / cols), lastRow = Math.floor((end - 1) / cols);
+    const allCols = lastRow > firstRow;
+    const c0 = allCols ? 0 : t.offset - firstRow * cols;
+    const c1 = allCols ? cols - 1 : end - 1 - firstRow * cols;
+    const perm = new Int32Array(rows);
+    for (let i = 0; i < rows; i++) perm[i] = i;
+    const words = new Uint32Array(2 * numZeros);
+    for (let c = c0; c <= c1; c++) {
+      randomBits(words, { seed: key.seed, stream: key.stream, offset: PERM_WORDS + 2n * (BigInt(c) * BigInt(rows)) });
+      const swaps = new Int32Array(numZeros);
+      for (let i = 0; i < numZeros; i++) {
+        const u = ((words[2 * i]! >>> 5) * 67108864 + (words[2 * i + 1]! >>> 6)) * 1.1102230246251565e-16;
+        const n = rows - i;
+        const j = i + Math.min(n - 1, Math.floor(u * n));
+        swaps[i] = j;
+        const tmp = perm[i]!; perm[i] = perm[j]!; perm[j] = tmp;
+        const idx = perm[i]! * cols + c;
+        if (idx >= t.offset && idx < end) arr[idx - t.offset] = zero;
+      }
+      for (let i = numZeros - 1; i >= 0; i--) { // undo, so perm is the identity again
+        const j = swaps[i]!;
+        const tmp = perm[i]!; perm[i] = perm[j]!; perm[j] = tmp;
+      }
     }
-    for (let i = numZeros - 1; i >= 0; i--) { // undo, so perm is the identity again
-      const j = swaps[i]!;
-      const tmp = perm[i]!; perm[i] = perm[j]!; perm[j] = tmp;
-    }
-  }
+  });
   return arr as ArrayFor<D>;
 }

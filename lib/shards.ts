@@ -1,0 +1,213 @@
+/**
+ * Shards: initialize only part of a logical tensor, with fans from the full shape and
+ * values equal to that part of the full tensor, bit for bit. This is what tensor-parallel
+ * training needs (fans from the local shard get the variance wrong) and what makes a
+ * multi-machine init need no communication: each rank calls nninit with its rank.
+ */
+import { rangeError, typeError } from './errors.js';
+import { checkOptions, index } from './validate.js';
+import { resolveKey, checkSeed } from './seed.js';
+import { asyncOf } from './async.js';
+import type { ArrayFor, DType, InitArray, Shape } from './initializers/common.js';
+
+/** Any nninit initializer: `(shape, options) => array`, honouring `out`, `offset`, `seed`, `stream`. */
+export type Initializer<O> = (shape: Shape, options?: O) => InitArray;
+
+/** Which part of the tensor to produce: indices [start, end) along `axis`. */
+export interface SliceOptions {
+  /** The axis to slice (negative counts from the end). Default 0: rows. */
+  axis?: number;
+  /** First index along the axis. */
+  start: number;
+  /** One past the last index along the axis. */
+  end: number;
+}
+
+/** An even split of a tensor across `worldSize` ranks along `axis`. */
+export interface ShardOptions {
+  /** This process's rank, 0 <= rank < worldSize. */
+  rank: number;
+  /** The number of ranks. */
+  worldSize: number;
+  /** The axis to split (negative counts from the end). Default 0. */
+  axis?: number;
+}
+
+/** The part of a tensor a slice or shard covers. */
+export interface ShardRange {
+  /** The axis, normalized to [0, ndim). */
+  readonly axis: number;
+  readonly start: number;
+  readonly end: number;
+  /** The local shape: the full shape with `end - start` at `axis`. */
+  readonly shape: number[];
+  /** Contiguous runs of the full tensor (row-major) that make up the local part, in order. */
+  readonly runs: readonly { readonly offset: number; readonly length: number }[];
+}
+
+function checkDims(fn: string, shape: unknown): number[] {
+  if (!Array.isArray(shape) || shape.length === 0) throw typeError(fn, 'shape', 'a non-empty array of non-negative integers', shape);
+  let numel = 1;
+  for (const d of shape) {
+    if (typeof d !== 'number' || !Number.isSafeInteger(d) || d < 0) throw rangeError(fn, 'shape', 'an array of non-negative integers', shape);
+    numel *= d;
+  }
+  if (numel > Number.MAX_SAFE_INTEGER) throw rangeError(fn, 'shape', 'a tensor of at most 2^53 - 1 elements', shape);
+  return shape as number[];
+}
+
+function checkAxis(fn: string, axis: unknown, ndim: number): number {
+  if (axis === undefined) return 0;
+  if (typeof axis !== 'number') throw typeError(fn, 'options.axis', `an integer in [-${ndim}, ${ndim})`, axis);
+  if (!Number.isInteger(axis) || axis < -ndim || axis >= ndim) throw rangeError(fn, 'options.axis', `an integer in [-${ndim}, ${ndim})`, axis);
+  return axis < 0 ? axis + ndim : axis;
+}
+
+function rangeOf(dims: number[], axis: number, start: number, end: number): ShardRange {
+  let outer = 1;
+  for (let i = 0; i < axis; i++) outer *= dims[i]!;
+  let inner = 1;
+  for (let i = axis + 1; i < dims.length; i++) inner *= dims[i]!;
+  const dim = dims[axis]!;
+  const local = dims.slice();
+  local[axis] = end - start;
+  const runs: { offset: number; length: number }[] = [];
+  const length = (end - start) * inner;
+  if (length > 0) {
+    if (axis === 0 || outer === 1) runs.push({ offset: start * inner, length });
+    else for (let i = 0; i < outer; i++) runs.push({ offset: (i * dim + start) * inner, length });
+  }
+  return { axis, start, end, shape: local, runs };
+}
+
+/**
+ * The range [start, end) of `shape` along `axis` as contiguous runs of the full tensor.
+ * @example
+ * ```ts
+ * sliceRange([4, 6], { axis: 1, start: 2, end: 5 }).runs; // 4 runs of 3: offsets 2, 8, 14, 20
+ * ```
+ */
+export function sliceRange(shape: Shape, options: SliceOptions): ShardRange {
+  const fn = 'sliceRange';
+  const dims = checkDims(fn, shape);
+  const o = checkOptions(fn, options);
+  const axis = checkAxis(fn, o.axis, dims.length);
+  const dim = dims[axis]!;
+  if (o.start === undefined) throw typeError(fn, 'options.start', `an integer in [0, ${dim}]`, o.start);
+  if (o.end === undefined) throw typeError(fn, 'options.end', `an integer in [0, ${dim}]`, o.end);
+  const start = index(fn, 'options.start', o.start, 0, dim);
+  const end = index(fn, 'options.end', o.end, dim, dim);
+  if (end < start) throw rangeError(fn, 'options.end', `at least options.start (${start})`, end);
+  return rangeOf(dims, axis, start, end);
+}
+
+/**
+ * The part of `shape` that `rank` of `worldSize` owns along `axis`: an even split in which
+ * the first `dim % worldSize` ranks get one more index (torch.tensor_split's sizes).
+ * @example
+ * ```ts
+ * shardRange([10, 4], { rank: 3, worldSize: 4 }); // rows [8, 10): start 8, end 10, shape [2, 4]
+ * ```
+ */
+export function shardRange(shape: Shape, options: ShardOptions): ShardRange {
+  const fn = 'shardRange';
+  const dims = checkDims(fn, shape);
+  const o = checkOptions(fn, options);
+  const axis = checkAxis(fn, o.axis, dims.length);
+  if (o.worldSize === undefined) throw typeError(fn, 'options.worldSize', 'a positive integer', o.worldSize);
+  const worldSize = index(fn, 'options.worldSize', o.worldSize, 1);
+  if (worldSize < 1) throw rangeError(fn, 'options.worldSize', 'a positive integer', o.worldSize);
+  if (o.rank === undefined) throw typeError(fn, 'options.rank', `an integer in [0, ${worldSize})`, o.rank);
+  const rank = index(fn, 'options.rank', o.rank, 0, worldSize - 1);
+  const dim = dims[axis]!;
+  const base = Math.floor(dim / worldSize);
+  const extra = dim % worldSize;
+  const start = rank * base + Math.min(rank, extra);
+  const end = start + base + (rank < extra ? 1 : 0);
+  return rangeOf(dims, axis, start, end);
+}
+
+type InitOptionsOf<F> = F extends (shape: Shape, options?: infer O) => unknown ? O : never;
+type ResultOf<F> = F extends (shape: Shape, options?: never) => infer R ? R : never;
+
+function allocLike(dtype: DType, n: number): InitArray {
+  return dtype === 'float64' ? new Float64Array(n) : dtype === 'float32' ? new Float32Array(n) : new Uint16Array(n);
+}
+
+function runRange<F extends Initializer<never>>(fn: string, init: F, shape: Shape, range: ShardRange, options: Record<string, unknown>): ResultOf<F> {
+  if (typeof init !== 'function') throw typeError(fn, 'init', 'an nninit initializer function', init);
+  for (const k of ['offset', 'length', 'out'] as const) {
+    if (k !== 'out' && options[k] !== undefined) throw typeError(fn, `options.${k}`, 'undefined (the range sets it)', options[k]);
+  }
+  checkSeed(fn, options.seed, options.stream);
+  const dtype = (options.dtype ?? 'float32') as DType;
+  const total = range.runs.reduce((s, r) => s + r.length, 0);
+  const given = options.out as InitArray | undefined;
+  if (given !== undefined && (!ArrayBuffer.isView(given) || (given as InitArray).length !== total)) {
+    throw rangeError(fn, 'options.out', `a typed array of the local part's length (${total})`, given);
+  }
+  // Validate the whole call once (this also checks dtype/out types) before writing anything.
+  const probe = { ...options, out: undefined, offset: 0, length: 0, seed: options.seed ?? 0, stream: options.stream ?? 0 };
+  (init as unknown as (s: Shape, o: unknown) => unknown)(shape, probe);
+  const out = given ?? allocLike(dtype, total);
+  // One (seed, stream) for every run: without a seed, take one global stream now.
+  let seed = options.seed, stream = options.stream;
+  if (seed === undefined) {
+    const k = resolveKey(fn, undefined, stream);
+    seed = BigInt(k.k0) + (BigInt(k.k1) << 32n);
+    stream = BigInt(k.s0) + (BigInt(k.s1) << 32n);
+  }
+  let at = 0;
+  for (const r of range.runs) {
+    const part = out.subarray(at, at + r.length);
+    (init as unknown as (s: Shape, o: unknown) => unknown)(shape, { ...options, seed, stream, out: part, offset: r.offset });
+    at += r.length;
+  }
+  return out as ResultOf<F>;
+}
+
+/**
+ * Initializes only indices [start, end) of `shape` along `axis`, with the fans of the full
+ * shape and the values of the full tensor: a row range (axis 0) is one contiguous slice; a
+ * column range of a row-major matrix is one slice per row.
+ * @param init - Any nninit initializer (kaimingNormal, xavierUniform, truncatedNormal, ...).
+ * @returns The local part, row-major in the local shape `sliceRange(shape, options).shape`.
+ * @example
+ * ```ts
+ * // Columns 512..1023 of a [4096, 1024] weight, exactly as in the full tensor:
+ * const w = initSlice(kaimingNormal, [4096, 1024], { axis: 1, start: 512, end: 1024, seed: 7 });
+ * ```
+ */
+export function initSlice<F extends Initializer<never>>(init: F, shape: Shape, options: SliceOptions & InitOptionsOf<F>): ResultOf<F> {
+  const fn = 'initSlice';
+  const o = checkOptions(fn, options);
+  const range = sliceRange(shape, { axis: o.axis as number, start: o.start as number, end: o.end as number });
+  const { axis: _a, start: _s, end: _e, ...rest } = o;
+  return runRange(fn, init, shape, range, rest);
+}
+
+/**
+ * Initializes the part of a tensor that `rank` of `worldSize` owns along `axis` (see
+ * {@link shardRange}), with fans from the full shape: concatenating every rank's result
+ * along `axis` gives exactly the single-process tensor. Pass the same seed (and stream) on
+ * every rank.
+ * @example
+ * ```ts
+ * // Megatron-style column-parallel linear layer on rank 1 of 4:
+ * const w = initShard(xavierUniform, [4096, 1024], { rank: 1, worldSize: 4, axis: 0, seed: 1234 });
+ * ```
+ */
+export function initShard<F extends Initializer<never>>(init: F, shape: Shape, options: ShardOptions & InitOptionsOf<F>): ResultOf<F> {
+  const fn = 'initShard';
+  const o = checkOptions(fn, options);
+  const range = shardRange(shape, { rank: o.rank as number, worldSize: o.worldSize as number, axis: o.axis as number });
+  const { rank: _r, worldSize: _w, axis: _a, ...rest } = o;
+  return runRange(fn, init, shape, range, rest);
+}
+
+/** Promise form of {@link initSlice}. */
+export const initSliceAsync: <F extends Initializer<never>>(init: F, shape: Shape, options: SliceOptions & InitOptionsOf<F>) => Promise<ResultOf<F>> = asyncOf(initSlice) as never;
+/** Promise form of {@link initShard}. */
+export const initShardAsync: <F extends Initializer<never>>(init: F, shape: Shape, options: ShardOptions & InitOptionsOf<F>) => Promise<ResultOf<F>> = asyncOf(initShard) as never;
+
+export type { ArrayFor };
