@@ -6,7 +6,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { Kind, loadBinding, type NativeBinding } from './binding.js';
-import { NninitBackendError } from './errors.js';
+import { NninitBackendError, rangeError, typeError } from './errors.js';
 import type { PhiloxKey } from './kernels/philox.js';
 import * as js from './kernels/distributions.js';
 import { capturing, pushStep } from './async.js';
@@ -65,6 +65,9 @@ function init(): void {
   if (native.isaError !== null) {
     throw new NninitBackendError(`nninit: ${native.isaError}`);
   }
+  if (typeof native.threadsError === 'string') {
+    throw new NninitBackendError(`nninit: ${native.threadsError}`);
+  }
   info = { name: 'native', isa: native.isa(), available: Object.freeze(native.isaAvailable()), reason: null };
 }
 
@@ -91,6 +94,24 @@ export function setIsa(name: string): void {
     throw new NninitBackendError(`nninit.setIsa: ${err instanceof Error ? err.message : String(err)}`, { cause: err });
   }
   info = { ...info, isa: native.isa() };
+}
+
+/**
+ * Sets the number of native worker threads for large fills (0 = one per available core,
+ * the default; NNINIT_THREADS sets it at load). Results are identical for every count.
+ * The TypeScript backend always runs on the calling thread; there this only validates.
+ *
+ * @param n - An integer in [0, 256].
+ */
+export function setThreads(n: number): void {
+  if (typeof n !== 'number') throw typeError('setThreads', 'n', 'an integer in [0, 256] (0 = automatic)', n);
+  if (!Number.isInteger(n) || n < 0 || n > 256) throw rangeError('setThreads', 'n', 'an integer in [0, 256] (0 = automatic)', n);
+  if (native !== null && typeof native.setThreads === 'function') native.setThreads(n);
+}
+
+/** The number of threads a large native fill uses (1 on the TypeScript backend). */
+export function getThreads(): number {
+  return native !== null && typeof native.threads === 'function' ? native.threads() : 1;
 }
 
 type FloatOut = Float32Array | Float64Array;

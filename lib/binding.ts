@@ -31,6 +31,12 @@ export interface NativeBinding {
     offset: number,
     params: Float64Array,
   ): void;
+  /** Set when NNINIT_THREADS was not a valid thread count (present once the pool is built). */
+  readonly threadsError?: string | null;
+  /** Native worker threads used by large fills. */
+  threads?(): number;
+  /** Sets the worker-thread count (0 = automatic). */
+  setThreads?(n: number): void;
   /** The same fill off the JS thread; resolves when done (present once the thread pool is built). */
   fillAsync?(
     kind: Kind,

@@ -7,7 +7,7 @@ export { randomBits, fillUniform, fillNormal, fillTruncatedNormal } from './rand
 export type { RandomOptions, UniformOptions, NormalOptions, TruncatedNormalOptions, FloatArray } from './random.js';
 export { manualSeed, globalSeedState } from './seed.js';
 export type { Seed } from './seed.js';
-export { backendInfo, setIsa } from './backend.js';
+export { backendInfo, setIsa, setThreads, getThreads } from './backend.js';
 export type { BackendInfo } from './backend.js';
 export { NninitBackendError } from './errors.js';
 
