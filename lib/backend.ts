@@ -124,7 +124,8 @@ const keyBuf = new Uint32Array(4);
 export function runKernel(kind: Kind, out: FloatOut | Uint32Array, key: PhiloxKey, offset: number, params: Float64Array): void {
   if (out.length === 0) return;
   if (capturing()) {
-    pushStep(() => runKernelAsync(kind, out, key, offset, params));
+    const saved = params.slice(); // the caller reuses its params buffer
+    pushStep(() => runKernelAsync(kind, out, key, offset, saved));
     return;
   }
   if (native !== null) {

@@ -94,13 +94,23 @@ export function truncatedNormalParams(
   };
 }
 
-/** Packs parameters in the order native/src/addon.cc reads them. */
+/**
+ * Packs parameters in the order native/src/addon.cc reads them, into one reused buffer
+ * (a kernel call consumes them before returning; async capture copies them).
+ */
+const packed = new Float64Array(12);
+
 export function packUniform(p: UniformParams): Float64Array {
-  return new Float64Array([p.low, p.scale, p.upper]);
+  packed[0] = p.low; packed[1] = p.scale; packed[2] = p.upper;
+  return packed;
 }
 export function packNormal(p: NormalParams): Float64Array {
-  return new Float64Array([p.mean, p.std]);
+  packed[0] = p.mean; packed[1] = p.std;
+  return packed;
 }
 export function packTruncatedNormal(p: TruncatedNormalParams): Float64Array {
-  return new Float64Array([p.fast ? 1 : 0, p.mean, p.std, p.lo, p.hi, p.ea, p.d, p.scale, p.flip, p.lpb, p.e0, p.c0]);
+  packed[0] = p.fast ? 1 : 0; packed[1] = p.mean; packed[2] = p.std; packed[3] = p.lo; packed[4] = p.hi;
+  packed[5] = p.ea; packed[6] = p.d; packed[7] = p.scale; packed[8] = p.flip; packed[9] = p.lpb;
+  packed[10] = p.e0; packed[11] = p.c0;
+  return packed;
 }

@@ -127,8 +127,10 @@ export function shardRange(shape: Shape, options: ShardOptions): ShardRange {
   return rangeOf(dims, axis, start, end);
 }
 
-type InitOptionsOf<F> = F extends (shape: Shape, options?: infer O) => unknown ? O : never;
-type ResultOf<F> = F extends (shape: Shape, options?: never) => infer R ? R : never;
+/** The options type of an initializer function. */
+export type InitOptionsOf<F> = F extends (shape: Shape, options?: infer O) => unknown ? O : never;
+/** The array type an initializer function returns. */
+export type ResultOf<F> = F extends (shape: Shape, options?: never) => infer R ? R : never;
 
 function allocLike(dtype: DType, n: number): InitArray {
   return dtype === 'float64' ? new Float64Array(n) : dtype === 'float32' ? new Float32Array(n) : new Uint16Array(n);

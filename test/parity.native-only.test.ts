@@ -19,11 +19,11 @@ function cases(): Case[] {
   const out: Case[] = [];
   for (const width of ['float32', 'float64'] as const) {
     const f = width === 'float32' ? 'F32' : 'F64';
-    out.push({ name: `uniform ${width}`, kind: width === 'float32' ? Kind.UniformF32 : Kind.UniformF64, width, params: packUniform(uniformParams('t', -0.3, 0.7, width)) });
-    out.push({ name: `normal ${width}`, kind: width === 'float32' ? Kind.NormalF32 : Kind.NormalF64, width, params: packNormal(normalParams('t', 0.25, 1.5, width)) });
+    out.push({ name: `uniform ${width}`, kind: width === 'float32' ? Kind.UniformF32 : Kind.UniformF64, width, params: packUniform(uniformParams('t', -0.3, 0.7, width)).slice() });
+    out.push({ name: `normal ${width}`, kind: width === 'float32' ? Kind.NormalF32 : Kind.NormalF64, width, params: packNormal(normalParams('t', 0.25, 1.5, width)).slice() });
     const tk = width === 'float32' ? Kind.TruncatedNormalF32 : Kind.TruncatedNormalF64;
     for (const [label, a, b] of [['[-2,2]', -2, 2], ['[-1,9]', -1, 9], ['[5,6]', 5, 6], ['[-51,-50]', -51, -50], ['[0,inf)', 0, Infinity], ['[-7,7]', -7, 7]] as const) {
-      out.push({ name: `truncatedNormal ${label} ${width}`, kind: tk, width, params: packTruncatedNormal(truncatedNormalParams('t', 0, 1, a, b, width)) });
+      out.push({ name: `truncatedNormal ${label} ${width}`, kind: tk, width, params: packTruncatedNormal(truncatedNormalParams('t', 0, 1, a, b, width)).slice() });
     }
     void f;
   }
