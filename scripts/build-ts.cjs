@@ -9,7 +9,8 @@ const path = require('node:path');
 
 const root = path.join(__dirname, '..');
 const tsc = require.resolve('typescript/bin/tsc');
-fs.rmSync(path.join(root, 'dist'), { recursive: true, force: true });
+// No rm -rf of dist/ first: tsc overwrites every output, and several processes (tests,
+// benchmarks) may build at once.
 execFileSync(process.execPath, [tsc, '-p', path.join(root, 'tsconfig.json')], { stdio: 'inherit' });
 
 process.env.NNINIT_BACKEND = 'js'; // only the export names are needed here

@@ -73,21 +73,208 @@ export function rawWords(
   rawWordsAt(key, lo, (block - lo) / TWO32, skip, count, out, at);
 }
 
-/** {@link rawWords} with the block given as two uint32 halves (wrapping at 2^64). */
+/** 2^-32. */
+const INV32 = 2.3283064365386963e-10;
+
+/**
+ * {@link rawWords} with the block given as two uint32 halves (wrapping at 2^64): the fast
+ * path. It is {@link philoxBlock} with the ten rounds unrolled, the round keys hoisted and
+ * four independent blocks interleaved (the rounds are latency-bound, so four chains run in
+ * parallel). The high half of each 32x32 product comes from the double product, exact as
+ * argued at {@link mulhi} (rounded by +0.5 and truncation instead of Math.round).
+ * test/kat.test.ts and test/philox.test.ts check it against philoxBlock.
+ */
 export function rawWordsAt(
   key: PhiloxKey, blockLo: number, blockHi: number, skip: number, count: number, out: Uint32Array, at = 0,
 ): void {
+  const k0 = key.k0 >>> 0, k1 = key.k1 >>> 0, s0 = key.s0 >>> 0, s1 = key.s1 >>> 0;
+  const ka0 = (k0 + 0 * W0) >>> 0, kb0 = (k1 + 0 * W1) >>> 0;
+  const ka1 = (k0 + 1 * W0) >>> 0, kb1 = (k1 + 1 * W1) >>> 0;
+  const ka2 = (k0 + 2 * W0) >>> 0, kb2 = (k1 + 2 * W1) >>> 0;
+  const ka3 = (k0 + 3 * W0) >>> 0, kb3 = (k1 + 3 * W1) >>> 0;
+  const ka4 = (k0 + 4 * W0) >>> 0, kb4 = (k1 + 4 * W1) >>> 0;
+  const ka5 = (k0 + 5 * W0) >>> 0, kb5 = (k1 + 5 * W1) >>> 0;
+  const ka6 = (k0 + 6 * W0) >>> 0, kb6 = (k1 + 6 * W1) >>> 0;
+  const ka7 = (k0 + 7 * W0) >>> 0, kb7 = (k1 + 7 * W1) >>> 0;
+  const ka8 = (k0 + 8 * W0) >>> 0, kb8 = (k1 + 8 * W1) >>> 0;
+  const ka9 = (k0 + 9 * W0) >>> 0, kb9 = (k1 + 9 * W1) >>> 0;
   let blo = blockLo >>> 0;
   let bhi = blockHi >>> 0;
   let w = skip;
   let j = at;
   const end = at + count;
+  let lo0a = 0, hi0a = 0, lo1a = 0, hi1a = 0, lo0b = 0, hi0b = 0, lo1b = 0, hi1b = 0, lo0c = 0, hi0c = 0, lo1c = 0, hi1c = 0, lo0d = 0, hi0d = 0, lo1d = 0, hi1d = 0;
   while (j < end) {
+    if (w === 0 && end - j >= 16 && blo <= 0xfffffffc) {
+      let x0a = blo, x1a = bhi, x2a = s0, x3a = s1;
+      let x0b = blo + 1, x1b = bhi, x2b = s0, x3b = s1;
+      let x0c = blo + 2, x1c = bhi, x2c = s0, x3c = s1;
+      let x0d = blo + 3, x1d = bhi, x2d = s0, x3d = s1;
+      lo0a = Math.imul(M0, x0a) >>> 0; hi0a = ((M0 * x0a - lo0a) * INV32 + 0.5) >>> 0;
+      lo1a = Math.imul(M1, x2a) >>> 0; hi1a = ((M1 * x2a - lo1a) * INV32 + 0.5) >>> 0;
+      lo0b = Math.imul(M0, x0b) >>> 0; hi0b = ((M0 * x0b - lo0b) * INV32 + 0.5) >>> 0;
+      lo1b = Math.imul(M1, x2b) >>> 0; hi1b = ((M1 * x2b - lo1b) * INV32 + 0.5) >>> 0;
+      lo0c = Math.imul(M0, x0c) >>> 0; hi0c = ((M0 * x0c - lo0c) * INV32 + 0.5) >>> 0;
+      lo1c = Math.imul(M1, x2c) >>> 0; hi1c = ((M1 * x2c - lo1c) * INV32 + 0.5) >>> 0;
+      lo0d = Math.imul(M0, x0d) >>> 0; hi0d = ((M0 * x0d - lo0d) * INV32 + 0.5) >>> 0;
+      lo1d = Math.imul(M1, x2d) >>> 0; hi1d = ((M1 * x2d - lo1d) * INV32 + 0.5) >>> 0;
+      x0a = (hi1a ^ x1a ^ ka0) >>> 0; x2a = (hi0a ^ x3a ^ kb0) >>> 0; x1a = lo1a; x3a = lo0a;
+      x0b = (hi1b ^ x1b ^ ka0) >>> 0; x2b = (hi0b ^ x3b ^ kb0) >>> 0; x1b = lo1b; x3b = lo0b;
+      x0c = (hi1c ^ x1c ^ ka0) >>> 0; x2c = (hi0c ^ x3c ^ kb0) >>> 0; x1c = lo1c; x3c = lo0c;
+      x0d = (hi1d ^ x1d ^ ka0) >>> 0; x2d = (hi0d ^ x3d ^ kb0) >>> 0; x1d = lo1d; x3d = lo0d;
+      lo0a = Math.imul(M0, x0a) >>> 0; hi0a = ((M0 * x0a - lo0a) * INV32 + 0.5) >>> 0;
+      lo1a = Math.imul(M1, x2a) >>> 0; hi1a = ((M1 * x2a - lo1a) * INV32 + 0.5) >>> 0;
+      lo0b = Math.imul(M0, x0b) >>> 0; hi0b = ((M0 * x0b - lo0b) * INV32 + 0.5) >>> 0;
+      lo1b = Math.imul(M1, x2b) >>> 0; hi1b = ((M1 * x2b - lo1b) * INV32 + 0.5) >>> 0;
+      lo0c = Math.imul(M0, x0c) >>> 0; hi0c = ((M0 * x0c - lo0c) * INV32 + 0.5) >>> 0;
+      lo1c = Math.imul(M1, x2c) >>> 0; hi1c = ((M1 * x2c - lo1c) * INV32 + 0.5) >>> 0;
+      lo0d = Math.imul(M0, x0d) >>> 0; hi0d = ((M0 * x0d - lo0d) * INV32 + 0.5) >>> 0;
+      lo1d = Math.imul(M1, x2d) >>> 0; hi1d = ((M1 * x2d - lo1d) * INV32 + 0.5) >>> 0;
+      x0a = (hi1a ^ x1a ^ ka1) >>> 0; x2a = (hi0a ^ x3a ^ kb1) >>> 0; x1a = lo1a; x3a = lo0a;
+      x0b = (hi1b ^ x1b ^ ka1) >>> 0; x2b = (hi0b ^ x3b ^ kb1) >>> 0; x1b = lo1b; x3b = lo0b;
+      x0c = (hi1c ^ x1c ^ ka1) >>> 0; x2c = (hi0c ^ x3c ^ kb1) >>> 0; x1c = lo1c; x3c = lo0c;
+      x0d = (hi1d ^ x1d ^ ka1) >>> 0; x2d = (hi0d ^ x3d ^ kb1) >>> 0; x1d = lo1d; x3d = lo0d;
+      lo0a = Math.imul(M0, x0a) >>> 0; hi0a = ((M0 * x0a - lo0a) * INV32 + 0.5) >>> 0;
+      lo1a = Math.imul(M1, x2a) >>> 0; hi1a = ((M1 * x2a - lo1a) * INV32 + 0.5) >>> 0;
+      lo0b = Math.imul(M0, x0b) >>> 0; hi0b = ((M0 * x0b - lo0b) * INV32 + 0.5) >>> 0;
+      lo1b = Math.imul(M1, x2b) >>> 0; hi1b = ((M1 * x2b - lo1b) * INV32 + 0.5) >>> 0;
+      lo0c = Math.imul(M0, x0c) >>> 0; hi0c = ((M0 * x0c - lo0c) * INV32 + 0.5) >>> 0;
+      lo1c = Math.imul(M1, x2c) >>> 0; hi1c = ((M1 * x2c - lo1c) * INV32 + 0.5) >>> 0;
+      lo0d = Math.imul(M0, x0d) >>> 0; hi0d = ((M0 * x0d - lo0d) * INV32 + 0.5) >>> 0;
+      lo1d = Math.imul(M1, x2d) >>> 0; hi1d = ((M1 * x2d - lo1d) * INV32 + 0.5) >>> 0;
+      x0a = (hi1a ^ x1a ^ ka2) >>> 0; x2a = (hi0a ^ x3a ^ kb2) >>> 0; x1a = lo1a; x3a = lo0a;
+      x0b = (hi1b ^ x1b ^ ka2) >>> 0; x2b = (hi0b ^ x3b ^ kb2) >>> 0; x1b = lo1b; x3b = lo0b;
+      x0c = (hi1c ^ x1c ^ ka2) >>> 0; x2c = (hi0c ^ x3c ^ kb2) >>> 0; x1c = lo1c; x3c = lo0c;
+      x0d = (hi1d ^ x1d ^ ka2) >>> 0; x2d = (hi0d ^ x3d ^ kb2) >>> 0; x1d = lo1d; x3d = lo0d;
+      lo0a = Math.imul(M0, x0a) >>> 0; hi0a = ((M0 * x0a - lo0a) * INV32 + 0.5) >>> 0;
+      lo1a = Math.imul(M1, x2a) >>> 0; hi1a = ((M1 * x2a - lo1a) * INV32 + 0.5) >>> 0;
+      lo0b = Math.imul(M0, x0b) >>> 0; hi0b = ((M0 * x0b - lo0b) * INV32 + 0.5) >>> 0;
+      lo1b = Math.imul(M1, x2b) >>> 0; hi1b = ((M1 * x2b - lo1b) * INV32 + 0.5) >>> 0;
+      lo0c = Math.imul(M0, x0c) >>> 0; hi0c = ((M0 * x0c - lo0c) * INV32 + 0.5) >>> 0;
+      lo1c = Math.imul(M1, x2c) >>> 0; hi1c = ((M1 * x2c - lo1c) * INV32 + 0.5) >>> 0;
+      lo0d = Math.imul(M0, x0d) >>> 0; hi0d = ((M0 * x0d - lo0d) * INV32 + 0.5) >>> 0;
+      lo1d = Math.imul(M1, x2d) >>> 0; hi1d = ((M1 * x2d - lo1d) * INV32 + 0.5) >>> 0;
+      x0a = (hi1a ^ x1a ^ ka3) >>> 0; x2a = (hi0a ^ x3a ^ kb3) >>> 0; x1a = lo1a; x3a = lo0a;
+      x0b = (hi1b ^ x1b ^ ka3) >>> 0; x2b = (hi0b ^ x3b ^ kb3) >>> 0; x1b = lo1b; x3b = lo0b;
+      x0c = (hi1c ^ x1c ^ ka3) >>> 0; x2c = (hi0c ^ x3c ^ kb3) >>> 0; x1c = lo1c; x3c = lo0c;
+      x0d = (hi1d ^ x1d ^ ka3) >>> 0; x2d = (hi0d ^ x3d ^ kb3) >>> 0; x1d = lo1d; x3d = lo0d;
+      lo0a = Math.imul(M0, x0a) >>> 0; hi0a = ((M0 * x0a - lo0a) * INV32 + 0.5) >>> 0;
+      lo1a = Math.imul(M1, x2a) >>> 0; hi1a = ((M1 * x2a - lo1a) * INV32 + 0.5) >>> 0;
+      lo0b = Math.imul(M0, x0b) >>> 0; hi0b = ((M0 * x0b - lo0b) * INV32 + 0.5) >>> 0;
+      lo1b = Math.imul(M1, x2b) >>> 0; hi1b = ((M1 * x2b - lo1b) * INV32 + 0.5) >>> 0;
+      lo0c = Math.imul(M0, x0c) >>> 0; hi0c = ((M0 * x0c - lo0c) * INV32 + 0.5) >>> 0;
+      lo1c = Math.imul(M1, x2c) >>> 0; hi1c = ((M1 * x2c - lo1c) * INV32 + 0.5) >>> 0;
+      lo0d = Math.imul(M0, x0d) >>> 0; hi0d = ((M0 * x0d - lo0d) * INV32 + 0.5) >>> 0;
+      lo1d = Math.imul(M1, x2d) >>> 0; hi1d = ((M1 * x2d - lo1d) * INV32 + 0.5) >>> 0;
+      x0a = (hi1a ^ x1a ^ ka4) >>> 0; x2a = (hi0a ^ x3a ^ kb4) >>> 0; x1a = lo1a; x3a = lo0a;
+      x0b = (hi1b ^ x1b ^ ka4) >>> 0; x2b = (hi0b ^ x3b ^ kb4) >>> 0; x1b = lo1b; x3b = lo0b;
+      x0c = (hi1c ^ x1c ^ ka4) >>> 0; x2c = (hi0c ^ x3c ^ kb4) >>> 0; x1c = lo1c; x3c = lo0c;
+      x0d = (hi1d ^ x1d ^ ka4) >>> 0; x2d = (hi0d ^ x3d ^ kb4) >>> 0; x1d = lo1d; x3d = lo0d;
+      lo0a = Math.imul(M0, x0a) >>> 0; hi0a = ((M0 * x0a - lo0a) * INV32 + 0.5) >>> 0;
+      lo1a = Math.imul(M1, x2a) >>> 0; hi1a = ((M1 * x2a - lo1a) * INV32 + 0.5) >>> 0;
+      lo0b = Math.imul(M0, x0b) >>> 0; hi0b = ((M0 * x0b - lo0b) * INV32 + 0.5) >>> 0;
+      lo1b = Math.imul(M1, x2b) >>> 0; hi1b = ((M1 * x2b - lo1b) * INV32 + 0.5) >>> 0;
+      lo0c = Math.imul(M0, x0c) >>> 0; hi0c = ((M0 * x0c - lo0c) * INV32 + 0.5) >>> 0;
+      lo1c = Math.imul(M1, x2c) >>> 0; hi1c = ((M1 * x2c - lo1c) * INV32 + 0.5) >>> 0;
+      lo0d = Math.imul(M0, x0d) >>> 0; hi0d = ((M0 * x0d - lo0d) * INV32 + 0.5) >>> 0;
+      lo1d = Math.imul(M1, x2d) >>> 0; hi1d = ((M1 * x2d - lo1d) * INV32 + 0.5) >>> 0;
+      x0a = (hi1a ^ x1a ^ ka5) >>> 0; x2a = (hi0a ^ x3a ^ kb5) >>> 0; x1a = lo1a; x3a = lo0a;
+      x0b = (hi1b ^ x1b ^ ka5) >>> 0; x2b = (hi0b ^ x3b ^ kb5) >>> 0; x1b = lo1b; x3b = lo0b;
+      x0c = (hi1c ^ x1c ^ ka5) >>> 0; x2c = (hi0c ^ x3c ^ kb5) >>> 0; x1c = lo1c; x3c = lo0c;
+      x0d = (hi1d ^ x1d ^ ka5) >>> 0; x2d = (hi0d ^ x3d ^ kb5) >>> 0; x1d = lo1d; x3d = lo0d;
+      lo0a = Math.imul(M0, x0a) >>> 0; hi0a = ((M0 * x0a - lo0a) * INV32 + 0.5) >>> 0;
+      lo1a = Math.imul(M1, x2a) >>> 0; hi1a = ((M1 * x2a - lo1a) * INV32 + 0.5) >>> 0;
+      lo0b = Math.imul(M0, x0b) >>> 0; hi0b = ((M0 * x0b - lo0b) * INV32 + 0.5) >>> 0;
+      lo1b = Math.imul(M1, x2b) >>> 0; hi1b = ((M1 * x2b - lo1b) * INV32 + 0.5) >>> 0;
+      lo0c = Math.imul(M0, x0c) >>> 0; hi0c = ((M0 * x0c - lo0c) * INV32 + 0.5) >>> 0;
+      lo1c = Math.imul(M1, x2c) >>> 0; hi1c = ((M1 * x2c - lo1c) * INV32 + 0.5) >>> 0;
+      lo0d = Math.imul(M0, x0d) >>> 0; hi0d = ((M0 * x0d - lo0d) * INV32 + 0.5) >>> 0;
+      lo1d = Math.imul(M1, x2d) >>> 0; hi1d = ((M1 * x2d - lo1d) * INV32 + 0.5) >>> 0;
+      x0a = (hi1a ^ x1a ^ ka6) >>> 0; x2a = (hi0a ^ x3a ^ kb6) >>> 0; x1a = lo1a; x3a = lo0a;
+      x0b = (hi1b ^ x1b ^ ka6) >>> 0; x2b = (hi0b ^ x3b ^ kb6) >>> 0; x1b = lo1b; x3b = lo0b;
+      x0c = (hi1c ^ x1c ^ ka6) >>> 0; x2c = (hi0c ^ x3c ^ kb6) >>> 0; x1c = lo1c; x3c = lo0c;
+      x0d = (hi1d ^ x1d ^ ka6) >>> 0; x2d = (hi0d ^ x3d ^ kb6) >>> 0; x1d = lo1d; x3d = lo0d;
+      lo0a = Math.imul(M0, x0a) >>> 0; hi0a = ((M0 * x0a - lo0a) * INV32 + 0.5) >>> 0;
+      lo1a = Math.imul(M1, x2a) >>> 0; hi1a = ((M1 * x2a - lo1a) * INV32 + 0.5) >>> 0;
+      lo0b = Math.imul(M0, x0b) >>> 0; hi0b = ((M0 * x0b - lo0b) * INV32 + 0.5) >>> 0;
+      lo1b = Math.imul(M1, x2b) >>> 0; hi1b = ((M1 * x2b - lo1b) * INV32 + 0.5) >>> 0;
+      lo0c = Math.imul(M0, x0c) >>> 0; hi0c = ((M0 * x0c - lo0c) * INV32 + 0.5) >>> 0;
+      lo1c = Math.imul(M1, x2c) >>> 0; hi1c = ((M1 * x2c - lo1c) * INV32 + 0.5) >>> 0;
+      lo0d = Math.imul(M0, x0d) >>> 0; hi0d = ((M0 * x0d - lo0d) * INV32 + 0.5) >>> 0;
+      lo1d = Math.imul(M1, x2d) >>> 0; hi1d = ((M1 * x2d - lo1d) * INV32 + 0.5) >>> 0;
+      x0a = (hi1a ^ x1a ^ ka7) >>> 0; x2a = (hi0a ^ x3a ^ kb7) >>> 0; x1a = lo1a; x3a = lo0a;
+      x0b = (hi1b ^ x1b ^ ka7) >>> 0; x2b = (hi0b ^ x3b ^ kb7) >>> 0; x1b = lo1b; x3b = lo0b;
+      x0c = (hi1c ^ x1c ^ ka7) >>> 0; x2c = (hi0c ^ x3c ^ kb7) >>> 0; x1c = lo1c; x3c = lo0c;
+      x0d = (hi1d ^ x1d ^ ka7) >>> 0; x2d = (hi0d ^ x3d ^ kb7) >>> 0; x1d = lo1d; x3d = lo0d;
+      lo0a = Math.imul(M0, x0a) >>> 0; hi0a = ((M0 * x0a - lo0a) * INV32 + 0.5) >>> 0;
+      lo1a = Math.imul(M1, x2a) >>> 0; hi1a = ((M1 * x2a - lo1a) * INV32 + 0.5) >>> 0;
+      lo0b = Math.imul(M0, x0b) >>> 0; hi0b = ((M0 * x0b - lo0b) * INV32 + 0.5) >>> 0;
+      lo1b = Math.imul(M1, x2b) >>> 0; hi1b = ((M1 * x2b - lo1b) * INV32 + 0.5) >>> 0;
+      lo0c = Math.imul(M0, x0c) >>> 0; hi0c = ((M0 * x0c - lo0c) * INV32 + 0.5) >>> 0;
+      lo1c = Math.imul(M1, x2c) >>> 0; hi1c = ((M1 * x2c - lo1c) * INV32 + 0.5) >>> 0;
+      lo0d = Math.imul(M0, x0d) >>> 0; hi0d = ((M0 * x0d - lo0d) * INV32 + 0.5) >>> 0;
+      lo1d = Math.imul(M1, x2d) >>> 0; hi1d = ((M1 * x2d - lo1d) * INV32 + 0.5) >>> 0;
+      x0a = (hi1a ^ x1a ^ ka8) >>> 0; x2a = (hi0a ^ x3a ^ kb8) >>> 0; x1a = lo1a; x3a = lo0a;
+      x0b = (hi1b ^ x1b ^ ka8) >>> 0; x2b = (hi0b ^ x3b ^ kb8) >>> 0; x1b = lo1b; x3b = lo0b;
+      x0c = (hi1c ^ x1c ^ ka8) >>> 0; x2c = (hi0c ^ x3c ^ kb8) >>> 0; x1c = lo1c; x3c = lo0c;
+      x0d = (hi1d ^ x1d ^ ka8) >>> 0; x2d = (hi0d ^ x3d ^ kb8) >>> 0; x1d = lo1d; x3d = lo0d;
+      lo0a = Math.imul(M0, x0a) >>> 0; hi0a = ((M0 * x0a - lo0a) * INV32 + 0.5) >>> 0;
+      lo1a = Math.imul(M1, x2a) >>> 0; hi1a = ((M1 * x2a - lo1a) * INV32 + 0.5) >>> 0;
+      lo0b = Math.imul(M0, x0b) >>> 0; hi0b = ((M0 * x0b - lo0b) * INV32 + 0.5) >>> 0;
+      lo1b = Math.imul(M1, x2b) >>> 0; hi1b = ((M1 * x2b - lo1b) * INV32 + 0.5) >>> 0;
+      lo0c = Math.imul(M0, x0c) >>> 0; hi0c = ((M0 * x0c - lo0c) * INV32 + 0.5) >>> 0;
+      lo1c = Math.imul(M1, x2c) >>> 0; hi1c = ((M1 * x2c - lo1c) * INV32 + 0.5) >>> 0;
+      lo0d = Math.imul(M0, x0d) >>> 0; hi0d = ((M0 * x0d - lo0d) * INV32 + 0.5) >>> 0;
+      lo1d = Math.imul(M1, x2d) >>> 0; hi1d = ((M1 * x2d - lo1d) * INV32 + 0.5) >>> 0;
+      x0a = (hi1a ^ x1a ^ ka9) >>> 0; x2a = (hi0a ^ x3a ^ kb9) >>> 0; x1a = lo1a; x3a = lo0a;
+      x0b = (hi1b ^ x1b ^ ka9) >>> 0; x2b = (hi0b ^ x3b ^ kb9) >>> 0; x1b = lo1b; x3b = lo0b;
+      x0c = (hi1c ^ x1c ^ ka9) >>> 0; x2c = (hi0c ^ x3c ^ kb9) >>> 0; x1c = lo1c; x3c = lo0c;
+      x0d = (hi1d ^ x1d ^ ka9) >>> 0; x2d = (hi0d ^ x3d ^ kb9) >>> 0; x1d = lo1d; x3d = lo0d;
+      out[j] = x0a; out[j + 1] = x1a; out[j + 2] = x2a; out[j + 3] = x3a;
+      out[j + 4] = x0b; out[j + 5] = x1b; out[j + 6] = x2b; out[j + 7] = x3b;
+      out[j + 8] = x0c; out[j + 9] = x1c; out[j + 10] = x2c; out[j + 11] = x3c;
+      out[j + 12] = x0d; out[j + 13] = x1d; out[j + 14] = x2d; out[j + 15] = x3d;
+      j += 16;
+      blo = (blo + 4) >>> 0;
+      if (blo === 0) bhi = (bhi + 1) >>> 0;
+      continue;
+    }
+    let x0a = blo, x1a = bhi, x2a = s0, x3a = s1;
+      lo0a = Math.imul(M0, x0a) >>> 0; hi0a = ((M0 * x0a - lo0a) * INV32 + 0.5) >>> 0;
+      lo1a = Math.imul(M1, x2a) >>> 0; hi1a = ((M1 * x2a - lo1a) * INV32 + 0.5) >>> 0;
+      x0a = (hi1a ^ x1a ^ ka0) >>> 0; x2a = (hi0a ^ x3a ^ kb0) >>> 0; x1a = lo1a; x3a = lo0a;
+      lo0a = Math.imul(M0, x0a) >>> 0; hi0a = ((M0 * x0a - lo0a) * INV32 + 0.5) >>> 0;
+      lo1a = Math.imul(M1, x2a) >>> 0; hi1a = ((M1 * x2a - lo1a) * INV32 + 0.5) >>> 0;
+      x0a = (hi1a ^ x1a ^ ka1) >>> 0; x2a = (hi0a ^ x3a ^ kb1) >>> 0; x1a = lo1a; x3a = lo0a;
+      lo0a = Math.imul(M0, x0a) >>> 0; hi0a = ((M0 * x0a - lo0a) * INV32 + 0.5) >>> 0;
+      lo1a = Math.imul(M1, x2a) >>> 0; hi1a = ((M1 * x2a - lo1a) * INV32 + 0.5) >>> 0;
+      x0a = (hi1a ^ x1a ^ ka2) >>> 0; x2a = (hi0a ^ x3a ^ kb2) >>> 0; x1a = lo1a; x3a = lo0a;
+      lo0a = Math.imul(M0, x0a) >>> 0; hi0a = ((M0 * x0a - lo0a) * INV32 + 0.5) >>> 0;
+      lo1a = Math.imul(M1, x2a) >>> 0; hi1a = ((M1 * x2a - lo1a) * INV32 + 0.5) >>> 0;
+      x0a = (hi1a ^ x1a ^ ka3) >>> 0; x2a = (hi0a ^ x3a ^ kb3) >>> 0; x1a = lo1a; x3a = lo0a;
+      lo0a = Math.imul(M0, x0a) >>> 0; hi0a = ((M0 * x0a - lo0a) * INV32 + 0.5) >>> 0;
+      lo1a = Math.imul(M1, x2a) >>> 0; hi1a = ((M1 * x2a - lo1a) * INV32 + 0.5) >>> 0;
+      x0a = (hi1a ^ x1a ^ ka4) >>> 0; x2a = (hi0a ^ x3a ^ kb4) >>> 0; x1a = lo1a; x3a = lo0a;
+      lo0a = Math.imul(M0, x0a) >>> 0; hi0a = ((M0 * x0a - lo0a) * INV32 + 0.5) >>> 0;
+      lo1a = Math.imul(M1, x2a) >>> 0; hi1a = ((M1 * x2a - lo1a) * INV32 + 0.5) >>> 0;
+      x0a = (hi1a ^ x1a ^ ka5) >>> 0; x2a = (hi0a ^ x3a ^ kb5) >>> 0; x1a = lo1a; x3a = lo0a;
+      lo0a = Math.imul(M0, x0a) >>> 0; hi0a = ((M0 * x0a - lo0a) * INV32 + 0.5) >>> 0;
+      lo1a = Math.imul(M1, x2a) >>> 0; hi1a = ((M1 * x2a - lo1a) * INV32 + 0.5) >>> 0;
+      x0a = (hi1a ^ x1a ^ ka6) >>> 0; x2a = (hi0a ^ x3a ^ kb6) >>> 0; x1a = lo1a; x3a = lo0a;
+      lo0a = Math.imul(M0, x0a) >>> 0; hi0a = ((M0 * x0a - lo0a) * INV32 + 0.5) >>> 0;
+      lo1a = Math.imul(M1, x2a) >>> 0; hi1a = ((M1 * x2a - lo1a) * INV32 + 0.5) >>> 0;
+      x0a = (hi1a ^ x1a ^ ka7) >>> 0; x2a = (hi0a ^ x3a ^ kb7) >>> 0; x1a = lo1a; x3a = lo0a;
+      lo0a = Math.imul(M0, x0a) >>> 0; hi0a = ((M0 * x0a - lo0a) * INV32 + 0.5) >>> 0;
+      lo1a = Math.imul(M1, x2a) >>> 0; hi1a = ((M1 * x2a - lo1a) * INV32 + 0.5) >>> 0;
+      x0a = (hi1a ^ x1a ^ ka8) >>> 0; x2a = (hi0a ^ x3a ^ kb8) >>> 0; x1a = lo1a; x3a = lo0a;
+      lo0a = Math.imul(M0, x0a) >>> 0; hi0a = ((M0 * x0a - lo0a) * INV32 + 0.5) >>> 0;
+      lo1a = Math.imul(M1, x2a) >>> 0; hi1a = ((M1 * x2a - lo1a) * INV32 + 0.5) >>> 0;
+      x0a = (hi1a ^ x1a ^ ka9) >>> 0; x2a = (hi0a ^ x3a ^ kb9) >>> 0; x1a = lo1a; x3a = lo0a;
     if (w === 0 && end - j >= 4) {
-      philoxBlock(blo, bhi, key.s0, key.s1, key.k0, key.k1, out, j);
+      out[j] = x0a; out[j + 1] = x1a; out[j + 2] = x2a; out[j + 3] = x3a;
       j += 4;
     } else {
-      philoxBlock(blo, bhi, key.s0, key.s1, key.k0, key.k1, scratch, 0);
+      scratch[0] = x0a; scratch[1] = x1a; scratch[2] = x2a; scratch[3] = x3a;
       while (w < 4 && j < end) out[j++] = scratch[w++]!;
     }
     w = 0;
