@@ -1,0 +1,310 @@
+// Derived figures (ratios, crossover, targets), the text tables and the SVG chart.
+
+const BYTES = { float32: 4, float64: 8, bfloat16: 2 };
+const DNAME = { uniform: 'uniform [0, 1)', normal: 'normal(0, 1)', truncnormal: 'truncated normal(0, 1) on [-2, 2]' };
+const SHORT = { uniform: 'uniform', normal: 'normal', truncnormal: 'truncated normal' };
+const log2 = (n) => `2^${Math.log2(n)}`;
+
+const ratio = (a, b) => (a > 0 && b > 0 && Number.isFinite(a) && Number.isFinite(b) ? a / b : null);
+
+/** Adds per-element figures, ratios, the crossover and the targets to `res` (in place). */
+export function analyze(res) {
+  const groups = new Map();
+  for (const r of res.distributions) {
+    const k = `${r.dtype}|${r.dist}|${r.size}`;
+    if (!groups.has(k)) groups.set(k, []);
+    groups.get(k).push(r);
+  }
+  for (const rows of groups.values()) {
+    const ts = rows.find((r) => r.kind === 'ts');
+    const mem = rows.find((r) => r.kind === 'memory');
+    const peers = rows.filter((r) => r.kind === 'peer');
+    const best = peers.length ? peers.reduce((a, b) => (b.median < a.median ? b : a)) : null;
+    for (const r of rows) {
+      const bytes = BYTES[r.dtype] * r.size;
+      r.nsPerElement = { median: r.median / r.size, min: r.min / r.size };
+      r.gbps = { median: bytes / r.median, max: bytes / r.min };
+      r.vsTs = ts ? ratio(ts.median, r.median) : null;
+      r.vsBestPeer = best ? ratio(best.median, r.median) : null;
+      r.bestPeer = best ? best.impl : null;
+      r.ofMemoryLimit = mem ? ratio(mem.median, r.median) : null;
+    }
+  }
+
+  const mgroups = new Map();
+  for (const r of res.models) {
+    if (!mgroups.has(r.model)) mgroups.set(r.model, []);
+    mgroups.get(r.model).push(r);
+  }
+  for (const rows of mgroups.values()) {
+    const ts = rows.find((r) => r.kind === 'ts');
+    const tfjs = rows.find((r) => r.kind === 'peer');
+    for (const r of rows) {
+      const mem = rows.find((x) => x.kind === 'memory' && x.mode === r.mode);
+      r.ofMemoryLimit = mem ? ratio(mem.median, r.median) : null;
+      r.ms = { median: r.median / 1e6, min: r.min / 1e6 };
+      r.paramsPerSecond = r.params / (r.median / 1e9);
+      r.vsTs = ts ? ratio(ts.median, r.median) : null;
+      r.vsTfjs = tfjs ? ratio(tfjs.median, r.median) : null;
+    }
+  }
+
+  // Small-fill crossover: t(n) = a + b n through the 64- and 4096-element calls of each backend.
+  res.crossover = [];
+  for (const api of [...new Set(res.overhead.map((r) => r.api))]) {
+    const line = (impl) => {
+      const s = res.overhead.find((r) => r.api === api && r.impl === impl && r.elements === 64);
+      const l = res.overhead.find((r) => r.api === api && r.impl === impl && r.elements === 4096);
+      if (!s || !l) return null;
+      const b = (l.median - s.median) / (4096 - 64);
+      return { a: s.median - b * 64, b };
+    };
+    const n = line('native');
+    const t = line('ts');
+    if (!n || !t) continue;
+    let elements = 0;
+    let nativeFasterEverywhere = true;
+    if (n.a > t.a) {
+      nativeFasterEverywhere = false;
+      elements = t.b > n.b ? Math.ceil((n.a - t.a) / (t.b - n.b)) : Infinity;
+    }
+    res.crossover.push({
+      api, nativeFasterEverywhere, elements: Number.isFinite(elements) ? elements : -1,
+      native: { nsPerCall: n.a, nsPerElement: n.b }, ts: { nsPerCall: t.a, nsPerElement: t.b },
+    });
+  }
+
+  res.targets = targets(res);
+  // Smoke runs are too short to mean anything: report the figures, judge nothing.
+  if (res.meta.mode === 'smoke') for (const t of res.targets) t.met = null;
+  return res;
+}
+
+function targets(res) {
+  const out = [];
+  const m = res.meta;
+  const f32 = res.distributions.filter((r) => r.dtype === 'float32');
+  if (!f32.length) return out;
+  const sizes = [...new Set(f32.map((r) => r.size))];
+  const size = sizes.includes(2 ** 24) ? 2 ** 24 : Math.max(...sizes);
+  const at = (dist, pred) => f32.find((r) => r.dist === dist && r.size === size && pred(r));
+  const native1 = (dist, isa = m.backend.isa) => at(dist, (r) => r.kind === 'native' && r.isa === isa && r.threads === 1 && !r.async);
+  const note = `float32, ${log2(size)} elements`;
+  for (const [dist, want] of [['uniform', 15], ['normal', 30], ['truncnormal', 30]]) {
+    const r = native1(dist);
+    out.push({
+      issue: 6, name: `${SHORT[dist]}: native 1 thread >= ${want}x the best peer (${note})`,
+      value: r?.vsBestPeer ?? null, unit: 'x', goal: want, met: r?.vsBestPeer != null ? r.vsBestPeer >= want : null,
+      detail: r ? `${fmt(r.nsPerElement.median)} ns/el vs ${r.bestPeer}` : 'native not measured',
+    });
+  }
+  const gpt = res.models.filter((r) => r.model === 'GPT-2 small' && r.kind === 'native' && !r.async);
+  const two = gpt.filter((r) => r.threads === 2);
+  const use = two.length ? two : gpt.filter((r) => r.threads === Math.max(...gpt.map((x) => x.threads)));
+  for (const r of use) {
+    const ms = r.ms.median;
+    out.push({
+      issue: 6, name: `GPT-2 small in < 100 ms on 2 threads (${r.mode === 'out' ? 'into preallocated buffers' : 'allocating'})`,
+      value: ms, unit: 'ms', goal: 100, met: r.threads === 2 ? ms < 100 : null,
+      detail: r.threads === 2 ? `${r.impl}` : `${r.impl}: no setThreads yet, so ${r.threads} thread${r.threads > 1 ? 's' : ''} only`,
+    });
+  }
+  const i2 = [['uniform', m.backend.isa, 0.35], ['normal', m.backend.isa, 0.7], ['truncnormal', m.backend.isa, 1.0]];
+  for (const [dist, isa, goal] of i2) {
+    const r = native1(dist, isa);
+    out.push({ issue: 2, name: `${SHORT[dist]}: native ${isa} 1T <= ${goal} ns/el (${note})`, value: r?.nsPerElement.median ?? null, unit: 'ns/el', goal, met: r ? r.nsPerElement.median <= goal : null, detail: '' });
+    if (isa !== 'avx2' && m.isas.includes('avx2')) {
+      const a = native1(dist, 'avx2');
+      out.push({ issue: 2, name: `${SHORT[dist]}: forced avx2 1T <= ${2 * goal} ns/el (2x)`, value: a?.nsPerElement.median ?? null, unit: 'ns/el', goal: 2 * goal, met: a ? a.nsPerElement.median <= 2 * goal : null, detail: '' });
+    }
+  }
+  for (const [dist, goal] of [['uniform', 6], ['normal', 15]]) {
+    const r = at(dist, (x) => x.kind === 'ts');
+    out.push({ issue: 2, name: `${SHORT[dist]}: TypeScript backend <= ${goal} ns/el`, value: r?.nsPerElement.median ?? null, unit: 'ns/el', goal, met: r ? r.nsPerElement.median <= goal : null, detail: '' });
+  }
+  return out;
+}
+
+// ---------------------------------------------------------------------------------------
+// Text tables.
+
+export function fmt(x) {
+  if (x === null || x === undefined || !Number.isFinite(x)) return '-';
+  const a = Math.abs(x);
+  if (a >= 1000) return Math.round(x).toLocaleString('en-US');
+  if (a >= 100) return x.toFixed(0);
+  if (a >= 10) return x.toFixed(1);
+  if (a >= 1) return x.toFixed(2);
+  return x.toFixed(3);
+}
+const fx = (x) => (x === null || x === undefined ? '-' : x >= 100 ? `${x.toFixed(0)}x` : x >= 10 ? `${x.toFixed(1)}x` : `${x.toFixed(2)}x`);
+const pct = (x) => (x === null || x === undefined ? '-' : `${(100 * x).toFixed(x < 0.1 ? 1 : 0)}%`);
+const pad = (s, w) => String(s).padEnd(w);
+const lpad = (s, w) => String(s).padStart(w);
+const int = (n) => n.toLocaleString('en-US');
+
+function table(head, rows, align) {
+  const w = head.map((h, i) => Math.max(h.length, ...rows.map((r) => String(r[i]).length)));
+  const line = (cells) => cells.map((c, i) => (align[i] === 'l' ? pad(c, w[i]) : lpad(c, w[i]))).join('  ').trimEnd();
+  return [line(head), w.map((x) => '-'.repeat(x)).join('  '), ...rows.map(line)].join('\n') + '\n';
+}
+
+export function header(res) {
+  const m = res.meta;
+  const thr = m.threads.api ? `threads measured: ${m.threads.counts.join(', ')} (setThreads)` : 'threads: 1 (setThreads not available yet)';
+  return [
+    `nninit benchmark (${m.mode}) · ${m.cpu} · ${m.logicalCpus} logical CPUs · ${m.platform} · Node ${m.node} · ${m.date.slice(0, 16).replace('T', ' ')} UTC`,
+    `backend: ${m.backend.name} ${m.backend.isa}${m.backend.reason ? ` (${m.backend.reason})` : ''} · ISAs measured: ${m.isas.join(', ') || 'none'} · ${thr} · async: ${m.async.fill ? 'yes' : 'not available yet'}`,
+  ].join('\n') + '\n';
+}
+
+export function renderTables(res) {
+  let s = '\n' + header(res);
+  s += [
+    '',
+    'ns/el: nanoseconds per element, median over repeated runs after warm-up, and the minimum. GB/s: bytes written per',
+    'second at the median. vs TS / vs peer: times faster than the nninit TypeScript backend / the fastest peer at that',
+    'size (above 1 = faster). mem: the share of the memory-bandwidth limit reached (TypedArray.fill on the same buffer',
+    '= 100%). NT = N threads.',
+    '',
+  ].join('\n');
+  const dtypes = [...new Set(res.distributions.map((r) => r.dtype))];
+  for (const dtype of dtypes) {
+    for (const dist of ['uniform', 'normal', 'truncnormal']) {
+      const rows = res.distributions.filter((r) => r.dtype === dtype && r.dist === dist);
+      if (!rows.length) continue;
+      s += `\n== ${dtype} · ${DNAME[dist]} ==\n`;
+      const order = { native: 0, ts: 1, memory: 2, peer: 3 };
+      const body = [];
+      for (const size of [...new Set(rows.map((r) => r.size))]) {
+        const rs = rows.filter((r) => r.size === size).sort((a, b) => order[a.kind] - order[b.kind]);
+        rs.forEach((r, i) => body.push([i === 0 ? log2(size) : '', r.impl, fmt(r.nsPerElement.median) + (r.capped ? '*' : ''), fmt(r.nsPerElement.min), fmt(r.gbps.median), fx(r.vsTs), fx(r.vsBestPeer), pct(r.ofMemoryLimit)]));
+      }
+      s += table(['size', 'implementation', 'ns/el', 'min', 'GB/s', 'vs TS', 'vs peer', 'mem'], body, 'llrrrrrr');
+      if (rows.some((r) => r.capped)) s += '* fewer samples than asked: the calls took seconds (see reps in --json)\n';
+    }
+  }
+
+  if (res.models.length) {
+    s += '\n== Whole models: float32, every parameter initialized as its reference implementation does ==\n';
+    const order = { native: 0, memory: 1, ts: 2, peer: 3 };
+    const sorted = [];
+    for (const model of [...new Set(res.models.map((r) => r.model))]) {
+      sorted.push(...res.models.filter((r) => r.model === model).sort((a, b) => order[a.kind] - order[b.kind]));
+    }
+    const body = sorted.map((r, i) => [i === 0 || sorted[i - 1].model !== r.model ? r.model : '', i === 0 || sorted[i - 1].model !== r.model ? int(r.params) : '', r.impl, r.async ? 'async, allocating' : r.mode === 'out' ? 'into preallocated' : 'allocating', fmt(r.ms.median), fmt(r.ms.min), fmt(r.paramsPerSecond / 1e6), fx(r.vsTs), fx(r.vsTfjs), pct(r.ofMemoryLimit)]);
+    s += table(['model', 'params', 'implementation', 'output', 'ms', 'min ms', 'Mparams/s', 'vs TS', 'vs TF.js', 'mem'], body, 'lrllrrrrrr');
+    s += 'mem: the share of the memory limit reached, for the same output mode (allocating: fresh arrays, so the page faults\nof new memory count; into preallocated: buffers reused, already paged in).\n';
+    for (const k of res.skipped ?? []) s += `not run: ${k.model} with ${k.impl} (${k.why})\n`;
+    const few = res.models.filter((r) => r.capped);
+    if (few.length) s += `fewer runs than asked (slow; see reps in --json): ${few.map((r) => `${r.model} ${r.impl}`).join(', ')}\n`;
+  }
+
+  if (res.overhead.length) {
+    s += '\n== Call overhead: ns per call (median of many; min) ==\n';
+    const body = [];
+    for (const api of [...new Set(res.overhead.map((r) => r.api))]) {
+      for (const n of [64, 4096]) {
+        const nat = res.overhead.find((r) => r.api === api && r.elements === n && r.impl === 'native');
+        const ts = res.overhead.find((r) => r.api === api && r.elements === n && r.impl === 'ts');
+        body.push([n === 64 ? 'bias 64' : 'weight 4096', api, nat ? `${fmt(nat.median)} (${fmt(nat.min)})` : '-', ts ? `${fmt(ts.median)} (${fmt(ts.min)})` : '-', nat && ts ? fx(ts.median / nat.median) : '-']);
+      }
+    }
+    s += table(['case', 'api', 'native ns', 'TS ns', 'native speed-up'], body, 'llrrr');
+    for (const c of res.crossover ?? []) {
+      s += c.nativeFasterEverywhere
+        ? `crossover (${c.api}): none; native is faster at every size (fixed cost ${fmt(c.native.nsPerCall)} ns vs ${fmt(c.ts.nsPerCall)} ns in TS)\n`
+        : `crossover (${c.api}): TS is faster below about ${c.elements < 0 ? 'every size' : int(c.elements)} elements (fixed cost native ${fmt(c.native.nsPerCall)} ns, TS ${fmt(c.ts.nsPerCall)} ns)\n`;
+    }
+  }
+
+  if (res.tfjsModel) {
+    const t = res.tfjsModel;
+    s += `\n== TF.js model building: ${t.layers} Dense layers, ${t.width} wide (${int(t.rows[0]?.params ?? 0)} params), tfjs-backend-cpu ==\n`;
+    const base = t.rows.find((r) => r.impl.startsWith('TF.js'));
+    const body = t.rows.map((r) => [r.impl, fmt(r.median / 1e6), fmt(r.min / 1e6), base ? fx(base.median / r.median) : '-']);
+    s += table(['path', 'ms', 'min ms', 'vs TF.js'], body, 'lrrr');
+    if (!t.integration) s += 'nninit/tfjs integration not present: nninit values go in through layer.setWeights.\n';
+  }
+
+  if (res.targets?.length) {
+    s += '\n== Targets ==\n';
+    const body = res.targets.map((t) => [`#${t.issue}`, t.name, t.value === null ? '-' : `${fmt(t.value)} ${t.unit}`, t.met === null ? 'n/a' : t.met ? 'yes' : 'NO', t.detail]);
+    s += table(['issue', 'target', 'measured', 'met', 'detail'], body, 'lllll');
+  }
+  s += `\n(${fmt(res.meta.seconds)} s)\n`;
+  return s;
+}
+
+// ---------------------------------------------------------------------------------------
+// SVG chart: ns per element at the headline size (log scale), and whole-model times.
+
+const esc = (s) => String(s).replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+const COLORS = { native: '#1f77b4', ts: '#ff7f0e', peer: '#7f7f7f', memory: '#2ca02c' };
+
+export function renderSvg(res) {
+  const m = res.meta;
+  const f32 = res.distributions.filter((r) => r.dtype === 'float32');
+  const sizes = [...new Set(f32.map((r) => r.size))];
+  const size = sizes.includes(2 ** 24) ? 2 ** 24 : Math.max(...sizes);
+  const W = 980;
+  const labelW = 300;
+  const plotW = W - labelW - 120;
+  const barH = 16;
+  const gap = 4;
+  let y = 78;
+  const parts = [];
+  const sections = [];
+  for (const dist of ['uniform', 'normal', 'truncnormal']) {
+    let rows = f32.filter((r) => r.dist === dist && r.size === size);
+    // Headline: each native ISA at 1 thread (+ the most threads, + async), TS, memory, peers.
+    const maxT = Math.max(1, ...rows.filter((r) => r.kind === 'native').map((r) => r.threads));
+    rows = rows.filter((r) => r.kind !== 'native' || r.threads === 1 || (r.threads === maxT && r.isa === m.backend.isa));
+    const order = { native: 0, ts: 1, memory: 2, peer: 3 };
+    rows.sort((a, b) => order[a.kind] - order[b.kind] || a.median - b.median);
+    sections.push({ title: `${SHORT[dist]} (float32, ${log2(size)} elements): ns per element, lower is better`, rows: rows.map((r) => ({ label: r.impl, v: r.nsPerElement.median, kind: r.kind, unit: 'ns' })) });
+  }
+  const gpt = res.models.filter((r) => r.model === 'GPT-2 small');
+  if (gpt.length) {
+    sections.push({
+      title: `GPT-2 small (${int(gpt[0].params)} params) initialized end to end: ms, lower is better`,
+      rows: gpt.map((r) => ({ label: `${r.impl}${r.async ? '' : r.mode === 'out' ? ' (preallocated)' : ''}`, v: r.ms.median, kind: r.kind, unit: 'ms' })),
+    });
+  }
+  for (const sec of sections) {
+    const vals = sec.rows.map((r) => r.v).filter((v) => v > 0);
+    const lo = 10 ** Math.floor(Math.log10(Math.min(...vals)));
+    const hi = 10 ** Math.ceil(Math.log10(Math.max(...vals)));
+    const X = (v) => labelW + (plotW * (Math.log10(v) - Math.log10(lo))) / Math.max(1e-9, Math.log10(hi) - Math.log10(lo));
+    parts.push(`<text x="10" y="${y}" class="h">${esc(sec.title)}</text>`);
+    y += 10;
+    const top = y;
+    const bottom = y + sec.rows.length * (barH + gap);
+    for (let d = lo; d <= hi * 1.0001; d *= 10) {
+      const x = X(d).toFixed(1);
+      parts.push(`<line x1="${x}" y1="${top}" x2="${x}" y2="${bottom}" class="g"/>`);
+      parts.push(`<text x="${x}" y="${bottom + 12}" class="t" text-anchor="middle">${fmt(d)}</text>`);
+    }
+    for (const r of sec.rows) {
+      const w = Math.max(1, X(r.v) - labelW);
+      parts.push(`<text x="${labelW - 6}" y="${y + barH - 4}" class="l" text-anchor="end">${esc(r.label)}</text>`);
+      parts.push(`<rect x="${labelW}" y="${y}" width="${w.toFixed(1)}" height="${barH}" fill="${COLORS[r.kind]}"/>`);
+      parts.push(`<text x="${(labelW + w + 4).toFixed(1)}" y="${y + barH - 4}" class="v">${fmt(r.v)} ${r.unit}</text>`);
+      y += barH + gap;
+    }
+    y += 40;
+  }
+  const legend = Object.entries({ native: 'nninit native', ts: 'nninit TypeScript', memory: 'memory limit (TypedArray.fill)', peer: 'peers (TF.js, @stdlib, Math.random)' })
+    .map(([k, v], i) => `<rect x="${10 + i * 230}" y="${y - 22}" width="12" height="12" fill="${COLORS[k]}"/><text x="${28 + i * 230}" y="${y - 12}" class="l">${esc(v)}</text>`).join('');
+  const H = y + 10;
+  return `<svg xmlns="http://www.w3.org/2000/svg" width="${W}" height="${H}" viewBox="0 0 ${W} ${H}" font-family="Helvetica, Arial, sans-serif">
+<style>.h{font-size:14px;font-weight:bold;fill:#222}.l{font-size:12px;fill:#222}.v{font-size:11px;fill:#222}.t{font-size:10px;fill:#666}.g{stroke:#ddd;stroke-width:1}.s{font-size:12px;fill:#555}</style>
+<rect width="100%" height="100%" fill="#fff"/>
+<text x="10" y="24" style="font-size:18px;font-weight:bold;fill:#111">nninit benchmark: npm run bench${m.mode === 'quick' ? '' : ` -- --${m.mode}`}</text>
+<text x="10" y="44" class="s">${esc(`${m.cpu} · ${m.logicalCpus} logical CPUs · ${m.platform} · Node ${m.node} · ${m.date.slice(0, 10)}`)}</text>
+<text x="10" y="60" class="s">${esc(`native ISA ${m.backend.isa}; 1 thread unless marked NT; log scale`)}</text>
+${parts.join('\n')}
+${legend}
+</svg>
+`;
+}

@@ -1,0 +1,157 @@
+/**
+ * The benchmark's smoke mode (what CI runs): it exits 0 and writes a JSON report with every
+ * section, and finite figures. Speed itself is never tested (DESIGN.md section 6).
+ *
+ * Each vitest project passes its NNINIT_BACKEND on: under 'js' the bench's main process has
+ * no native addon, which exercises the "native rows skipped" path.
+ */
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+const ROOT = join(__dirname, '..');
+const tmp = mkdtempSync(join(tmpdir(), 'nninit-bench-'));
+afterAll(() => rmSync(tmp, { recursive: true, force: true }));
+
+type Row = Record<string, unknown>;
+interface Report {
+  meta: Row & { mode: string; dtypes: string[]; sizes: number[]; isas: string[]; backend: { name: string; isa: string }; threads: { api: boolean; counts: number[] } };
+  distributions: Row[];
+  models: Row[];
+  overhead: Row[];
+  crossover: Row[];
+  tfjsModel: { rows: Row[] } | null;
+  targets: Row[];
+}
+
+let run: ReturnType<typeof spawnSync>;
+let report: Report;
+let svg: string;
+
+beforeAll(() => {
+  const json = join(tmp, 'bench.json');
+  const svgFile = join(tmp, 'bench.svg');
+  run = spawnSync(process.execPath, ['bench/run.mjs', '--smoke', '--json', json, '--svg', svgFile], {
+    cwd: ROOT, encoding: 'utf8', env: { ...process.env }, timeout: 110_000,
+  });
+  if (run.status !== 0) throw new Error(`bench --smoke failed (${run.status}):\n${String(run.stderr)}`);
+  report = JSON.parse(readFileSync(json, 'utf8')) as Report;
+  svg = readFileSync(svgFile, 'utf8');
+});
+
+const finite = (x: unknown) => typeof x === 'number' && Number.isFinite(x);
+const finitePositive = (x: unknown) => finite(x) && (x as number) > 0;
+const ratioOk = (x: unknown) => x === null || finitePositive(x);
+
+describe('npm run bench -- --smoke', () => {
+  it('exits 0 and prints the table on stdout', () => {
+    const out = String(run.stdout);
+    for (const s of ['nninit benchmark (smoke)', '== float32 · normal(0, 1) ==', 'Whole models', 'Call overhead', 'TF.js model building', '== Targets ==']) {
+      expect(out).toContain(s);
+    }
+    if (report.meta.backend.name === 'native') expect(out).toContain('crossover');
+  });
+
+  it('records the machine', () => {
+    const m = report.meta;
+    expect(m.mode).toBe('smoke');
+    expect(Number.isNaN(Date.parse(String(m.date)))).toBe(false);
+    for (const k of ['cpu', 'node', 'platform', 'v8', 'nninit']) expect(typeof m[k]).toBe('string');
+    expect(finitePositive(m.logicalCpus)).toBe(true);
+    expect(['native', 'js']).toContain(m.backend.name);
+    expect(Array.isArray(m.threads.counts) && m.threads.counts.length > 0).toBe(true);
+    expect(typeof m.threads.api).toBe('boolean');
+    expect(finitePositive(m.seconds)).toBe(true);
+    expect(m.dtypes).toEqual(['float32', 'float64', 'bfloat16']);
+    if (m.backend.name === 'native') expect(m.isas.length).toBeGreaterThan(0);
+    else expect(m.isas).toEqual([]);
+  });
+
+  it('has every distribution x dtype x size cell, for every implementation, with finite figures', () => {
+    const m = report.meta;
+    for (const dtype of m.dtypes) {
+      for (const dist of ['uniform', 'normal', 'truncnormal']) {
+        for (const size of m.sizes) {
+          const rows = report.distributions.filter((r) => r.dtype === dtype && r.dist === dist && r.size === size);
+          const kinds = rows.map((r) => r.kind);
+          expect(kinds).toContain('ts');
+          expect(kinds).toContain('memory');
+          if (dtype !== 'bfloat16') expect(kinds).toContain('peer');
+          if (dtype === 'float32') expect(rows.filter((r) => r.kind === 'peer').length).toBe(4);
+          for (const isa of m.isas) {
+            for (const t of m.threads.counts) {
+              expect(rows.some((r) => r.kind === 'native' && r.isa === isa && r.threads === t && r.async === false)).toBe(true);
+            }
+          }
+          for (const r of rows) {
+            for (const k of ['median', 'min', 'reps']) expect(finitePositive(r[k]), `${k} of ${String(r.impl)}`).toBe(true);
+            const ns = r.nsPerElement as { median: number; min: number };
+            const gb = r.gbps as { median: number; max: number };
+            expect(finitePositive(ns.median) && finitePositive(ns.min) && ns.min <= ns.median).toBe(true);
+            expect(finitePositive(gb.median) && finitePositive(gb.max)).toBe(true);
+            expect(ratioOk(r.vsTs) && ratioOk(r.vsBestPeer) && ratioOk(r.ofMemoryLimit)).toBe(true);
+            expect(r.vsTs).not.toBeNull();
+          }
+        }
+      }
+    }
+  });
+
+  it('times the three models for nninit and TF.js', () => {
+    const native = report.meta.backend.name === 'native';
+    for (const model of ['GPT-2 small', 'BERT-base', 'ResNet-50']) {
+      const rows = report.models.filter((r) => r.model === model);
+      expect(rows.some((r) => r.kind === 'ts')).toBe(true);
+      expect(rows.some((r) => r.kind === 'peer' && r.impl === 'TF.js initializers')).toBe(true);
+      if (native) {
+        expect(rows.some((r) => r.kind === 'native' && r.mode === 'alloc')).toBe(true);
+        expect(rows.some((r) => r.kind === 'native' && r.mode === 'out')).toBe(true);
+      }
+      for (const r of rows) {
+        expect(finitePositive(r.params)).toBe(true);
+        expect(finitePositive(r.median) && finitePositive(r.min) && finitePositive(r.paramsPerSecond)).toBe(true);
+        expect(finitePositive((r.ms as { median: number }).median)).toBe(true);
+        expect(ratioOk(r.vsTs) && ratioOk(r.vsTfjs)).toBe(true);
+      }
+    }
+  });
+
+  it('measures call overhead and derives the crossover', () => {
+    const impls = report.meta.backend.name === 'native' ? ['native', 'ts'] : ['ts'];
+    for (const impl of impls) {
+      const rows = report.overhead.filter((r) => r.impl === impl);
+      expect(rows.map((r) => r.elements).sort()).toEqual([4096, 4096, 64, 64]);
+      for (const r of rows) expect(finitePositive(r.median) && finitePositive(r.min)).toBe(true);
+    }
+    expect(report.crossover.length).toBe(impls.length === 2 ? 2 : 0);
+    for (const c of report.crossover) {
+      expect(typeof c.nativeFasterEverywhere).toBe('boolean');
+      expect(finite(c.elements)).toBe(true);
+    }
+  });
+
+  it('builds the TF.js Dense model both ways', () => {
+    expect(report.tfjsModel).not.toBeNull();
+    expect(report.tfjsModel!.rows.length).toBeGreaterThanOrEqual(2);
+    for (const r of report.tfjsModel!.rows) expect(finitePositive(r.median) && finitePositive(r.min)).toBe(true);
+  });
+
+  it('lists the targets (not judged in smoke mode)', () => {
+    expect(report.targets.length).toBeGreaterThan(0);
+    for (const t of report.targets) {
+      expect(typeof t.name).toBe('string');
+      expect(t.met).toBeNull();
+      expect(t.value === null || finite(t.value)).toBe(true);
+    }
+  });
+
+  it('writes a labeled SVG chart', () => {
+    expect(svg.startsWith('<svg')).toBe(true);
+    expect(svg.trimEnd().endsWith('</svg>')).toBe(true);
+    expect(svg).toContain(String(report.meta.cpu).replace(/&/g, '&amp;'));
+    expect(svg).toContain('<rect');
+    expect(svg).not.toMatch(/NaN|Infinity|undefined/);
+  });
+});
