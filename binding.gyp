@@ -10,7 +10,8 @@
         "native/src/kernels_sse2.cc",
         "native/src/kernels_avx2.cc",
         "native/src/kernels_avx512.cc",
-        "native/src/kernels_neon.cc"
+        "native/src/kernels_neon.cc",
+        "native/src/threads.cc"
       ],
       "include_dirs": [
         "native/include",
@@ -18,7 +19,8 @@
       ],
       "defines": [
         "NAPI_VERSION=8",
-        "NODE_ADDON_API_DISABLE_CPP_EXCEPTIONS"
+        "NODE_ADDON_API_DISABLE_CPP_EXCEPTIONS",
+        "NODE_API_SWALLOW_UNTHROWABLE_EXCEPTIONS"
       ],
       "cflags!": ["-ffast-math"],
       "cflags_cc!": ["-std=gnu++17", "-std=gnu++20", "-ffast-math"],

@@ -24,6 +24,11 @@ export interface NativeBinding {
   isa(): string;
   isaAvailable(): string[];
   setIsa(name: string): void;
+  /**
+   * Fills `out` in place. Fills above a per-kind threshold (2^13..2^16 elements) are split
+   * across the process-wide thread pool (the calling thread takes part); same bytes for
+   * every thread count.
+   */
   fill(
     kind: Kind,
     out: Float32Array | Float64Array | Uint32Array,
@@ -31,13 +36,29 @@ export interface NativeBinding {
     offset: number,
     params: Float64Array,
   ): void;
-  /** Set when NNINIT_THREADS was not a valid thread count (present once the pool is built). */
+  /**
+   * Set when NNINIT_THREADS (read when the addon loads) was not an integer 0..256; the pool
+   * then uses the automatic count. (Optional only for addons built before the thread pool.)
+   */
   readonly threadsError?: string | null;
-  /** Native worker threads used by large fills. */
+  /** The pool's effective thread count (the automatic count resolved), >= 1. */
   threads?(): number;
-  /** Sets the worker-thread count (0 = automatic). */
+  /**
+   * Sets the pool's thread count for the whole process (every worker_thread that loaded the
+   * addon): an integer 1..256, or 0 = automatic (the CPUs this process may run on:
+   * affinity mask and cgroup quota). Throws TypeError for a non-number, RangeError
+   * otherwise (message prefix `setThreads(n):`).
+   */
   setThreads?(n: number): void;
-  /** The same fill off the JS thread; resolves when done (present once the thread pool is built). */
+  /**
+   * `fill` off the JavaScript thread: a libuv pool thread runs it and joins the thread pool.
+   * Validates synchronously and throws exactly what `fill` throws (message prefix
+   * `fillAsync:`), before any work starts. `out` is held by a strong reference until the
+   * promise settles (GC cannot free it); do not detach or transfer its buffer meanwhile.
+   * Fills of only a few microseconds of work (below 4096..16384 elements by kind, 1024 on the
+   * truncated-normal log path) are done before it returns, with an already resolved promise.
+   * Same bytes as `fill`, for every thread count.
+   */
   fillAsync?(
     kind: Kind,
     out: Float32Array | Float64Array | Uint32Array,

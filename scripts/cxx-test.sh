@@ -2,6 +2,7 @@
 # Builds and runs the standalone C++ kernel test (no Node).
 #   bash scripts/cxx-test.sh              -O2 build, run
 #   bash scripts/cxx-test.sh --sanitize   ASan + UBSan build, run
+#   bash scripts/cxx-test.sh --tsan       ThreadSanitizer build, run (the thread pool)
 #   bash scripts/cxx-test.sh --bench      -O3 benchmark (ns/element per kernel per ISA)
 # Extra arguments after the mode go to the binary (the benchmark takes: log2(n) runs).
 set -euo pipefail
@@ -11,18 +12,19 @@ CXX="${CXX:-g++}"
 mode="test"
 case "${1:-}" in
   --sanitize) mode="sanitize"; shift ;;
+  --tsan) mode="tsan"; shift ;;
   --bench) mode="bench"; shift ;;
   "") ;;
-  *) echo "usage: $0 [--sanitize|--bench] [args...]" >&2; exit 2 ;;
+  *) echo "usage: $0 [--sanitize|--tsan|--bench] [args...]" >&2; exit 2 ;;
 esac
 
 out="build/cxx-test"
 mkdir -p "$out"
 # The same flags binding.gyp uses for the addon (no -march: ISAs come from target pragmas).
-common=(-std=c++17 -ffp-contract=off -fno-exceptions -Wall -Wextra -Werror -Inative/include)
+common=(-std=c++17 -pthread -ffp-contract=off -fno-exceptions -Wall -Wextra -Werror -Inative/include)
 srcs=(native/src/cpu.cc native/src/dispatch.cc native/src/kernels_scalar.cc
       native/src/kernels_sse2.cc native/src/kernels_avx2.cc native/src/kernels_avx512.cc
-      native/src/kernels_neon.cc)
+      native/src/kernels_neon.cc native/src/threads.cc)
 existing=()
 for s in "${srcs[@]}"; do [[ -f "$s" ]] && existing+=("$s"); done
 
@@ -35,6 +37,11 @@ case "$mode" in
     "$CXX" "${common[@]}" -O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined \
       -fno-sanitize-recover=all "${existing[@]}" native/test/kernels_test.cc -o "$out/kernels_test_san"
     "$out/kernels_test_san" test/fixtures/kat_vectors.txt "$@"
+    ;;
+  tsan)
+    "$CXX" "${common[@]}" -O1 -g -fsanitize=thread "${existing[@]}" native/test/kernels_test.cc \
+      -o "$out/kernels_test_tsan"
+    TSAN_OPTIONS="halt_on_error=1 ${TSAN_OPTIONS:-}" "$out/kernels_test_tsan" test/fixtures/kat_vectors.txt "$@"
     ;;
   bench)
     "$CXX" "${common[@]}" -O3 "${existing[@]}" native/test/kernels_bench.cc -o "$out/kernels_bench"

@@ -11,6 +11,7 @@
 
 #include "nninit/dispatch.h"
 #include "nninit/kernels.h"
+#include "nninit/threads.h"
 
 namespace {
 
@@ -67,13 +68,13 @@ Napi::Value SetIsa(const Napi::CallbackInfo& info) {
   return env.Undefined();
 }
 
-Napi::Value ThrowType(Napi::Env env, const std::string& msg) {
-  Napi::TypeError::New(env, "fill: " + msg).ThrowAsJavaScriptException();
+Napi::Value ThrowType(Napi::Env env, const char* fn, const std::string& msg) {
+  Napi::TypeError::New(env, std::string(fn) + ": " + msg).ThrowAsJavaScriptException();
   return env.Undefined();
 }
 
-Napi::Value ThrowRange(Napi::Env env, const std::string& msg) {
-  Napi::RangeError::New(env, "fill: " + msg).ThrowAsJavaScriptException();
+Napi::Value ThrowRange(Napi::Env env, const char* fn, const std::string& msg) {
+  Napi::RangeError::New(env, std::string(fn) + ": " + msg).ThrowAsJavaScriptException();
   return env.Undefined();
 }
 
@@ -89,91 +90,175 @@ const size_t kKindParams[] = {3, 3, 3, 2, 2, 12, 12};
 
 bool is_u32(double x) { return x >= 0 && x <= 4294967295.0 && x == std::floor(x); }
 
-// fill(kind, out, key, offset, params). For kind 0 (bits) offset is unused and params is
-// [block lo32, block hi32, skip 0..3] (bits() of distributions.ts).
-Napi::Value Fill(const Napi::CallbackInfo& info) {
+// Checks fill's arguments and copies everything the kernel needs into *a (the output
+// pointer included: the caller keeps the array alive). Returns false after throwing.
+bool ParseFill(const Napi::CallbackInfo& info, const char* fn, nninit::FillArgs* a) {
   Napi::Env env = info.Env();
-  if (info.Length() < 5) return ThrowType(env, "expected 5 arguments (kind, out, key, offset, params)");
-  if (!info[0].IsNumber()) return ThrowType(env, "kind must be a number");
+  if (info.Length() < 5)
+    return ThrowType(env, fn, "expected 5 arguments (kind, out, key, offset, params)"), false;
+  if (!info[0].IsNumber()) return ThrowType(env, fn, "kind must be a number"), false;
   const double kind_d = info[0].As<Napi::Number>().DoubleValue();
   if (!(kind_d >= 0 && kind_d <= 6) || kind_d != std::floor(kind_d))
-    return ThrowRange(env, "kind must be an integer 0..6, got " + std::to_string(kind_d));
+    return ThrowRange(env, fn, "kind must be an integer 0..6, got " + std::to_string(kind_d)), false;
   const int kind = static_cast<int>(kind_d);
 
   if (!info[1].IsTypedArray() ||
       info[1].As<Napi::TypedArray>().TypedArrayType() != kKindArray[kind])
-    return ThrowType(env, std::string("out must be a ") + kKindArrayName[kind] + " for kind " +
-                              kKindNames[kind]);
+    return ThrowType(env, fn, std::string("out must be a ") + kKindArrayName[kind] + " for kind " +
+                                  kKindNames[kind]),
+           false;
   if (!info[2].IsTypedArray() ||
       info[2].As<Napi::TypedArray>().TypedArrayType() != napi_uint32_array ||
       info[2].As<Napi::TypedArray>().ElementLength() < 4)
-    return ThrowType(env, "key must be a Uint32Array [k0, k1, s0, s1]");
-  if (!info[3].IsNumber()) return ThrowType(env, "offset must be a number");
+    return ThrowType(env, fn, "key must be a Uint32Array [k0, k1, s0, s1]"), false;
+  if (!info[3].IsNumber()) return ThrowType(env, fn, "offset must be a number"), false;
   const double off_d = info[3].As<Napi::Number>().DoubleValue();
   if (!(off_d >= 0 && off_d < 9007199254740992.0) || off_d != std::floor(off_d))
-    return ThrowRange(env, "offset must be an integer in [0, 2^53), got " + std::to_string(off_d));
+    return ThrowRange(env, fn, "offset must be an integer in [0, 2^53), got " + std::to_string(off_d)),
+           false;
   if (!info[4].IsTypedArray() ||
       info[4].As<Napi::TypedArray>().TypedArrayType() != napi_float64_array ||
       info[4].As<Napi::TypedArray>().ElementLength() < kKindParams[kind])
-    return ThrowType(env, "params must be a Float64Array of at least " +
-                              std::to_string(kKindParams[kind]) + " values for kind " +
-                              kKindNames[kind]);
+    return ThrowType(env, fn, "params must be a Float64Array of at least " +
+                                  std::to_string(kKindParams[kind]) + " values for kind " +
+                                  kKindNames[kind]),
+           false;
 
   const Napi::Uint32Array key_arr = info[2].As<Napi::Uint32Array>();
-  const nninit::Key key{key_arr[0], key_arr[1], key_arr[2], key_arr[3]};
-  const uint64_t offset = static_cast<uint64_t>(off_d);
   const Napi::Float64Array params = info[4].As<Napi::Float64Array>();
-  std::vector<double> p(params.Data(), params.Data() + kKindParams[kind]);
+  double p[12];
+  for (size_t i = 0; i < kKindParams[kind]; i++) p[i] = params[i];
   if (kind == 0 && !(is_u32(p[0]) && is_u32(p[1]) && is_u32(p[2]) && p[2] <= 3))
-    return ThrowRange(env, "bits params must be [block lo32, block hi32, skip 0..3] integers");
-  const Kernels* k = current();
+    return ThrowRange(env, fn, "bits params must be [block lo32, block hi32, skip 0..3] integers"),
+           false;
 
-  nninit::FpEnvGuard guard;
+  a->kind = kind;
+  a->key = nninit::Key{key_arr[0], key_arr[1], key_arr[2], key_arr[3]};
+  a->offset = static_cast<uint64_t>(off_d);
+  a->skip = 0;
+  // napi_get_typedarray_info's data already includes byteOffset, and it works for views of
+  // SharedArrayBuffers too (Napi::ArrayBuffer::Data would not).
+  napi_typedarray_type type;
+  size_t length = 0;
+  void* data = nullptr;
+  if (napi_get_typedarray_info(env, info[1], &type, &length, &data, nullptr, nullptr) != napi_ok)
+    return ThrowType(env, fn, "out is not a usable typed array"), false;
+  a->n = length;
+  a->out = length ? data : nullptr;
   switch (kind) {
-    case 0: {
-      Napi::Uint32Array out = info[1].As<Napi::Uint32Array>();
-      const uint64_t block = static_cast<uint64_t>(p[0]) | (static_cast<uint64_t>(p[1]) << 32);
-      k->bits(out.Data(), out.ElementLength(), key, block, static_cast<unsigned>(p[2]));
+    case 0:
+      a->offset = static_cast<uint64_t>(p[0]) | (static_cast<uint64_t>(p[1]) << 32);
+      a->skip = static_cast<unsigned>(p[2]);
       break;
-    }
-    case 1: case 2: {
-      const nninit::UniformParams up{p[0], p[1], p[2]};
-      if (kind == 1) {
-        Napi::Float32Array out = info[1].As<Napi::Float32Array>();
-        k->uniform_f32(out.Data(), out.ElementLength(), key, offset, up);
-      } else {
-        Napi::Float64Array out = info[1].As<Napi::Float64Array>();
-        k->uniform_f64(out.Data(), out.ElementLength(), key, offset, up);
-      }
+    case 1: case 2:
+      a->uniform = nninit::UniformParams{p[0], p[1], p[2]};
       break;
-    }
-    case 3: case 4: {
-      const nninit::NormalParams np{p[0], p[1]};
-      if (kind == 3) {
-        Napi::Float32Array out = info[1].As<Napi::Float32Array>();
-        k->normal_f32(out.Data(), out.ElementLength(), key, offset, np);
-      } else {
-        Napi::Float64Array out = info[1].As<Napi::Float64Array>();
-        k->normal_f64(out.Data(), out.ElementLength(), key, offset, np);
-      }
+    case 3: case 4:
+      a->normal = nninit::NormalParams{p[0], p[1]};
       break;
-    }
     default: {
-      nninit::TruncatedNormalParams tp;
+      nninit::TruncatedNormalParams& tp = a->trunc;
       tp.fast = p[0] != 0;
       tp.mean = p[1]; tp.std = p[2]; tp.lo = p[3]; tp.hi = p[4];
       tp.ea = p[5]; tp.d = p[6]; tp.scale = p[7];
       tp.flip = p[8]; tp.lpb = p[9]; tp.e0 = p[10]; tp.c0 = p[11];
-      if (kind == 5) {
-        Napi::Float32Array out = info[1].As<Napi::Float32Array>();
-        k->truncated_normal_f32(out.Data(), out.ElementLength(), key, offset, tp);
-      } else {
-        Napi::Float64Array out = info[1].As<Napi::Float64Array>();
-        k->truncated_normal_f64(out.Data(), out.ElementLength(), key, offset, tp);
-      }
       break;
     }
   }
+  return true;
+}
+
+// fill(kind, out, key, offset, params). For kind 0 (bits) offset is unused and params is
+// [block lo32, block hi32, skip 0..3] (bits() of distributions.ts). Large fills run on
+// the thread pool; the call returns when the array is filled.
+Napi::Value Fill(const Napi::CallbackInfo& info) {
+  nninit::FillArgs a{};
+  if (!ParseFill(info, "fill", &a)) return info.Env().Undefined();
+  const Kernels* k = current();
+  nninit::FpEnvGuard guard;
+  nninit::fill(k, a);
+  return info.Env().Undefined();
+}
+
+// fillAsync: the same checks (thrown synchronously), then the fill runs on a libuv pool
+// thread (which takes part in the parallel fill like any caller) and the promise resolves
+// with undefined. The typed array is held by a strong reference until then, so GC cannot
+// free its buffer under the kernel.
+class FillWorker : public Napi::AsyncWorker {
+ public:
+  FillWorker(Napi::Env env, const nninit::FillArgs& a, const Kernels* k, Napi::Object out,
+             napi_deferred deferred)
+      : Napi::AsyncWorker(env, "nninit.fillAsync"),
+        args_(a),
+        kernels_(k),
+        out_(Napi::Persistent(out)),
+        deferred_(deferred) {}
+
+  void Execute() override {
+    nninit::FpEnvGuard guard;
+    nninit::fill(kernels_, args_);
+  }
+  // Raw napi calls whose failure is ignored: while a worker_thread is terminated its
+  // environment can no longer run JavaScript, and node-addon-api's Deferred would turn the
+  // failed resolve into a fatal error.
+  void OnOK() override {
+    out_.Reset();
+    napi_value undefined;
+    if (napi_get_undefined(Env(), &undefined) == napi_ok)
+      napi_resolve_deferred(Env(), deferred_, undefined);
+  }
+  void OnError(const Napi::Error& e) override {
+    out_.Reset();
+    napi_reject_deferred(Env(), deferred_, e.Value());
+  }
+
+ private:
+  nninit::FillArgs args_;
+  const Kernels* kernels_;
+  Napi::ObjectReference out_;
+  napi_deferred deferred_;
+};
+
+Napi::Value FillAsync(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  nninit::FillArgs a{};
+  if (!ParseFill(info, "fillAsync", &a)) return env.Undefined();
+  napi_deferred deferred;
+  napi_value promise;
+  if (napi_create_promise(env, &deferred, &promise) != napi_ok) {
+    Napi::Error::New(env, "fillAsync: cannot create a promise").ThrowAsJavaScriptException();
+    return env.Undefined();
+  }
+  if (a.n < nninit::async_inline_limit(a.kind, a.trunc.fast)) {
+    // Less work than the hand-off to another thread and back (~20-40 us round trip): fill
+    // here and return a resolved promise (same bits; the loop is blocked for < ~5 us).
+    {
+      nninit::FpEnvGuard guard;
+      nninit::fill(current(), a);
+    }
+    napi_resolve_deferred(env, deferred, env.Undefined());
+    return Napi::Value(env, promise);
+  }
+  FillWorker* w = new FillWorker(env, a, current(), info[1].As<Napi::Object>(), deferred);
+  w->Queue();  // the worker deletes itself after OnOK/OnError
+  return Napi::Value(env, promise);
+}
+
+Napi::Value Threads(const Napi::CallbackInfo& info) {
+  return Napi::Number::New(info.Env(), nninit::threads());
+}
+
+Napi::Value SetThreads(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  if (info.Length() < 1 || !info[0].IsNumber())
+    return ThrowType(env, "setThreads(n)", "n must be a number (0 = automatic, or 1.." +
+                                               std::to_string(nninit::kMaxThreads) + ")");
+  const double n = info[0].As<Napi::Number>().DoubleValue();
+  if (!(n >= 0 && n <= nninit::kMaxThreads) || n != std::floor(n))
+    return ThrowRange(env, "setThreads(n)", "n must be an integer 0.." +
+                                                std::to_string(nninit::kMaxThreads) +
+                                                " (0 = automatic), got " + std::to_string(n));
+  nninit::set_threads(static_cast<unsigned>(n));
   return env.Undefined();
 }
 
@@ -194,12 +279,24 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   } else {
     current();
   }
+  // NNINIT_THREADS sets the thread count (process-wide; every instance reads the same
+  // environment). A bad value keeps the automatic count and threadsError says why.
+  Napi::Value threads_error = env.Null();
+  {
+    std::string error;
+    if (!nninit::set_threads_from_env(std::getenv("NNINIT_THREADS"), &error))
+      threads_error = Napi::String::New(env, error);
+  }
   exports.Set("abiVersion", Napi::Number::New(env, 1));
   exports.Set("isaError", isa_error);
+  exports.Set("threadsError", threads_error);
   exports.Set("isa", Napi::Function::New(env, Isa, "isa"));
   exports.Set("isaAvailable", Napi::Function::New(env, IsaAvailable, "isaAvailable"));
   exports.Set("setIsa", Napi::Function::New(env, SetIsa, "setIsa"));
   exports.Set("fill", Napi::Function::New(env, Fill, "fill"));
+  exports.Set("fillAsync", Napi::Function::New(env, FillAsync, "fillAsync"));
+  exports.Set("threads", Napi::Function::New(env, Threads, "threads"));
+  exports.Set("setThreads", Napi::Function::New(env, SetThreads, "setThreads"));
   return exports;
 }
 

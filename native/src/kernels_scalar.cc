@@ -151,6 +151,10 @@ void truncated_normal_f64(double* out, size_t n, const Key& key, uint64_t offset
   }
 }
 
+double truncated_normal_log_value(double u53, const TruncatedNormalParams& p) {
+  return trunc_log(u53, p);
+}
+
 const Kernels table = {"scalar",   bits,       uniform_f32,          uniform_f64,         normal_f32,
                        normal_f64, truncated_normal_f32, truncated_normal_f64};
 

@@ -1,6 +1,8 @@
 // Kernel benchmark: ns/element per kernel per ISA, one thread, median of several runs,
 // against memset / std::fill of the same buffer.
 // Usage: kernels_bench [log2(n)=24] [runs=7] [isa...]
+//        kernels_bench threads [runs=15]   pool crossover: 1 vs 2 threads by size, best ISA
+//        kernels_bench scaling [log2(n)=26] [runs=5]   1 vs 2 threads, large fills
 #include <algorithm>
 #include <chrono>
 #include <cmath>
@@ -13,10 +15,23 @@
 
 #include "nninit/dispatch.h"
 #include "nninit/kernels.h"
+#include "nninit/threads.h"
 
 using namespace nninit;
 
 namespace {
+
+double min_ns(size_t n, int runs, const std::function<void()>& f) {
+  double best = 1e300;
+  f();
+  for (int r = 0; r < runs; r++) {
+    const auto a = std::chrono::steady_clock::now();
+    f();
+    const auto b = std::chrono::steady_clock::now();
+    best = std::min(best, std::chrono::duration<double, std::nano>(b - a).count() / static_cast<double>(n));
+  }
+  return best;
+}
 
 double median_ns(size_t n, int runs, const std::function<void()>& f) {
   std::vector<double> t;
@@ -33,7 +48,85 @@ double median_ns(size_t n, int runs, const std::function<void()>& f) {
 
 }  // namespace
 
+FillArgs make_args(int kind, void* out, size_t n) {
+  FillArgs a{};
+  a.kind = kind;
+  a.out = out;
+  a.n = n;
+  a.key = Key{0x12345678, 0x9abcdef0, 1, 0};
+  a.uniform = UniformParams{-0.1, 0.2, 0.099999994};
+  a.normal = NormalParams{0, 1};
+  a.trunc.fast = true; a.trunc.mean = 0; a.trunc.std = 1; a.trunc.lo = -2; a.trunc.hi = 2;
+  a.trunc.ea = (float)std::erf(-2 / std::sqrt(2.0));
+  a.trunc.d = (float)(2 * std::erf(2 / std::sqrt(2.0)));
+  a.trunc.scale = (float)std::sqrt(2.0);
+  return a;
+}
+
+const char* const kKindName[] = {"bits", "uniform f32", "uniform f64", "normal f32",
+                                 "normal f64", "trunc f32 fast", "trunc f64 log"};
+
+// Fills forced onto the pool (threshold 1) with 1 and 2 threads, by size.
+int crossover(int runs) {
+  const Kernels* k = available_isas().front();
+  const size_t maxn = size_t{1} << 18;
+  std::vector<double> buf(maxn);
+  FpEnvGuard g;
+  std::printf("pool crossover (%s): best time 1 thread / best time 2 threads (> 1: the pool pays)\n", k->name);
+  std::printf("%-16s", "kind \\ log2 n");
+  for (int lg = 10; lg <= 18; lg++) std::printf("%7d", lg);
+  std::printf("\n");
+  for (int kind = 1; kind <= 6; kind++) {
+    std::printf("%-16s", kKindName[kind]);
+    for (int lg = 10; lg <= 18; lg++) {
+      const size_t n = size_t{1} << lg;
+      FillArgs a = make_args(kind, buf.data(), n);
+      if (kind == kTruncatedNormalF64) {  // [-2, 2] on the log path
+        a.trunc.fast = false; a.trunc.flip = 1;
+        const double phi2 = 0.5 * std::erfc(-2 / std::sqrt(2.0)), phim2 = 0.5 * std::erfc(2 / std::sqrt(2.0));
+        a.trunc.lpb = std::log(phi2); a.trunc.e0 = phim2 / phi2; a.trunc.c0 = 1 - a.trunc.e0;
+      }
+      set_parallel_limits_for_testing(1, 0);
+      set_threads(1);
+      // Best of `runs`: other processes on a shared machine only ever add time.
+      const double t1 = min_ns(n, runs, [&] { fill(k, a); });
+      set_threads(2);
+      const double t2 = min_ns(n, runs, [&] { fill(k, a); });
+      std::printf("%7.2f", t1 / t2);
+      std::fflush(stdout);
+    }
+    std::printf("\n");
+  }
+  set_parallel_limits_for_testing(0, 0);
+  set_threads(0);
+  return 0;
+}
+
+int scaling(int lg, int runs) {
+  const Kernels* k = available_isas().front();
+  const size_t n = size_t{1} << lg;
+  float* f32 = static_cast<float*>(std::aligned_alloc(64, n * sizeof(float)));
+  FpEnvGuard g;
+  std::printf("thread scaling, 2^%d float32, %s, median of %d\n", lg, k->name, runs);
+  for (int kind : {1, 3, 5}) {
+    FillArgs a = make_args(kind, f32, n);
+    double t[3];
+    for (unsigned th = 1; th <= 2; th++) {
+      set_threads(th);
+      t[th] = median_ns(n, runs, [&] { fill(k, a); });
+    }
+    std::printf("%-16s 1 thread %.3f ns/el, 2 threads %.3f ns/el: %.2fx\n", kKindName[kind], t[1],
+                t[2], t[1] / t[2]);
+  }
+  set_threads(0);
+  std::free(f32);
+  return 0;
+}
+
 int main(int argc, char** argv) {
+  if (argc > 1 && std::strcmp(argv[1], "threads") == 0) return crossover(argc > 2 ? std::atoi(argv[2]) : 15);
+  if (argc > 1 && std::strcmp(argv[1], "scaling") == 0)
+    return scaling(argc > 2 ? std::atoi(argv[2]) : 26, argc > 3 ? std::atoi(argv[3]) : 5);
   const int lg = argc > 1 ? std::atoi(argv[1]) : 24;
   const int runs = argc > 2 ? std::atoi(argv[2]) : 7;
   const size_t n = size_t{1} << lg;

@@ -11,11 +11,15 @@
 #include <fstream>
 #include <limits>
 #include <sstream>
+#include <atomic>
+#include <mutex>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "nninit/dispatch.h"
 #include "nninit/kernels.h"
+#include "nninit/threads.h"
 
 #if defined(__x86_64__) || defined(_M_X64)
 #include <xmmintrin.h>
@@ -258,10 +262,203 @@ void test_parity(const Kernels* ref, const Kernels* isa) {
   const TruncatedNormalParams t64[] = {log_params(-2, 2, 0, 1, false), log_params(5, 6, 0, 1, false),
                                        log_params(-50, -49, 0, 1, false),
                                        log_params(0, INFINITY, 1, 2, false)};
+  // Synthetic log-path parameters that force the rare branches on random words: v in
+  // [1 - 1e-12, 1] (upper tail with r > 5, 1 - exp(lp) == 0 -> +inf), v down to subnormal
+  // (log of subnormals, lp < -700), and a far lower tail (r > 5 in the lower branch).
+  TruncatedNormalParams s1{}, s2{}, s3{};
+  s1.mean = 0.5; s1.std = 2; s1.lo = -INFINITY; s1.hi = INFINITY; s1.flip = 1;
+  s1.lpb = 0; s1.e0 = 1 - 1e-13; s1.c0 = 2e-13;  // v may round above 1: lp > 0, qq <= 0
+  s2 = s1; s2.e0 = 0; s2.c0 = 1e-304; s2.flip = -1;  // lp around -700: mixed vectors
+  s3 = s2; s3.c0 = 1e-307;                           // v subnormal for u < 0.22
+  const TruncatedNormalParams synth[] = {s1, s2, s3, log_params(-INFINITY, -7.5, 0, 1, false)};
+  for (const TruncatedNormalParams& p : synth) {
+    parity<double>("truncated_normal_f64 synthetic", ref, isa, true, [&](const Kernels* k, double* o, size_t n, uint64_t off) {
+      k->truncated_normal_f64(o, n, key, off, p);
+    });
+    parity<float>("truncated_normal_f32 log synthetic", ref, isa, true, [&](const Kernels* k, float* o, size_t n, uint64_t off) {
+      k->truncated_normal_f32(o, n, key, off, p);
+    });
+  }
   for (const TruncatedNormalParams& p : t64)
     parity<double>("truncated_normal_f64", ref, isa, true, [&](const Kernels* k, double* o, size_t n, uint64_t off) {
       k->truncated_normal_f64(o, n, key, off, p);
     });
+}
+
+// ---------------------------------------------------------------------------- threads
+
+// parallel_for covers [0, n) exactly once, with boundaries on multiples of kChunkAlign of
+// phase + j, whatever the thread count.
+void test_parallel_for() {
+  struct Ctx {
+    std::vector<int> hits;
+    unsigned phase;
+    size_t chunk;
+    bool bad = false;
+  };
+  for (unsigned t : {1u, 2u, 3u, 8u})
+    for (size_t n : {size_t{1}, size_t{63}, size_t{64}, size_t{65}, size_t{1000}, size_t{4097}})
+      for (unsigned phase : {0u, 1u, 31u, 63u})
+        for (size_t chunk : {size_t{64}, size_t{128}, size_t{4096}}) {
+          Ctx c;
+          c.hits.assign(n, 0);
+          c.phase = phase;
+          c.chunk = chunk;
+          std::mutex mu;
+          struct Both { Ctx* c; std::mutex* mu; } both{&c, &mu};
+          parallel_for(n, phase, chunk, t, [](void* p, size_t j0, size_t j1) {
+            Both* b = static_cast<Both*>(p);
+            std::lock_guard<std::mutex> g(*b->mu);
+            if (j0 >= j1 || (j0 != 0 && (b->c->phase + j0) % kChunkAlign != 0) ||
+                (j1 != b->c->hits.size() && (b->c->phase + j1) % kChunkAlign != 0))
+              b->c->bad = true;
+            for (size_t j = j0; j < j1; j++) b->c->hits[j]++;
+          }, &both);
+          g_checks++;
+          bool once = !c.bad;
+          for (int h : c.hits) once = once && h == 1;
+          if (!once)
+            fail("parallel_for n=" + std::to_string(n) + " phase=" + std::to_string(phase) +
+                 " chunk=" + std::to_string(chunk) + " threads=" + std::to_string(t) +
+                 ": chunks do not cover the range once on aligned boundaries");
+        }
+}
+
+size_t elem_size(int kind) {
+  return kind == kUniformF64 || kind == kNormalF64 || kind == kTruncatedNormalF64 ? 8 : 4;
+}
+
+// The pool's fill (nninit::fill) with 1, 2, 3 and 8 threads gives the bytes of the
+// single-threaded kernel call, for sizes and offsets around the threshold and every chunk
+// boundary.
+void thread_parity_case(const Kernels* isa, FillArgs a, const char* what,
+                        const std::vector<size_t>& sizes, const std::vector<uint64_t>& offsets) {
+  const size_t es = elem_size(a.kind);
+  for (uint64_t off : offsets)
+    for (size_t n : sizes) {
+      if (a.kind == kBits) {
+        a.offset = off >> 2;
+        a.skip = static_cast<unsigned>(off & 3);
+      } else {
+        a.offset = off;
+      }
+      a.n = n;
+      Buffer ref(n * es, es);
+      a.out = ref.base;
+      {
+        FpEnvGuard g;
+        fill_range(isa, a, 0, n);
+      }
+      for (unsigned t : {1u, 2u, 3u, 8u}) {
+        set_threads(t);
+        Buffer got(n * es, es);
+        a.out = got.base;
+        {
+          FpEnvGuard g;
+          fill(isa, a);
+        }
+        g_checks++;
+        char ctx[200];
+        std::snprintf(ctx, sizeof ctx, "%s %s threads=%u n=%zu offset=%llu", isa->name, what, t, n,
+                      static_cast<unsigned long long>(off));
+        if (!got.canaries_ok()) fail(std::string(ctx) + ": wrote outside its view");
+        if (std::memcmp(ref.base, got.base, n * es) != 0)
+          fail(std::string(ctx) + ": differs from the single-threaded fill");
+      }
+    }
+  set_threads(0);
+}
+
+std::vector<FillArgs> thread_cases(std::vector<std::string>* names) {
+  std::vector<FillArgs> out;
+  const Key key{0xdeadbeef, 42, 3, 1};
+  auto add = [&](int kind, const char* name) {
+    FillArgs a{};
+    a.kind = kind;
+    a.key = key;
+    out.push_back(a);
+    names->push_back(name);
+    return &out.back();
+  };
+  add(kBits, "bits");
+  add(kUniformF32, "uniform_f32")->uniform = {-(double)(float)0.1, (double)(float)0.2,
+                                              (double)std::nextafter((float)0.1, 0.0f)};
+  add(kUniformF64, "uniform_f64")->uniform = {-0.1, 0.2, std::nextafter(0.1, 0.0)};
+  add(kNormalF32, "normal_f32")->normal = {(double)(float)0.5, (double)(float)0.02};
+  add(kNormalF64, "normal_f64")->normal = {-1.25, 3.5};
+  add(kTruncatedNormalF32, "truncated_normal_f32 fast")->trunc = fast_params(-2, 2, 0, 1);
+  add(kTruncatedNormalF32, "truncated_normal_f32 log")->trunc = log_params(5, 6, 0, 1, true);
+  add(kTruncatedNormalF64, "truncated_normal_f64")->trunc = log_params(-2, 2, 0, 1, false);
+  add(kTruncatedNormalF64, "truncated_normal_f64 far")->trunc = log_params(-50, -49, 0, 1, false);
+  return out;
+}
+
+void test_thread_parity(const Kernels* isa) {
+  std::printf("  thread parity %s (1, 2, 3, 8 threads)...\n", isa->name);
+  std::fflush(stdout);
+  std::vector<std::string> names;
+  const std::vector<FillArgs> cases = thread_cases(&names);
+  const std::vector<uint64_t> offsets = {0, 1, 63, 64 + 5, 4294967295ull, (uint64_t{1} << 40) + 3};
+  // Small limits: many chunks on small sizes (threshold 256, chunks of >= 64).
+  set_parallel_limits_for_testing(256, 64);
+  for (size_t i = 0; i < cases.size(); i++)
+    thread_parity_case(isa, cases[i], names[i].c_str(),
+                       {1, 63, 64, 65, 255, 256, 257, 319, 320, 321, 1000, 1025, 4095, 4097},
+                       offsets);
+  // The real limits: threshold +- 1 and the chunk size +- 1 beyond it.
+  set_parallel_limits_for_testing(0, 0);
+  for (size_t i = 0; i < cases.size(); i++) {
+    const size_t thr = fill_threshold(cases[i]);
+    std::vector<size_t> sizes = {thr - 1, thr, thr + 1};
+    for (unsigned t : {2u, 3u}) {
+      const size_t c = chunk_size(cases[i].kind, thr + 1, t);
+      for (size_t n : {thr + c - 1, thr + c, thr + c + 1, 2 * c - 1, 2 * c + 1}) sizes.push_back(n);
+    }
+    thread_parity_case(isa, cases[i], names[i].c_str(), sizes, {0, 1, 63, (uint64_t{1} << 40) + 3});
+  }
+}
+
+// Several callers (as several Node workers or async fills would) share the pool at once.
+void test_concurrent_callers(const Kernels* isa) {
+  std::printf("  concurrent callers %s...\n", isa->name);
+  std::fflush(stdout);
+  set_parallel_limits_for_testing(1024, 64);
+  set_threads(3);
+  std::vector<std::string> names;
+  const std::vector<FillArgs> cases = thread_cases(&names);
+  const size_t n = 20000;
+  std::vector<std::vector<unsigned char>> refs(cases.size());
+  for (size_t i = 0; i < cases.size(); i++) {
+    FillArgs a = cases[i];
+    a.n = n;
+    a.offset = 12345 + i;
+    refs[i].resize(n * elem_size(a.kind));
+    a.out = refs[i].data();
+    FpEnvGuard g;
+    fill_range(isa, a, 0, n);
+  }
+  std::atomic<int> bad{0};
+  std::vector<std::thread> callers;
+  for (int c = 0; c < 4; c++)
+    callers.emplace_back([&, c] {
+      FpEnvGuard g;
+      for (int rep = 0; rep < 6; rep++)
+        for (size_t i = 0; i < cases.size(); i++) {
+          const size_t ci = (i + c) % cases.size();
+          FillArgs a = cases[ci];
+          a.n = n;
+          a.offset = 12345 + ci;
+          std::vector<unsigned char> got(n * elem_size(a.kind));
+          a.out = got.data();
+          fill(isa, a);
+          if (std::memcmp(got.data(), refs[ci].data(), got.size()) != 0) bad++;
+        }
+    });
+  for (std::thread& t : callers) t.join();
+  g_checks++;
+  if (bad) fail(std::string(isa->name) + ": concurrent callers got wrong bytes " + std::to_string(bad.load()) + " times");
+  set_threads(0);
+  set_parallel_limits_for_testing(0, 0);
 }
 
 void test_dispatch() {
@@ -302,6 +499,16 @@ int main(int argc, char** argv) {
   const Kernels* ref = &scalar::table;
   for (const Kernels* k : isas)
     if (k != ref) test_parity(ref, k);
+  test_parallel_for();
+  for (const Kernels* k : isas) test_thread_parity(k);
+  test_concurrent_callers(isas.front());
+  if (!set_threads(0) || set_threads(kMaxThreads + 1)) fail("set_threads range");
+  std::string err;
+  if (set_threads_from_env("x", &err) || err.empty()) fail("NNINIT_THREADS=x accepted");
+  if (set_threads_from_env("-1", &err) || set_threads_from_env("2a", &err)) fail("bad NNINIT_THREADS accepted");
+  if (!set_threads_from_env("3", &err) || threads() != 3) fail("NNINIT_THREADS=3");
+  set_threads(0);
+  std::printf("threads: auto %u\n", auto_threads());
   std::printf("%ld checks, %d failures\n", g_checks, g_failures);
   if (g_failures) {
     std::printf("FAILED\n");

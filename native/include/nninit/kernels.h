@@ -77,6 +77,9 @@ void truncated_normal_f32(float* out, size_t n, const Key& key, uint64_t offset,
                           const TruncatedNormalParams& p);
 void truncated_normal_f64(double* out, size_t n, const Key& key, uint64_t offset,
                           const TruncatedNormalParams& p);
+// The log path's value before clamping (trunc_log of distributions.ts) for one element's
+// 53-bit integer: the SIMD kernels' fallback for lanes that need a rare branch.
+double truncated_normal_log_value(double u53, const TruncatedNormalParams& p);
 extern const Kernels table;
 }  // namespace scalar
 

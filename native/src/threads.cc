@@ -1,0 +1,441 @@
+// The process-wide thread pool (see nninit/threads.h).
+//
+// Lifetime: the pool is allocated with `new` on first parallel fill and never destroyed;
+// workers are detached and never joined. Nothing here has a non-trivial destructor, so
+// the process can exit (process.exit, end of main) while chunks are in flight: exit()
+// runs no destructor that could pull a mutex or condition variable from under a worker.
+//
+// Jobs live on their caller's stack. Every access to a Job by a worker happens under the
+// pool mutex, and the caller returns only after seeing (under the same mutex) that all
+// its chunks are done; a worker's last access to a job is the `done` increment that the
+// caller waits for. So no worker touches a job after its caller returned.
+#include "nninit/threads.h"
+
+#include <algorithm>
+#include <atomic>
+#include <chrono>
+#include <condition_variable>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <mutex>
+#include <thread>
+
+#include "nninit/dispatch.h"
+
+#if defined(__linux__)
+#include <sched.h>
+#endif
+#if !defined(_WIN32)
+#include <pthread.h>
+#endif
+
+namespace nninit {
+namespace {
+
+// -------------------------------------------------------------------------- settings
+
+std::atomic<unsigned> g_setting{0};      // 0 = automatic
+std::atomic<unsigned> g_auto{0};         // cached auto_threads(), 0 = not yet computed
+std::atomic<size_t> g_test_threshold{0};
+std::atomic<size_t> g_test_min_chunk{0};
+
+// Fills below these sizes stay on the calling thread. Measured with
+// `bash scripts/cxx-test.sh --bench threads` (fills forced onto the pool; best-of-41 time
+// with 1 thread / with 2 threads; AVX-512, Zen 4 VM with 2 vCPUs, machine otherwise quiet,
+// load ~1.5; back-to-back fills, so the helper is usually still spinning):
+//   log2 n           12    13    14    15    16    17    18
+//   uniform f32    0.99  0.98  1.13  1.28  1.57  1.73  1.87   (0.26 ns/el)
+//   uniform f64    1.00  1.18  1.41  1.50  1.68  1.79  1.78   (0.6 ns/el)
+//   normal f32     1.00  1.34  1.61  1.72  1.87  1.94  1.98   (0.65 ns/el)
+//   normal f64     0.99  1.75  1.88  1.90  1.79  1.82  1.98   (1.5 ns/el)
+//   trunc f32 fast 1.00  1.55  1.75  1.84  1.93  1.95  1.98   (1 ns/el)
+//   trunc f64 log  1.00  1.97  1.97  1.98  1.99  2.06  1.94   (8.5 ns/el)
+// (1.00 at 2^12: a single chunk, chunks are at least kMinChunk elements.) Two more runs
+// agreed within ~0.15, except that now and then a whole row stayed at 1.0 (the other vCPU
+// busy with another process). A cold helper (asleep) costs ~30-50 us to wake on this VM,
+// which the caller does not wait for: it claims the chunks itself meanwhile. Each
+// threshold is the size where two threads gave >= ~1.3x (about 10-20 us of work).
+const size_t kMinChunk = 4096;
+const size_t kThreshold[] = {
+    size_t{1} << 16,  // bits (as uniform f32)
+    size_t{1} << 16,  // uniform f32
+    size_t{1} << 15,  // uniform f64
+    size_t{1} << 14,  // normal f32
+    size_t{1} << 13,  // normal f64
+    size_t{1} << 14,  // truncated normal f32, fast path (the log path: as float64)
+    size_t{1} << 13,  // truncated normal f64 (log path)
+};
+// Chunks per thread: more than one, so that a thread slowed by another process does not
+// hold up the whole fill (dynamic claiming balances the rest).
+const size_t kChunksPerThread = 4;
+
+// -------------------------------------------------------------------------- pool
+
+struct Job {
+  void (*fn)(void*, size_t, size_t);
+  void* ctx;
+  size_t n, chunk, nchunks;
+  unsigned phase;
+  size_t next = 0;                // guarded by Pool::mu
+  std::atomic<size_t> done{0};    // written under Pool::mu; the caller may spin on it
+  unsigned helpers = 0, max_helpers = 0;
+  Job* link = nullptr;
+  bool queued = false;
+
+  void range(size_t c, size_t* j0, size_t* j1) const {
+    // Chunk c covers logical positions [c*chunk, (c+1)*chunk) of phase + j.
+    const size_t a = c * chunk, b = a + chunk;
+    *j0 = a > phase ? a - phase : 0;
+    *j1 = b - phase < n ? b - phase : n;
+  }
+};
+
+struct Pool {
+  std::mutex mu;
+  std::atomic<uint64_t> generation{0};  // bumped by every enqueue: idle workers spin on it
+  std::condition_variable work_cv, done_cv;
+  Job* head = nullptr;
+  unsigned workers = 0;
+  bool spawn_failed = false;
+
+  void enqueue(Job* j) {
+    generation.fetch_add(1, std::memory_order_release);
+    j->link = nullptr;
+    j->queued = true;
+    if (!head) { head = j; return; }
+    Job* t = head;
+    while (t->link) t = t->link;
+    t->link = j;
+  }
+  void remove(Job* j) {
+    if (!j->queued) return;
+    j->queued = false;
+    for (Job** p = &head; *p; p = &(*p)->link)
+      if (*p == j) { *p = j->link; return; }
+  }
+  // Claims the next chunk of j (mu held). Removes j from the queue once all are claimed.
+  size_t claim(Job* j) {
+    const size_t c = j->next++;
+    if (j->next == j->nchunks) remove(j);
+    return c;
+  }
+  Job* find_work() {
+    for (Job* j = head; j; j = j->link)
+      if (j->next < j->nchunks && j->helpers < j->max_helpers) return j;
+    return nullptr;
+  }
+};
+
+// Waking a sleeping thread costs tens of microseconds on a VM (futex, IPI, idle exit), as
+// much as a whole fill at the threshold. So a worker spins ~50 us after its last chunk
+// before sleeping (back-to-back fills find it awake), and a caller spins while the last
+// chunks finish instead of sleeping on the condition variable.
+inline void cpu_relax() {
+#if defined(__x86_64__) || defined(__i386__)
+  __builtin_ia32_pause();
+#elif defined(__aarch64__)
+  __asm__ volatile("yield");
+#endif
+}
+const auto kSpin = std::chrono::microseconds(50);
+
+template <class Pred>
+bool spin_until(Pred done, std::chrono::microseconds limit) {
+  const auto start = std::chrono::steady_clock::now();
+  for (;;) {
+    for (int i = 0; i < 64; i++) {
+      if (done()) return true;
+      cpu_relax();
+    }
+    if (std::chrono::steady_clock::now() - start > limit) return done();
+  }
+}
+
+Pool* g_pool_ptr = nullptr;
+std::once_flag g_pool_once;
+
+Pool* pool() {
+  std::call_once(g_pool_once, [] { g_pool_ptr = new Pool; });
+  return g_pool_ptr;
+}
+
+void worker_main(Pool* p) {
+  // Our own thread: IEEE mode for its whole life (FTZ/DAZ off), nothing to restore.
+  FpEnvGuard fp;
+  std::unique_lock<std::mutex> lock(p->mu);
+  for (;;) {
+    Job* j = p->find_work();
+    if (!j) {
+      const uint64_t gen = p->generation.load(std::memory_order_acquire);
+      lock.unlock();
+      spin_until([&] { return p->generation.load(std::memory_order_acquire) != gen; }, kSpin);
+      lock.lock();
+      if (!p->find_work()) p->work_cv.wait(lock);
+      continue;
+    }
+    j->helpers++;
+    for (;;) {
+      const size_t c = p->claim(j);
+      size_t j0, j1;
+      j->range(c, &j0, &j1);
+      void (*fn)(void*, size_t, size_t) = j->fn;
+      void* ctx = j->ctx;
+      lock.unlock();
+      fn(ctx, j0, j1);
+      lock.lock();
+      const size_t done = j->done.load(std::memory_order_relaxed) + 1;
+      if (done == j->nchunks) {
+        j->helpers--;
+        // The last access to j: its caller may return as soon as it sees this store.
+        j->done.store(done, std::memory_order_release);
+        p->done_cv.notify_all();
+        break;
+      }
+      // Not the last chunk: j's caller cannot return before another chunk is counted,
+      // which needs the lock we hold.
+      j->done.store(done, std::memory_order_release);
+      if (j->next >= j->nchunks) {
+        j->helpers--;
+        break;
+      }
+    }
+  }
+}
+
+#if !defined(_WIN32)
+void* worker_entry(void* arg) {
+  worker_main(static_cast<Pool*>(arg));
+  return nullptr;
+}
+#endif
+
+// Starts one more detached worker (mu held). False when the OS refuses.
+bool spawn(Pool* p) {
+#if !defined(_WIN32)
+  pthread_attr_t attr;
+  if (pthread_attr_init(&attr) != 0) return false;
+  pthread_attr_setdetachstate(&attr, PTHREAD_CREATE_DETACHED);
+  pthread_attr_setstacksize(&attr, size_t{1} << 20);  // kernels use < 64 KiB of stack
+  pthread_t t;
+  const int rc = pthread_create(&t, &attr, worker_entry, p);
+  pthread_attr_destroy(&attr);
+  return rc == 0;
+#else
+  std::thread(worker_main, p).detach();
+  return true;
+#endif
+}
+
+unsigned parse_cgroup_quota() {
+#if defined(__linux__)
+  // cgroup v2: "max 100000" or "<quota> <period>".
+  FILE* f = std::fopen("/sys/fs/cgroup/cpu.max", "r");
+  if (!f) return 0;
+  char q[32] = {0};
+  unsigned long long period = 0;
+  const int got = std::fscanf(f, "%31s %llu", q, &period);
+  std::fclose(f);
+  if (got != 2 || std::strcmp(q, "max") == 0 || period == 0) return 0;
+  const unsigned long long quota = std::strtoull(q, nullptr, 10);
+  if (quota == 0) return 0;
+  return static_cast<unsigned>(std::max<unsigned long long>(1, (quota + period - 1) / period));
+#else
+  return 0;
+#endif
+}
+
+struct RangeCtx {
+  const Kernels* k;
+  const FillArgs* args;
+};
+
+void range_thunk(void* ctx, size_t j0, size_t j1) {
+  const RangeCtx* c = static_cast<const RangeCtx*>(ctx);
+  fill_range(c->k, *c->args, j0, j1);
+}
+
+}  // namespace
+
+// -------------------------------------------------------------------------- public
+
+unsigned auto_threads() {
+  unsigned cached = g_auto.load(std::memory_order_relaxed);
+  if (cached) return cached;
+  unsigned n = std::thread::hardware_concurrency();
+#if defined(__linux__)
+  cpu_set_t set;
+  CPU_ZERO(&set);
+  if (sched_getaffinity(0, sizeof set, &set) == 0) {
+    const int c = CPU_COUNT(&set);
+    if (c > 0) n = static_cast<unsigned>(c);
+  }
+#endif
+  const unsigned quota = parse_cgroup_quota();
+  if (quota && quota < n) n = quota;
+  n = std::max(1u, std::min(n, kMaxThreads));
+  g_auto.store(n, std::memory_order_relaxed);
+  return n;
+}
+
+bool set_threads(unsigned n) {
+  if (n > kMaxThreads) return false;
+  g_setting.store(n, std::memory_order_relaxed);
+  return true;
+}
+
+unsigned threads() {
+  const unsigned s = g_setting.load(std::memory_order_relaxed);
+  return s ? s : auto_threads();
+}
+
+bool set_threads_from_env(const char* value, std::string* error) {
+  if (value == nullptr || value[0] == '\0') return true;
+  char* end = nullptr;
+  const unsigned long v = std::strtoul(value, &end, 10);
+  const bool digits = value[0] >= '0' && value[0] <= '9';
+  if (!digits || *end != '\0' || v > kMaxThreads) {
+    if (error)
+      *error = std::string("NNINIT_THREADS must be an integer 0..") + std::to_string(kMaxThreads) +
+               " (0 = automatic), got \"" + value + "\"";
+    return false;
+  }
+  return set_threads(static_cast<unsigned>(v));
+}
+
+size_t parallel_threshold(int kind) {
+  const size_t t = g_test_threshold.load(std::memory_order_relaxed);
+  if (t) return t;
+  return kind >= 0 && kind <= 6 ? kThreshold[kind] : kThreshold[0];
+}
+
+size_t fill_threshold(const FillArgs& a) {
+  // The float32 truncated normal's log path costs what the float64 one does.
+  return parallel_threshold(a.kind == kTruncatedNormalF32 && !a.trunc.fast ? kTruncatedNormalF64
+                                                                            : a.kind);
+}
+
+size_t chunk_size(int kind, size_t n, unsigned t) {
+  (void)kind;
+  size_t min_chunk = g_test_min_chunk.load(std::memory_order_relaxed);
+  if (!min_chunk) min_chunk = kMinChunk;
+  const size_t parts = static_cast<size_t>(t) * kChunksPerThread;
+  size_t c = std::max(min_chunk, (n + parts - 1) / parts);
+  return (c + kChunkAlign - 1) / kChunkAlign * kChunkAlign;
+}
+
+size_t async_inline_limit(int kind, bool fast) {
+  // ~5 us of single-thread work per kind (ns/element on AVX-512: bits/uniform f32 0.3,
+  // uniform f64 0.6, normal f32 0.7, normal f64 1.5, truncated f32 fast 1, log paths ~5).
+  switch (kind) {
+    case kBits: case kUniformF32: return 16384;
+    case kUniformF64: case kNormalF32: return 8192;
+    case kNormalF64: return 4096;
+    case kTruncatedNormalF32: return fast ? 4096 : 1024;
+    case kTruncatedNormalF64: return 1024;
+    default: return 0;
+  }
+}
+
+void set_parallel_limits_for_testing(size_t threshold, size_t min_chunk) {
+  g_test_threshold.store(threshold, std::memory_order_relaxed);
+  g_test_min_chunk.store(min_chunk, std::memory_order_relaxed);
+}
+
+void parallel_for(size_t n, unsigned phase, size_t chunk, unsigned nthreads,
+                  void (*fn)(void* ctx, size_t j0, size_t j1), void* ctx) {
+  if (n == 0) return;
+  phase %= kChunkAlign;
+  Job job;
+  job.fn = fn;
+  job.ctx = ctx;
+  job.n = n;
+  job.chunk = chunk;
+  job.phase = phase;
+  job.nchunks = (n + phase + chunk - 1) / chunk;
+  if (nthreads <= 1 || job.nchunks <= 1) {
+    for (size_t c = 0; c < job.nchunks; c++) {
+      size_t j0, j1;
+      job.range(c, &j0, &j1);
+      fn(ctx, j0, j1);
+    }
+    return;
+  }
+  Pool* p = pool();
+  const unsigned want = static_cast<unsigned>(std::min<size_t>(nthreads - 1, job.nchunks - 1));
+  job.max_helpers = want;
+  std::unique_lock<std::mutex> lock(p->mu);
+  while (p->workers < want && !p->spawn_failed) {
+    if (spawn(p)) p->workers++;
+    else p->spawn_failed = true;  // run with what we have; the caller can do it all
+  }
+  p->enqueue(&job);
+  for (unsigned i = 0; i < want; i++) p->work_cv.notify_one();
+  while (job.next < job.nchunks) {
+    const size_t c = p->claim(&job);
+    size_t j0, j1;
+    job.range(c, &j0, &j1);
+    lock.unlock();
+    fn(ctx, j0, j1);
+    lock.lock();
+    job.done.store(job.done.load(std::memory_order_relaxed) + 1, std::memory_order_release);
+  }
+  if (job.done.load(std::memory_order_acquire) == job.nchunks) return;
+  lock.unlock();
+  // At most one chunk per helper is left: spin for it, then sleep.
+  if (spin_until([&] { return job.done.load(std::memory_order_acquire) == job.nchunks; },
+                 std::chrono::microseconds(200)))
+    return;
+  lock.lock();
+  while (job.done.load(std::memory_order_acquire) < job.nchunks) p->done_cv.wait(lock);
+}
+
+void fill_range(const Kernels* k, const FillArgs& a, size_t j0, size_t j1) {
+  const size_t n = j1 - j0;
+  switch (a.kind) {
+    case kBits: {
+      const uint64_t w = static_cast<uint64_t>(a.skip) + j0;
+      k->bits(static_cast<uint32_t*>(a.out) + j0, n, a.key, a.offset + (w >> 2),
+              static_cast<unsigned>(w & 3));
+      break;
+    }
+    case kUniformF32:
+      k->uniform_f32(static_cast<float*>(a.out) + j0, n, a.key, a.offset + j0, a.uniform);
+      break;
+    case kUniformF64:
+      k->uniform_f64(static_cast<double*>(a.out) + j0, n, a.key, a.offset + j0, a.uniform);
+      break;
+    case kNormalF32:
+      k->normal_f32(static_cast<float*>(a.out) + j0, n, a.key, a.offset + j0, a.normal);
+      break;
+    case kNormalF64:
+      k->normal_f64(static_cast<double*>(a.out) + j0, n, a.key, a.offset + j0, a.normal);
+      break;
+    case kTruncatedNormalF32:
+      k->truncated_normal_f32(static_cast<float*>(a.out) + j0, n, a.key, a.offset + j0, a.trunc);
+      break;
+    case kTruncatedNormalF64:
+      k->truncated_normal_f64(static_cast<double*>(a.out) + j0, n, a.key, a.offset + j0, a.trunc);
+      break;
+    default:
+      break;
+  }
+}
+
+void fill(const Kernels* k, const FillArgs& args) {
+  const unsigned t = threads();
+  if (t <= 1 || args.n < fill_threshold(args)) {
+    fill_range(k, args, 0, args.n);
+    return;
+  }
+  // The logical index of element j is offset + j (for bits: 4 block + skip + j); only its
+  // residue mod kChunkAlign matters for the boundaries.
+  const unsigned phase =
+      args.kind == kBits
+          ? static_cast<unsigned>((4 * (args.offset & 15) + args.skip) % kChunkAlign)
+          : static_cast<unsigned>(args.offset % kChunkAlign);
+  RangeCtx ctx{k, &args};
+  parallel_for(args.n, phase, chunk_size(args.kind, args.n, t), t, range_thunk, &ctx);
+}
+
+}  // namespace nninit
