@@ -5,6 +5,7 @@
 
 #include <atomic>
 #include <cmath>
+#include <cstring>
 #include <cstdlib>
 #include <string>
 #include <vector>
@@ -93,41 +94,51 @@ bool is_u32(double x) { return x >= 0 && x <= 4294967295.0 && x == std::floor(x)
 // Checks fill's arguments and copies everything the kernel needs into *a (the output
 // pointer included: the caller keeps the array alive). Returns false after throwing.
 bool ParseFill(const Napi::CallbackInfo& info, const char* fn, nninit::FillArgs* a) {
+  // Raw N-API, one call per argument: this runs on every fill, and the node-addon-api
+  // wrappers re-query the typed-array info for each property (~10 calls, ~0.5 us).
   Napi::Env env = info.Env();
   if (info.Length() < 5)
     return ThrowType(env, fn, "expected 5 arguments (kind, out, key, offset, params)"), false;
-  if (!info[0].IsNumber()) return ThrowType(env, fn, "kind must be a number"), false;
-  const double kind_d = info[0].As<Napi::Number>().DoubleValue();
+  double kind_d = 0;
+  if (napi_get_value_double(env, info[0], &kind_d) != napi_ok)
+    return ThrowType(env, fn, "kind must be a number"), false;
   if (!(kind_d >= 0 && kind_d <= 6) || kind_d != std::floor(kind_d))
     return ThrowRange(env, fn, "kind must be an integer 0..6, got " + std::to_string(kind_d)), false;
   const int kind = static_cast<int>(kind_d);
 
-  if (!info[1].IsTypedArray() ||
-      info[1].As<Napi::TypedArray>().TypedArrayType() != kKindArray[kind])
+  napi_typedarray_type out_type;
+  size_t length = 0;
+  void* data = nullptr;
+  if (napi_get_typedarray_info(env, info[1], &out_type, &length, &data, nullptr, nullptr) != napi_ok ||
+      out_type != kKindArray[kind])
     return ThrowType(env, fn, std::string("out must be a ") + kKindArrayName[kind] + " for kind " +
                                   kKindNames[kind]),
            false;
-  if (!info[2].IsTypedArray() ||
-      info[2].As<Napi::TypedArray>().TypedArrayType() != napi_uint32_array ||
-      info[2].As<Napi::TypedArray>().ElementLength() < 4)
+  napi_typedarray_type key_type;
+  size_t key_len = 0;
+  void* key_data = nullptr;
+  if (napi_get_typedarray_info(env, info[2], &key_type, &key_len, &key_data, nullptr, nullptr) != napi_ok ||
+      key_type != napi_uint32_array || key_len < 4)
     return ThrowType(env, fn, "key must be a Uint32Array [k0, k1, s0, s1]"), false;
-  if (!info[3].IsNumber()) return ThrowType(env, fn, "offset must be a number"), false;
-  const double off_d = info[3].As<Napi::Number>().DoubleValue();
+  double off_d = 0;
+  if (napi_get_value_double(env, info[3], &off_d) != napi_ok)
+    return ThrowType(env, fn, "offset must be a number"), false;
   if (!(off_d >= 0 && off_d < 9007199254740992.0) || off_d != std::floor(off_d))
     return ThrowRange(env, fn, "offset must be an integer in [0, 2^53), got " + std::to_string(off_d)),
            false;
-  if (!info[4].IsTypedArray() ||
-      info[4].As<Napi::TypedArray>().TypedArrayType() != napi_float64_array ||
-      info[4].As<Napi::TypedArray>().ElementLength() < kKindParams[kind])
+  napi_typedarray_type par_type;
+  size_t par_len = 0;
+  void* par_data = nullptr;
+  if (napi_get_typedarray_info(env, info[4], &par_type, &par_len, &par_data, nullptr, nullptr) != napi_ok ||
+      par_type != napi_float64_array || par_len < kKindParams[kind])
     return ThrowType(env, fn, "params must be a Float64Array of at least " +
                                   std::to_string(kKindParams[kind]) + " values for kind " +
                                   kKindNames[kind]),
            false;
 
-  const Napi::Uint32Array key_arr = info[2].As<Napi::Uint32Array>();
-  const Napi::Float64Array params = info[4].As<Napi::Float64Array>();
+  const uint32_t* key_arr = static_cast<const uint32_t*>(key_data);
   double p[12];
-  for (size_t i = 0; i < kKindParams[kind]; i++) p[i] = params[i];
+  std::memcpy(p, par_data, kKindParams[kind] * sizeof(double));
   if (kind == 0 && !(is_u32(p[0]) && is_u32(p[1]) && is_u32(p[2]) && p[2] <= 3))
     return ThrowRange(env, fn, "bits params must be [block lo32, block hi32, skip 0..3] integers"),
            false;
@@ -138,11 +149,6 @@ bool ParseFill(const Napi::CallbackInfo& info, const char* fn, nninit::FillArgs*
   a->skip = 0;
   // napi_get_typedarray_info's data already includes byteOffset, and it works for views of
   // SharedArrayBuffers too (Napi::ArrayBuffer::Data would not).
-  napi_typedarray_type type;
-  size_t length = 0;
-  void* data = nullptr;
-  if (napi_get_typedarray_info(env, info[1], &type, &length, &data, nullptr, nullptr) != napi_ok)
-    return ThrowType(env, fn, "out is not a usable typed array"), false;
   a->n = length;
   a->out = length ? data : nullptr;
   switch (kind) {
