@@ -136,15 +136,17 @@ export function runKernel(kind: Kind, out: FloatOut | Uint32Array, key: PhiloxKe
   runJs(kind, out, key, offset, params);
 }
 
-/** Elements per slice when the TypeScript backend runs a kernel asynchronously (~1-5 ms each). */
-const JS_ASYNC_SLICE = 1 << 16;
+/** Target duration of one slice when the TypeScript backend runs a kernel asynchronously. */
+const JS_SLICE_MS = 4;
 
 const yieldToLoop = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
 
 /**
  * Runs one kernel off the JS thread (native: the addon's thread pool; the buffer stays
- * referenced by the addon until done) or, on the TypeScript backend, in slices between
- * event-loop turns. Slices are exact, so the bits equal the sync call's.
+ * referenced by the addon until done) or, on the TypeScript backend, in slices of about
+ * 4 ms between event-loop turns: slices start small (the first calls may run before the
+ * JIT has compiled the kernel) and grow with the measured speed. Slices are exact, so the
+ * bits equal the sync call's.
  */
 export async function runKernelAsync(kind: Kind, out: FloatOut | Uint32Array, key: PhiloxKey, offset: number, params: Float64Array): Promise<void> {
   if (out.length === 0) return;
@@ -152,22 +154,23 @@ export async function runKernelAsync(kind: Kind, out: FloatOut | Uint32Array, ke
     await native.fillAsync(kind, out, new Uint32Array([key.k0, key.k1, key.s0, key.s1]), offset, params);
     return;
   }
-  if (kind === Kind.Bits) {
-    // Raw words address (block, skip); slice on whole blocks.
-    const first = BigInt(params[0]!) + (BigInt(params[1]!) << 32n);
-    const skip = params[2]!;
-    for (let j = 0; j < out.length; j += JS_ASYNC_SLICE) {
-      if (j > 0) await yieldToLoop();
-      const word = first * 4n + BigInt(skip + j);
+  let slice = 256;
+  for (let j = 0; j < out.length;) {
+    if (j > 0) await yieldToLoop();
+    const m = Math.min(slice, out.length - j);
+    const started = performance.now();
+    if (kind === Kind.Bits) {
+      // Raw words address (block, skip).
+      const word = (BigInt(params[0]!) + (BigInt(params[1]!) << 32n)) * 4n + BigInt(params[2]! + j);
       const b = (word >> 2n) & 0xffffffffffffffffn;
       const p = new Float64Array([Number(b & 0xffffffffn), Number(b >> 32n), Number(word & 3n)]);
-      runJs(kind, out.subarray(j, Math.min(out.length, j + JS_ASYNC_SLICE)), key, 0, p);
+      runJs(kind, out.subarray(j, j + m), key, 0, p);
+    } else {
+      runJs(kind, out.subarray(j, j + m), key, offset + j, params);
     }
-    return;
-  }
-  for (let j = 0; j < out.length; j += JS_ASYNC_SLICE) {
-    if (j > 0) await yieldToLoop();
-    runJs(kind, out.subarray(j, Math.min(out.length, j + JS_ASYNC_SLICE)), key, offset + j, params);
+    j += m;
+    const ms = performance.now() - started;
+    slice = Math.max(256, Math.min(1 << 22, Math.floor(ms > 0 ? (slice * JS_SLICE_MS) / ms : slice * 4)));
   }
 }
 

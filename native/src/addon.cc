@@ -202,6 +202,7 @@ class FillWorker : public Napi::AsyncWorker {
 
   void Execute() override {
     nninit::FpEnvGuard guard;
+    nninit::BackgroundPriority background;  // the event loop keeps its core
     nninit::fill(kernels_, args_);
   }
   // Raw napi calls whose failure is ignored: while a worker_thread is terminated its

@@ -29,6 +29,12 @@
 #if !defined(_WIN32)
 #include <pthread.h>
 #endif
+#if defined(__linux__)
+#include <cerrno>
+#include <sys/resource.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+#endif
 
 namespace nninit {
 namespace {
@@ -160,6 +166,45 @@ Pool* pool() {
   return g_pool_ptr;
 }
 
+}  // namespace
+
+// Background work yields to the JavaScript thread: pool helpers run kBackgroundNice
+// levels below normal, and so does the libuv thread of an async fill while it fills (when
+// the process may raise its priority back afterwards), so the event loop is scheduled
+// promptly even when every core is busy. Linux only; elsewhere a no-op.
+void lower_thread_priority() {
+#if defined(__linux__)
+  setpriority(PRIO_PROCESS, static_cast<id_t>(syscall(SYS_gettid)), kBackgroundNice);
+#endif
+}
+
+BackgroundPriority::BackgroundPriority() {
+#if defined(__linux__)
+  const id_t tid = static_cast<id_t>(syscall(SYS_gettid));
+  errno = 0;
+  const int before = getpriority(PRIO_PROCESS, tid);
+  if (errno != 0) return;
+  // Raising the priority back needs CAP_SYS_NICE or an RLIMIT_NICE that allows it.
+  struct rlimit rl;
+  const bool may_restore = geteuid() == 0 ||
+      (getrlimit(RLIMIT_NICE, &rl) == 0 && (rl.rlim_cur == RLIM_INFINITY ||
+                                            before >= 20 - static_cast<int>(rl.rlim_cur)));
+  if (!may_restore || before >= kBackgroundNice) return;
+  if (setpriority(PRIO_PROCESS, tid, kBackgroundNice) == 0) {
+    before_ = before;
+    active_ = true;
+  }
+#endif
+}
+
+BackgroundPriority::~BackgroundPriority() {
+#if defined(__linux__)
+  if (active_) setpriority(PRIO_PROCESS, static_cast<id_t>(syscall(SYS_gettid)), before_);
+#endif
+}
+
+namespace {
+
 void worker_main(Pool* p) {
   // Our own thread: IEEE mode for its whole life (FTZ/DAZ off), nothing to restore.
   FpEnvGuard fp;
@@ -205,6 +250,7 @@ void worker_main(Pool* p) {
 
 #if !defined(_WIN32)
 void* worker_entry(void* arg) {
+  lower_thread_priority();
   worker_main(static_cast<Pool*>(arg));
   return nullptr;
 }

@@ -83,6 +83,26 @@ void set_parallel_limits_for_testing(size_t threshold, size_t min_chunk);
 void parallel_for(size_t n, unsigned phase, size_t chunk, unsigned threads,
                   void (*fn)(void* ctx, size_t j0, size_t j1), void* ctx);
 
+// Nice level of background fill threads (pool helpers; an async fill's libuv thread).
+constexpr int kBackgroundNice = 5;
+
+// Lowers the calling thread's scheduling priority to kBackgroundNice (Linux; else no-op).
+void lower_thread_priority();
+
+// While alive, runs the calling thread at kBackgroundNice, when the process is allowed to
+// restore its priority afterwards (root, or RLIMIT_NICE); otherwise does nothing.
+class BackgroundPriority {
+ public:
+  BackgroundPriority();
+  ~BackgroundPriority();
+  BackgroundPriority(const BackgroundPriority&) = delete;
+  BackgroundPriority& operator=(const BackgroundPriority&) = delete;
+
+ private:
+  int before_ = 0;
+  bool active_ = false;
+};
+
 }  // namespace nninit
 
 #endif  // NNINIT_THREADS_H_
