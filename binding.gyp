@@ -11,7 +11,8 @@
         "native/src/kernels_avx2.cc",
         "native/src/kernels_avx512.cc",
         "native/src/kernels_neon.cc",
-        "native/src/threads.cc"
+        "native/src/threads.cc",
+        "native/src/qr.cc"
       ],
       "include_dirs": [
         "native/include",

@@ -73,6 +73,11 @@ function init(): void {
 
 init();
 
+/** The loaded native addon, or null on the TypeScript backend (for modules with their own native entry points). */
+export function nativeBinding(): NativeBinding | null {
+  return native;
+}
+
 /** The live backend description (updated by {@link setIsa}). */
 export function backendInfo(): BackendInfo {
   return info;

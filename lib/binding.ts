@@ -66,6 +66,21 @@ export interface NativeBinding {
     offset: number,
     params: Float64Array,
   ): Promise<void>;
+  /**
+   * householderQ of lib/initializers/orthogonal.ts in C++, bit for bit: overwrites the
+   * column-major m x n matrix a[0 .. m*n) (m >= n) with its thin Q, sign-corrected. Throws
+   * TypeError (a not a Float64Array, m or n not numbers) or RangeError (m, n not integers
+   * >= 0, n > m, a.length < m * n), prefix `householderQ:`. (Optional only for addons built
+   * before it.)
+   */
+  householderQ?(a: Float64Array, m: number, n: number): void;
+  /**
+   * householderQ on a libuv pool thread. Validates synchronously and throws what
+   * householderQ throws (prefix `householderQAsync:`); `a` is strongly referenced until the
+   * promise settles (do not detach or transfer its buffer meanwhile). Small matrices
+   * (m n^2 < 2^17) are done before it returns. Same bits as householderQ.
+   */
+  householderQAsync?(a: Float64Array, m: number, n: number): Promise<void>;
 }
 
 /** The ABI version this TypeScript expects. */

@@ -6,12 +6,14 @@
  * the call's seed and stream, element i*cols + j of the rows x cols matrix), then
  * Householder QR in float64 with only + - * / sqrt in a fixed order (dot products are
  * accumulated in 4 interleaved partial sums combined as (s0 + s1) + (s2 + s3), then the
- * tail), so the result is the same on every engine. A native port must keep this order.
+ * tail), so the result is the same on every engine. A native port must keep this order:
+ * native/src/qr.cc is one (the addon's householderQ, used when the addon is loaded).
  */
 import { rangeError } from '../errors.js';
 import { checkSeed } from '../seed.js';
 import { fillNormal } from '../random.js';
-import { defer } from '../async.js';
+import { capturing, defer, pushStep } from '../async.js';
+import { nativeBinding } from '../backend.js';
 import { oneOf } from '../validate.js';
 import { LAYOUTS } from '../fans.js';
 import {
@@ -121,7 +123,7 @@ export function householderQ(a: Float64Array, m: number, n: number): void {
   }
   // Q = H_0 ... H_{n-1} [I; 0], accumulated backwards: before step k, column k is e_k
   // and columns > k hold H_{k+1} ... H_{n-1} applied to their unit vectors.
-  const vb = new Float64Array(BLOCK * m);
+  const vb = new Float64Array(Math.min(BLOCK, n) * m); // holds at most min(BLOCK, n) reflectors
   for (let k1 = n; k1 > 0; k1 -= BLOCK) {
     const k0 = Math.max(0, k1 - BLOCK);
     for (let k = k0; k < k1; k++) vb.set(a.subarray(k * m + k, k * m + m), (k - k0) * m);
@@ -185,23 +187,37 @@ export function orthogonal<D extends DType = 'float32'>(shape: Shape, options?: 
   const key = resolveSeed(fn, o);
   const g = new Float64Array(info.numel);
   fillNormal(g, { seed: key.seed, stream: key.stream });
-  defer(() => {
-    // g is rows x cols row-major. Tall (rows >= cols): QR of g, whose columns are strided, so
-    // transpose into column-major first. Wide: QR of g^T (cols x rows), whose column-major
-    // storage is g itself; the result Q (cols x rows, column-major) is already W = Q^T row-major.
-    let q: Float64Array;
-    if (rows >= cols) {
-      q = new Float64Array(info.numel);
-      for (let i = 0; i < rows; i++) for (let j = 0; j < cols; j++) q[j * rows + i] = g[i * cols + j]!;
-      householderQ(q, rows, cols);
-      for (let i = 0; i < rows; i++) for (let j = 0; j < cols; j++) g[i * cols + j] = q[j * rows + i]!;
-      q = g;
-    } else {
-      householderQ(g, cols, rows);
-      q = g;
-    }
-    if (gain !== 1) for (let i = 0; i < q.length; i++) q[i] = q[i]! * gain;
-    writeValues(target, arr, q, target.offset);
-  });
+  // g is rows x cols row-major. Tall (rows >= cols): QR of g, whose columns are strided, so
+  // transpose into column-major first. Wide: QR of g^T (cols x rows), whose column-major
+  // storage is g itself; the result Q (cols x rows, column-major) is already W = Q^T row-major.
+  const tall = rows >= cols;
+  const m = tall ? rows : cols, n = tall ? cols : rows;
+  const before = (): Float64Array => {
+    if (!tall) return g;
+    const q = new Float64Array(info.numel);
+    for (let i = 0; i < rows; i++) for (let j = 0; j < cols; j++) q[j * rows + i] = g[i * cols + j]!;
+    return q;
+  };
+  const after = (q: Float64Array): void => {
+    if (tall) for (let i = 0; i < rows; i++) for (let j = 0; j < cols; j++) g[i * cols + j] = q[j * rows + i]!;
+    if (gain !== 1) for (let i = 0; i < g.length; i++) g[i] = g[i]! * gain;
+    writeValues(target, arr, g, target.offset);
+  };
+  const native = nativeBinding();
+  if (capturing() && native?.householderQAsync !== undefined) {
+    const qrAsync = native.householderQAsync.bind(native);
+    pushStep(async () => {
+      const q = before();
+      await qrAsync(q, m, n);
+      after(q);
+    });
+  } else {
+    const qr = native?.householderQ !== undefined ? native.householderQ.bind(native) : householderQ;
+    defer(() => {
+      const q = before();
+      qr(q, m, n);
+      after(q);
+    });
+  }
   return arr as ArrayFor<D>;
 }

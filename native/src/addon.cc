@@ -12,6 +12,7 @@
 
 #include "nninit/dispatch.h"
 #include "nninit/kernels.h"
+#include "nninit/qr.h"
 #include "nninit/threads.h"
 
 namespace {
@@ -251,6 +252,128 @@ Napi::Value FillAsync(const Napi::CallbackInfo& info) {
   return Napi::Value(env, promise);
 }
 
+// householderQ(a: Float64Array, m, n): the thin Q of orthogonal.ts's householderQ, in
+// place on a[0 .. m*n) (column-major m x n, m >= n). Checks its arguments (TypeError for
+// wrong types, RangeError for bad sizes) and copies what the QR needs into *out.
+struct QrArgs {
+  double* a;
+  size_t m, n;
+};
+
+bool ParseQr(const Napi::CallbackInfo& info, const char* fn, QrArgs* out) {
+  Napi::Env env = info.Env();
+  if (info.Length() < 3) return ThrowType(env, fn, "expected 3 arguments (a, m, n)"), false;
+  napi_typedarray_type type;
+  size_t length = 0;
+  void* data = nullptr;
+  if (napi_get_typedarray_info(env, info[0], &type, &length, &data, nullptr, nullptr) != napi_ok ||
+      type != napi_float64_array)
+    return ThrowType(env, fn, "a must be a Float64Array"), false;
+  double dims[2];
+  const char* names[2] = {"m", "n"};
+  for (int d = 0; d < 2; d++) {
+    if (napi_get_value_double(env, info[1 + d], &dims[d]) != napi_ok)
+      return ThrowType(env, fn, std::string(names[d]) + " must be a number"), false;
+    if (!(dims[d] >= 0 && dims[d] < 9007199254740992.0) || dims[d] != std::floor(dims[d]))
+      return ThrowRange(env, fn, std::string(names[d]) + " must be an integer >= 0, got " +
+                                     std::to_string(dims[d])),
+             false;
+  }
+  if (dims[1] > dims[0])
+    return ThrowRange(env, fn, "n must be <= m (thin QR of a tall or square matrix), got m = " +
+                                   std::to_string(dims[0]) + ", n = " + std::to_string(dims[1])),
+           false;
+  // Exact whenever it is <= length (< 2^53); a rounded larger product is still > length.
+  if (dims[0] * dims[1] > static_cast<double>(length))
+    return ThrowRange(env, fn, "a has " + std::to_string(length) + " elements, fewer than m * n = " +
+                                   std::to_string(dims[0] * dims[1])),
+           false;
+  out->m = static_cast<size_t>(dims[0]);
+  out->n = static_cast<size_t>(dims[1]);
+  out->a = out->n ? static_cast<double*>(data) : nullptr;
+  return true;
+}
+
+const char kQrNoMemory[] = "cannot allocate the QR's scratch memory";
+
+Napi::Value HouseholderQ(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  QrArgs a{};
+  if (!ParseQr(info, "householderQ", &a) || a.n == 0) return env.Undefined();
+  bool ok;
+  {
+    nninit::FpEnvGuard guard;
+    ok = nninit::householder_q(a.a, a.m, a.n);
+  }
+  if (!ok) Napi::Error::New(env, std::string("householderQ: ") + kQrNoMemory).ThrowAsJavaScriptException();
+  return env.Undefined();
+}
+
+// householderQAsync: the same checks (thrown synchronously), then the QR runs on a libuv
+// pool thread; `a` is held by a strong reference until the promise settles.
+class QrWorker : public Napi::AsyncWorker {
+ public:
+  QrWorker(Napi::Env env, const QrArgs& a, Napi::Object array, napi_deferred deferred)
+      : Napi::AsyncWorker(env, "nninit.householderQAsync"),
+        args_(a),
+        array_(Napi::Persistent(array)),
+        deferred_(deferred) {}
+
+  void Execute() override {
+    nninit::FpEnvGuard guard;
+    nninit::BackgroundPriority background;
+    if (!nninit::householder_q(args_.a, args_.m, args_.n))
+      SetError(std::string("householderQAsync: ") + kQrNoMemory);
+  }
+  void OnOK() override {
+    array_.Reset();
+    napi_value undefined;
+    if (napi_get_undefined(Env(), &undefined) == napi_ok)
+      napi_resolve_deferred(Env(), deferred_, undefined);
+  }
+  void OnError(const Napi::Error& e) override {
+    array_.Reset();
+    napi_reject_deferred(Env(), deferred_, e.Value());
+  }
+
+ private:
+  QrArgs args_;
+  Napi::ObjectReference array_;
+  napi_deferred deferred_;
+};
+
+Napi::Value HouseholderQAsync(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  QrArgs a{};
+  if (!ParseQr(info, "householderQAsync", &a)) return env.Undefined();
+  napi_deferred deferred;
+  napi_value promise;
+  if (napi_create_promise(env, &deferred, &promise) != napi_ok) {
+    Napi::Error::New(env, "householderQAsync: cannot create a promise").ThrowAsJavaScriptException();
+    return env.Undefined();
+  }
+  // About m n^2 multiply-adds: below ~2^17 (tens of microseconds) the hand-off to another
+  // thread costs as much as the work, so run it here and return a settled promise.
+  if (static_cast<double>(a.m) * static_cast<double>(a.n) * static_cast<double>(a.n) < 131072.0) {
+    bool ok = true;
+    if (a.n != 0) {
+      nninit::FpEnvGuard guard;
+      ok = nninit::householder_q(a.a, a.m, a.n);
+    }
+    if (ok) {
+      napi_resolve_deferred(env, deferred, env.Undefined());
+    } else {
+      napi_reject_deferred(
+          env, deferred,
+          Napi::Error::New(env, std::string("householderQAsync: ") + kQrNoMemory).Value());
+    }
+    return Napi::Value(env, promise);
+  }
+  QrWorker* w = new QrWorker(env, a, info[0].As<Napi::Object>(), deferred);
+  w->Queue();  // deletes itself after OnOK/OnError
+  return Napi::Value(env, promise);
+}
+
 Napi::Value Threads(const Napi::CallbackInfo& info) {
   return Napi::Number::New(info.Env(), nninit::threads());
 }
@@ -302,6 +425,8 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   exports.Set("setIsa", Napi::Function::New(env, SetIsa, "setIsa"));
   exports.Set("fill", Napi::Function::New(env, Fill, "fill"));
   exports.Set("fillAsync", Napi::Function::New(env, FillAsync, "fillAsync"));
+  exports.Set("householderQ", Napi::Function::New(env, HouseholderQ, "householderQ"));
+  exports.Set("householderQAsync", Napi::Function::New(env, HouseholderQAsync, "householderQAsync"));
   exports.Set("threads", Napi::Function::New(env, Threads, "threads"));
   exports.Set("setThreads", Napi::Function::New(env, SetThreads, "setThreads"));
   return exports;

@@ -1,0 +1,202 @@
+/**
+ * The addon's householderQ (native/src/qr.cc) against the TypeScript one that defines the
+ * bits (lib/initializers/orthogonal.ts), byte for byte, and orthogonal() on the native
+ * backend against the TypeScript QR path. (Native project only.)
+ */
+import { describe, expect, test } from 'vitest';
+import { backendInfo, fillNormal, orthogonal, orthogonalAsync } from '../lib/index.js';
+import { nativeBinding } from '../lib/backend.js';
+import { householderQ } from '../lib/initializers/orthogonal.js';
+import type { NativeBinding } from '../lib/binding.js';
+import { firstDiff, sameBytes } from './helpers.js';
+
+const binding = nativeBinding() as NativeBinding;
+
+function gaussian(len: number, seed: number): Float64Array {
+  return fillNormal(new Float64Array(len), { seed, stream: 11 });
+}
+
+/** Runs both QRs on copies of a (m x n, column-major) and expects the same bytes. */
+function expectSame(a: Float64Array, m: number, n: number): Float64Array {
+  const ts = a.slice();
+  const nat = a.slice();
+  householderQ(ts, m, n);
+  binding.householderQ!(nat, m, n);
+  if (!sameBytes(ts, nat)) {
+    const i = firstDiff(ts, nat);
+    throw new Error(`${m}x${n}: first difference at ${i}: ts ${ts[i]} native ${nat[i]}`);
+  }
+  return nat;
+}
+
+// A small deterministic PRNG for shapes (not part of the values).
+function lcg(seed: number): () => number {
+  let s = seed >>> 0;
+  return () => ((s = (Math.imul(s, 1664525) + 1013904223) >>> 0) / 2 ** 32);
+}
+
+describe('native householderQ', () => {
+  test('the addon is loaded and exports it', () => {
+    expect(backendInfo().name).toBe('native');
+    expect(typeof binding.householderQ).toBe('function');
+    expect(typeof binding.householderQAsync).toBe('function');
+  });
+
+  test('every m x n with 1 <= n <= m <= 20', () => {
+    for (let m = 1; m <= 20; m++) for (let n = 1; n <= m; n++) expectSame(gaussian(m * n, m * 100 + n), m, n);
+  });
+
+  test('random square and tall shapes up to 70 (wide ones are their transposes)', () => {
+    const r = lcg(7);
+    for (let c = 0; c < 150; c++) {
+      const a = 1 + Math.floor(r() * 70), b = 1 + Math.floor(r() * 70);
+      const m = Math.max(a, b), n = c % 5 === 0 ? m : Math.min(a, b);
+      expectSame(gaussian(m * n, 1000 + c), m, n);
+    }
+  });
+
+  test('257 x 129, 1000 x 500 (orthogonal([500, 1000])) and 300 x 300', () => {
+    expectSame(gaussian(257 * 129, 1), 257, 129);
+    expectSame(gaussian(1000 * 500, 2), 1000, 500);
+    const q = expectSame(gaussian(300 * 300, 3), 300, 300);
+    // And it is a QR: Q^T Q = I.
+    let worst = 0;
+    for (let i = 0; i < 300; i += 7) {
+      for (let j = 0; j < 300; j += 5) {
+        let s = 0;
+        for (let k = 0; k < 300; k++) s += q[i * 300 + k]! * q[j * 300 + k]!;
+        worst = Math.max(worst, Math.abs(s - (i === j ? 1 : 0)));
+      }
+    }
+    expect(worst).toBeLessThan(1e-12);
+  });
+
+  test('degenerate inputs: zero and repeated columns, signed zeros, subnormals, huge, NaN, Infinity', () => {
+    const m = 9, n = 6;
+    const base = gaussian(m * n, 5);
+    const cases: Array<(a: Float64Array) => void> = [
+      (a) => a.fill(0, 2 * m, 3 * m), // a zero column
+      (a) => a.fill(-0),
+      (a) => a.fill(0),
+      (a) => a.copyWithin(m, 0, m), // two equal columns
+      (a) => { for (let i = 0; i < a.length; i++) a[i] = a[i]! * 1e-310; }, // subnormals (FTZ/DAZ would flush them)
+      (a) => { for (let i = 0; i < a.length; i++) a[i] = a[i]! * 1e-160; }, // squares underflow
+      (a) => { for (let i = 0; i < a.length; i++) a[i] = a[i]! * 1e160; }, // squares overflow
+      (a) => { a[3] = NaN; },
+      (a) => { a[m + 1] = Infinity; },
+      (a) => { a[0] = -0; a[1] = 0; },
+      (a) => { for (let i = 0; i < a.length; i++) a[i] = i % m === i / m ? 1 : 0; }, // identity: x0 >= 0
+      (a) => { for (let i = 0; i < a.length; i++) a[i] = i % m === i / m ? -1 : 0; },
+    ];
+    for (const change of cases) {
+      const a = base.slice();
+      change(a);
+      expectSame(a, m, n);
+    }
+  });
+
+  test('a longer array and subarray views: only the first m * n elements change', () => {
+    const buf = gaussian(200, 9);
+    const view = buf.subarray(3, 3 + 7 * 5 + 4);
+    const copy = view.slice();
+    binding.householderQ!(view, 7, 5);
+    const ts = copy.slice();
+    householderQ(ts, 7, 5);
+    expect(sameBytes(view, ts)).toBe(true);
+    expect(Array.from(view.subarray(35))).toEqual(Array.from(copy.subarray(35)));
+  });
+
+  test('bad arguments throw TypeError or RangeError and change nothing', () => {
+    const a = gaussian(12, 1);
+    const before = a.slice();
+    const q = binding.householderQ!.bind(binding) as (...args: unknown[]) => void;
+    const qa = binding.householderQAsync!.bind(binding) as (...args: unknown[]) => unknown;
+    const bad: Array<[unknown[], typeof TypeError | typeof RangeError]> = [
+      [[], TypeError],
+      [[a, 4], TypeError],
+      [[new Float32Array(12), 4, 3], TypeError],
+      [[[1, 2, 3, 4], 2, 2], TypeError],
+      [[null, 4, 3], TypeError],
+      [[a, '4', 3], TypeError],
+      [[a, 4, 3n], TypeError],
+      [[a, 4.5, 3], RangeError],
+      [[a, -4, 3], RangeError],
+      [[a, NaN, 3], RangeError],
+      [[a, Infinity, 3], RangeError],
+      [[a, 4, 2 ** 53], RangeError],
+      [[a, 3, 4], RangeError], // n > m
+      [[a, 5, 3], RangeError], // 15 > 12 elements
+      [[a, 2 ** 40, 2 ** 20], RangeError],
+    ];
+    for (const [args, E] of bad) {
+      expect(() => q(...args), JSON.stringify(args.map(String))).toThrow(E);
+      expect(() => qa(...args)).toThrow(E);
+    }
+    expect(sameBytes(a, before)).toBe(true);
+    // Empty work is fine.
+    q(new Float64Array(0), 0, 0);
+    q(a, 5, 0);
+    expect(sameBytes(a, before)).toBe(true);
+  });
+
+  test('householderQAsync: same bytes, small (inline) and large (pool thread)', async () => {
+    for (const [m, n] of [[6, 4], [64, 64], [300, 200]] as const) {
+      const a = gaussian(m * n, m + n);
+      const sync = a.slice();
+      binding.householderQ!(sync, m, n);
+      const p = binding.householderQAsync!(a, m, n);
+      expect(p).toBeInstanceOf(Promise);
+      await p;
+      expect(sameBytes(a, sync)).toBe(true);
+    }
+    await binding.householderQAsync!(new Float64Array(0), 0, 0);
+  });
+});
+
+/** orthogonal() as the TypeScript path computes it, in float64 (shape is 2-D here). */
+function reference(rows: number, cols: number, seed: number, gain: number): Float64Array {
+  const g = fillNormal(new Float64Array(rows * cols), { seed, stream: 0 });
+  if (rows >= cols) {
+    const q = new Float64Array(rows * cols);
+    for (let i = 0; i < rows; i++) for (let j = 0; j < cols; j++) q[j * rows + i] = g[i * cols + j]!;
+    householderQ(q, rows, cols);
+    for (let i = 0; i < rows; i++) for (let j = 0; j < cols; j++) g[i * cols + j] = q[j * rows + i]!;
+  } else {
+    householderQ(g, cols, rows);
+  }
+  if (gain !== 1) for (let i = 0; i < g.length; i++) g[i] = g[i]! * gain;
+  return g;
+}
+
+describe('orthogonal() on the native QR equals the TypeScript QR path', () => {
+  const shapes: Array<[number, number]> = [[1, 1], [1, 7], [7, 1], [5, 5], [16, 16], [17, 33], [33, 17], [64, 3], [3, 64], [70, 70], [129, 257], [257, 129]];
+  test.each(shapes)('%i x %i, float64 and float32, gains 1 and 1.7', (rows, cols) => {
+    for (const gain of [1, 1.7]) {
+      const want = reference(rows, cols, rows * 31 + cols, gain);
+      const got = orthogonal([rows, cols], { seed: rows * 31 + cols, gain, dtype: 'float64' });
+      expect(sameBytes(got, want)).toBe(true);
+      const got32 = orthogonal([rows, cols], { seed: rows * 31 + cols, gain });
+      expect(sameBytes(got32, Float32Array.from(want))).toBe(true);
+    }
+  });
+
+  test('500 x 1000 (wide) and a 4-D keras-layout shape', () => {
+    expect(sameBytes(orthogonal([500, 1000], { seed: 4, dtype: 'float64' }), reference(500, 1000, 4, 1))).toBe(true);
+    // keras: rows = 3*3*4 = 36, cols = 16.
+    expect(sameBytes(orthogonal([3, 3, 4, 16], { seed: 1, layout: 'keras', dtype: 'float64' }), reference(36, 16, 1, 1))).toBe(true);
+  });
+
+  test('slices and the async form match the whole sync result', async () => {
+    const whole = orthogonal([200, 120], { seed: 9, dtype: 'float64' });
+    expect(sameBytes(whole, reference(200, 120, 9, 1))).toBe(true);
+    const part = orthogonal([200, 120], { seed: 9, dtype: 'float64', offset: 120 * 50, out: new Float64Array(120 * 30) });
+    expect(sameBytes(part, whole.subarray(120 * 50, 120 * 80))).toBe(true);
+    for (const shape of [[200, 120], [120, 200], [8, 8]]) {
+      const a = await orthogonalAsync(shape, { seed: 9, dtype: 'float64' });
+      expect(sameBytes(a, orthogonal(shape, { seed: 9, dtype: 'float64' }))).toBe(true);
+    }
+    // Several in flight at once, in call order.
+    const all = await Promise.all([1, 2, 3].map((s) => orthogonalAsync([150, 150], { seed: s })));
+    all.forEach((w, i) => expect(sameBytes(w, orthogonal([150, 150], { seed: i + 1 }))).toBe(true));
+  });
+});
