@@ -20,7 +20,8 @@
  */
 import { rawWords, rawWordsAt, type PhiloxKey } from './philox.js';
 import {
-  erfinvCentral32, log64, logU24, logU53, normalQuantileFromLog, sincosTurn24, sincosTurn53,
+  boxMullerF32, boxMullerF64, erfinvCentral32, log64, logU24, logU53, normalQuantileFromLog,
+  sincosTurn24, sincosTurn53, truncNormalFastF32,
 } from './math.js';
 
 const fr = Math.fround;
@@ -111,7 +112,15 @@ export function normalF32(out: Float32Array, key: PhiloxKey, offset: number, p: 
     const pairs = Math.min(CHUNK, pEnd - p0 + 1);
     const b = Math.floor(p0 / 2);
     rawWords(key, b, 2 * (p0 - b * 2), 2 * pairs, words);
+    // Pairs whose two elements both lie in out go through the four-pair fast form
+    // (boxMullerF32); a pair cut by either end of out, and the last few, through the
+    // reference below.
+    const first = 2 * p0 < offset ? 1 : 0;
+    const whole = 2 * (p0 + pairs - 1) + 1 <= last ? pairs : pairs - 1;
+    const fast = whole > first
+      ? boxMullerF32(words, 2 * first, whole - first, out, 2 * (p0 + first) - offset, mean, std) : 0;
     for (let i = 0; i < pairs; i++) {
+      if (i === first && fast > 0) { i += fast - 1; continue; }
       const r = fr(Math.sqrt(-2 * logU24((words[2 * i]! >>> 8) + 1)));
       sincosTurn24(words[2 * i + 1]! >>> 8, cs);
       const g0 = 2 * (p0 + i);
@@ -130,7 +139,13 @@ export function normalF64(out: Float64Array, key: PhiloxKey, offset: number, p: 
   for (let p0 = Math.floor(offset / 2); p0 <= pEnd; p0 += CHUNK) {
     const pairs = Math.min(CHUNK, pEnd - p0 + 1);
     rawWords(key, p0, 0, 4 * pairs, words);
+    // As in normalF32: whole pairs through the fast form (boxMullerF64), the rest here.
+    const first = 2 * p0 < offset ? 1 : 0;
+    const whole = 2 * (p0 + pairs - 1) + 1 <= last ? pairs : pairs - 1;
+    const fast = whole > first
+      ? boxMullerF64(words, 4 * first, whole - first, out, 2 * (p0 + first) - offset, mean, std) : 0;
     for (let i = 0; i < pairs; i++) {
+      if (i === first && fast > 0) { i += fast - 1; continue; }
       const w = 4 * i;
       const n1 = (words[w]! >>> 5) * 67108864 + (words[w + 1]! >>> 6) + 1;
       const r = Math.sqrt(-2 * logU53(n1));
@@ -162,7 +177,9 @@ export function truncatedNormalF32(
       const b = Math.floor(g / 4);
       rawWords(key, b, g - b * 4, m, words);
       const ea = p.ea, d = p.d, scale = p.scale, mean = p.mean;
-      for (let j = 0; j < m; j++) {
+      // Groups of eight through the fast form (truncNormalFastF32), the rest here.
+      const done = truncNormalFastF32(words, 0, m, out, j0, ea, d, scale, mean, lo, hi);
+      for (let j = done; j < m; j++) {
         const x = fr(ea + fr(d * ((words[j]! >>> 8) * U24)));
         let v = fr(mean + fr(scale * erfinvCentral32(x)));
         v = v < lo ? lo : v;
@@ -205,5 +222,17 @@ export function truncatedNormalF64(
  * the whole 2^66-word range of a stream is addressable.
  */
 export function bits(out: Uint32Array, key: PhiloxKey, blockLo: number, blockHi: number, skip: number): void {
-  rawWordsAt(key, blockLo, blockHi, skip, out.length, out);
+  // In pieces of CHUNK blocks, like the other kernels: rawWordsAt then runs as a normally
+  // optimized function, not as one long loop that V8 can only optimize on the stack (OSR),
+  // where its constants are not folded and it ran markedly slower.
+  const n = out.length;
+  let lo = blockLo >>> 0, hi = blockHi >>> 0, w = skip;
+  for (let j = 0; j < n;) {
+    const m = Math.min(n - j, 4 * CHUNK - w);
+    rawWordsAt(key, lo, hi, w, m, out, j);
+    j += m;
+    w = 0;
+    lo += CHUNK;
+    if (lo >= 4294967296) { lo -= 4294967296; hi = (hi + 1) >>> 0; }
+  }
 }

@@ -135,10 +135,258 @@ export function sincosTurn24(k: number, out: Float64Array | number[]): void {
   out[1] = s;
 }
 
+// ---------------------------------------------------------------------------------------
+// Float32 Box-Muller, four pairs at a time
+
+/** The 24-bit mantissa of SQRT2_F32 (0x3fb504f3): m > SQRT2_F32 iff mant(m) > this. */
+const SQRT2_MANT = 0xb504f3;
+/** 2^-24 and 2^-21. */
+const U24 = 5.960464477539063e-8;
+const T21 = 4.76837158203125e-7;
+/**
+ * Signs of the two results of octant o: the value made from the cosine polynomial lands in
+ * slot sw = ((o + 1) >> 1) & 1 (0: the cos output, 1: the sin output) and takes that slot's
+ * sign, the sine value lands in the other slot (see sincosTurn24's swap and negations).
+ */
+const SIGN_C = new Float64Array(8);
+const SIGN_S = new Float64Array(8);
+for (let o = 0; o < 8; o++) {
+  const sw = ((o + 1) >> 1) & 1, sgnCos = (o + 2) & 4 ? -1 : 1, sgnSin = o & 4 ? -1 : 1;
+  SIGN_C[o] = sw ? sgnSin : sgnCos;
+  SIGN_S[o] = sw ? sgnCos : sgnSin;
+}
+
+/**
+ * The fast form of the float32 Box-Muller pair: for pairs i = 0, 4, 8, .. below `pairs - 3`
+ * (whole groups of four), reads words[w + 2i] (radius) and words[w + 2i + 1] (angle) and
+ * writes
+ *
+ *   out[at + 2i]     = fr(mean + fr(std * fr(r * cos))),
+ *   out[at + 2i + 1] = fr(mean + fr(std * fr(r * sin))),
+ *
+ * with r = fr(sqrt(-2 logU24((a >>> 8) + 1))) and (cos, sin) = sincosTurn24(b >>> 8): exactly
+ * the values of those reference functions. Returns the number of pairs written (a multiple
+ * of 4); the caller finishes the rest with the reference.
+ *
+ * Same IEEE operations, in the same order, as logU24 / logMantExp32 / sincosTurn24; what
+ * differs is only how they are scheduled and which exact steps are done on integers:
+ * - four independent pairs are interleaved (each float32 step is a multiply or add plus two
+ *   conversions, and one pair's polynomials form a long dependency chain);
+ * - the octave fold of logMantExp32 (m > SQRT2_F32: m * 0.5, e + 1) and f = m - 1 are exact
+ *   (a power-of-two scaling; Sterbenz), so they are done on the integer mantissa
+ *   mi = n << clz(n) >>> 8 in [2^23, 2^24): f = (mi * 2^(1-b) - 2^24) * 2^-24, an integer
+ *   below 2^24 in magnitude times a power of two, and k = e - 24 + b = 7 - clz(n) + b;
+ * - Math.fround is dropped on k * LN2_HI_F32 (|k| <= 25 times a 9-bit constant: exact and a
+ *   float32) and on 0.5 * f2 (a power-of-two scaling), as in the reference;
+ * - the octant's swap and negations are branch-free: rounding is symmetric, so
+ *   fr(std * fr(r * -x)) = -fr(std * fr(r * x)) bit for bit (signed zeros included), and the
+ *   sign is applied by an exact multiplication by +-1 (SIGN_C, SIGN_S) before the mean is
+ *   added; the swap is done by the store index. The mirror 2^21 - r of odd octants uses the
+ *   mask m = -(o & 1): ((r ^ m) - m) + (m & 2^21).
+ * test/philox.test.ts checks it against the reference over millions of pairs.
+ */
+export function boxMullerF32(
+  words: Uint32Array, w: number, pairs: number, out: Float32Array, at: number, mean: number, std: number,
+): number {
+  let i = 0;
+  for (; i + 4 <= pairs; i += 4, w += 8, at += 8) {
+    // Radius: n = (a >>> 8) + 1 in [1, 2^24] as mantissa mi (24 bits) and clz; b = 1 folds m
+    // above sqrt(2); f = m - 1 and k = e - 24 + b, all exact.
+    const na = (words[w + 0]! >>> 8) + 1, za = Math.clz32(na), mia = (na << za) >>> 8;
+    const nb = (words[w + 2]! >>> 8) + 1, zb = Math.clz32(nb), mib = (nb << zb) >>> 8;
+    const nc = (words[w + 4]! >>> 8) + 1, zc = Math.clz32(nc), mic = (nc << zc) >>> 8;
+    const nd = (words[w + 6]! >>> 8) + 1, zd = Math.clz32(nd), mid = (nd << zd) >>> 8;
+    const ba = (SQRT2_MANT - mia) >>> 31, ka = 7 - za + ba, fa = ((mia << (1 - ba)) - 0x1000000) * U24;
+    const bb = (SQRT2_MANT - mib) >>> 31, kb = 7 - zb + bb, fb = ((mib << (1 - bb)) - 0x1000000) * U24;
+    const bc = (SQRT2_MANT - mic) >>> 31, kc = 7 - zc + bc, fc = ((mic << (1 - bc)) - 0x1000000) * U24;
+    const bd = (SQRT2_MANT - mid) >>> 31, kd = 7 - zd + bd, fd = ((mid << (1 - bd)) - 0x1000000) * U24;
+    // Angle: octant o and t = r * 2^-21 (exact), r mirrored to 2^21 - r in odd octants.
+    const qa = words[w + 1]! >>> 8, oa = qa >>> 21, ma = (oa << 31) >> 31;
+    const qb = words[w + 3]! >>> 8, ob = qb >>> 21, mb = (ob << 31) >> 31;
+    const qc = words[w + 5]! >>> 8, oc = qc >>> 21, mc = (oc << 31) >> 31;
+    const qd = words[w + 7]! >>> 8, od = qd >>> 21, md = (od << 31) >> 31;
+    const ta = ((((qa & 0x1fffff) ^ ma) - ma) + (ma & 0x200000)) * T21;
+    const tb = ((((qb & 0x1fffff) ^ mb) - mb) + (mb & 0x200000)) * T21;
+    const tc = ((((qc & 0x1fffff) ^ mc) - mc) + (mc & 0x200000)) * T21;
+    const td = ((((qd & 0x1fffff) ^ md) - md) + (md & 0x200000)) * T21;
+    // The float32 chains of logMantExp32 and sincosTurn24, op for op.
+    const f2a = fr(fa * fa), t2a = fr(ta * ta);
+    const f2b = fr(fb * fb), t2b = fr(tb * tb);
+    const f2c = fr(fc * fc), t2c = fr(tc * tc);
+    const f2d = fr(fd * fd), t2d = fr(td * td);
+    const ya = fr(fr(f2a * fa) * fr(fr(fr(fr(fr(fr(fr(fr(fr(fr(fr(fr(log_f326 * fa) + log_f325) * fa) + log_f324) * fa) + log_f323) * fa) + log_f322) * fa) + log_f321) * fa) + log_f320));
+    const yb = fr(fr(f2b * fb) * fr(fr(fr(fr(fr(fr(fr(fr(fr(fr(fr(fr(log_f326 * fb) + log_f325) * fb) + log_f324) * fb) + log_f323) * fb) + log_f322) * fb) + log_f321) * fb) + log_f320));
+    const yc = fr(fr(f2c * fc) * fr(fr(fr(fr(fr(fr(fr(fr(fr(fr(fr(fr(log_f326 * fc) + log_f325) * fc) + log_f324) * fc) + log_f323) * fc) + log_f322) * fc) + log_f321) * fc) + log_f320));
+    const yd = fr(fr(f2d * fd) * fr(fr(fr(fr(fr(fr(fr(fr(fr(fr(fr(fr(log_f326 * fd) + log_f325) * fd) + log_f324) * fd) + log_f323) * fd) + log_f322) * fd) + log_f321) * fd) + log_f320));
+    const sa = fr(ta * fr(fr(fr(fr(fr(fr(sin_f323 * t2a) + sin_f322) * t2a) + sin_f321) * t2a) + sin_f320));
+    const sb = fr(tb * fr(fr(fr(fr(fr(fr(sin_f323 * t2b) + sin_f322) * t2b) + sin_f321) * t2b) + sin_f320));
+    const sc = fr(tc * fr(fr(fr(fr(fr(fr(sin_f323 * t2c) + sin_f322) * t2c) + sin_f321) * t2c) + sin_f320));
+    const sd = fr(td * fr(fr(fr(fr(fr(fr(sin_f323 * t2d) + sin_f322) * t2d) + sin_f321) * t2d) + sin_f320));
+    const ca = fr(fr(fr(fr(fr(fr(fr(fr(cos_f324 * t2a) + cos_f323) * t2a) + cos_f322) * t2a) + cos_f321) * t2a) + cos_f320);
+    const cb = fr(fr(fr(fr(fr(fr(fr(fr(cos_f324 * t2b) + cos_f323) * t2b) + cos_f322) * t2b) + cos_f321) * t2b) + cos_f320);
+    const cc = fr(fr(fr(fr(fr(fr(fr(fr(cos_f324 * t2c) + cos_f323) * t2c) + cos_f322) * t2c) + cos_f321) * t2c) + cos_f320);
+    const cd = fr(fr(fr(fr(fr(fr(fr(fr(cos_f324 * t2d) + cos_f323) * t2d) + cos_f322) * t2d) + cos_f321) * t2d) + cos_f320);
+    const la = fr(ka * LN2_HI_F32 + fr(fr(ka * LN2_LO_F32) + fr(fr(ya - 0.5 * f2a) + fa)));
+    const lb = fr(kb * LN2_HI_F32 + fr(fr(kb * LN2_LO_F32) + fr(fr(yb - 0.5 * f2b) + fb)));
+    const lc = fr(kc * LN2_HI_F32 + fr(fr(kc * LN2_LO_F32) + fr(fr(yc - 0.5 * f2c) + fc)));
+    const ld = fr(kd * LN2_HI_F32 + fr(fr(kd * LN2_LO_F32) + fr(fr(yd - 0.5 * f2d) + fd)));
+    // r = sqrt(-2 log); results with the octant's signs, stored in the octant's order.
+    const ra = fr(Math.sqrt(-2 * la)), swa = ((oa + 1) >> 1) & 1;
+    const rb = fr(Math.sqrt(-2 * lb)), swb = ((ob + 1) >> 1) & 1;
+    const rc = fr(Math.sqrt(-2 * lc)), swc = ((oc + 1) >> 1) & 1;
+    const rd = fr(Math.sqrt(-2 * ld)), swd = ((od + 1) >> 1) & 1;
+    out[at + 0 + swa] = fr(mean + SIGN_C[oa]! * fr(std * fr(ra * ca)));
+    out[at + 2 + swb] = fr(mean + SIGN_C[ob]! * fr(std * fr(rb * cb)));
+    out[at + 4 + swc] = fr(mean + SIGN_C[oc]! * fr(std * fr(rc * cc)));
+    out[at + 6 + swd] = fr(mean + SIGN_C[od]! * fr(std * fr(rd * cd)));
+    out[at + 1 - swa] = fr(mean + SIGN_S[oa]! * fr(std * fr(ra * sa)));
+    out[at + 3 - swb] = fr(mean + SIGN_S[ob]! * fr(std * fr(rb * sb)));
+    out[at + 5 - swc] = fr(mean + SIGN_S[oc]! * fr(std * fr(rc * sc)));
+    out[at + 7 - swd] = fr(mean + SIGN_S[od]! * fr(std * fr(rd * sd)));
+  }
+  return i;
+}
+
 /** erfinv(x) for |x| < erf(2.9 / sqrt 2): the float32 truncated-normal fast path. */
 export function erfinvCentral32(x: number): number {
   const w = -log32(fr(fr(1 - x) * fr(1 + x)));
   return fr(x * polyERFINV_F32(fr(w - 2.5)));
+}
+
+/** 2^-8: the smallest (1 - x)(1 + x) the fast truncated-normal form takes (see below). */
+const A_MIN = 0.00390625;
+
+/**
+ * The fast form of the float32 truncated-normal fast path: for elements j = 0 .. m - 1 in
+ * whole groups of eight, x = fr(ea + fr(d * u)) with u = (words[w + j] >>> 8) * 2^-24, and
+ *
+ *   v = fr(mean + fr(scale * erfinvCentral32(x))),  out[at + j] = v clamped to [lo, hi]
+ *
+ * exactly as the reference loop in truncatedNormalF32 computes it. Returns the number of
+ * elements written (a multiple of 8); the caller finishes the rest with the reference.
+ *
+ * The IEEE operations and their order are those of erfinvCentral32 / log32 / logMantExp32;
+ * eight elements are interleaved (one element is a single long dependency chain), and the exponent and mantissa of the float32
+ * a = (1 - x)(1 + x) come from integer ops instead of a Float32Array round trip: the fast
+ * path has |x| <= erf(2.9 / sqrt 2) < 0.9963, so a > 0.0074 >= 2^-8, and A = a * 2^31 is
+ * then an integer in [2^23, 2^31] (a power-of-two scaling of a 24-bit mantissa, exact):
+ * a = mant * 2^-z with z = clz32(A) and the 24-bit mant = (A << z) >>> 8. The octave fold
+ * and f = m - 1 are then done on the integer as in boxMullerF32, and Math.fround is dropped
+ * where the reference's argument is already a float32 (k * LN2_HI_F32, 0.5 * f2). Should
+ * any a ever be below 2^-8, it returns 0 and the caller's reference loop redoes them all.
+ * The clamps run as a separate pass over out. test/philox.test.ts checks it against the
+ * reference.
+ */
+export function truncNormalFastF32(
+  words: Uint32Array, w: number, m: number, out: Float32Array, at: number,
+  ea: number, d: number, scale: number, mean: number, lo: number, hi: number,
+): number {
+  const at0 = at;
+  let i = 0, amin = 1;
+  for (; i + 8 <= m; i += 8, w += 8, at += 8) {
+    // x, then a = (1 - x)(1 + x) in float32.
+    const xa = fr(ea + fr(d * ((words[w + 0]! >>> 8) * U24)));
+    const xb = fr(ea + fr(d * ((words[w + 1]! >>> 8) * U24)));
+    const xc = fr(ea + fr(d * ((words[w + 2]! >>> 8) * U24)));
+    const xd = fr(ea + fr(d * ((words[w + 3]! >>> 8) * U24)));
+    const xe = fr(ea + fr(d * ((words[w + 4]! >>> 8) * U24)));
+    const xf = fr(ea + fr(d * ((words[w + 5]! >>> 8) * U24)));
+    const xg = fr(ea + fr(d * ((words[w + 6]! >>> 8) * U24)));
+    const xh = fr(ea + fr(d * ((words[w + 7]! >>> 8) * U24)));
+    const aa = fr(fr(1 - xa) * fr(1 + xa));
+    const ab = fr(fr(1 - xb) * fr(1 + xb));
+    const ac = fr(fr(1 - xc) * fr(1 + xc));
+    const ad = fr(fr(1 - xd) * fr(1 + xd));
+    const ae = fr(fr(1 - xe) * fr(1 + xe));
+    const af = fr(fr(1 - xf) * fr(1 + xf));
+    const ag = fr(fr(1 - xg) * fr(1 + xg));
+    const ah = fr(fr(1 - xh) * fr(1 + xh));
+    amin = Math.min(amin, aa, ab, ac, ad, ae, af, ag, ah);
+    // a >= 2^-8: A = a * 2^31 is an integer below 2^32 (exact); its clz32 z gives a = m * 2^-z.
+    const Aa = aa * 2147483648, za = Math.clz32(Aa), mia = (Aa << za) >>> 8;
+    const Ab = ab * 2147483648, zb = Math.clz32(Ab), mib = (Ab << zb) >>> 8;
+    const Ac = ac * 2147483648, zc = Math.clz32(Ac), mic = (Ac << zc) >>> 8;
+    const Ad = ad * 2147483648, zd = Math.clz32(Ad), mid = (Ad << zd) >>> 8;
+    const Ae = ae * 2147483648, ze = Math.clz32(Ae), mie = (Ae << ze) >>> 8;
+    const Af = af * 2147483648, zf = Math.clz32(Af), mif = (Af << zf) >>> 8;
+    const Ag = ag * 2147483648, zg = Math.clz32(Ag), mig = (Ag << zg) >>> 8;
+    const Ah = ah * 2147483648, zh = Math.clz32(Ah), mih = (Ah << zh) >>> 8;
+    const ba = (SQRT2_MANT - mia) >>> 31, ka = ba - za, fa = ((mia << (1 - ba)) - 0x1000000) * U24;
+    const bb = (SQRT2_MANT - mib) >>> 31, kb = bb - zb, fb = ((mib << (1 - bb)) - 0x1000000) * U24;
+    const bc = (SQRT2_MANT - mic) >>> 31, kc = bc - zc, fc = ((mic << (1 - bc)) - 0x1000000) * U24;
+    const bd = (SQRT2_MANT - mid) >>> 31, kd = bd - zd, fd = ((mid << (1 - bd)) - 0x1000000) * U24;
+    const be = (SQRT2_MANT - mie) >>> 31, ke = be - ze, fe = ((mie << (1 - be)) - 0x1000000) * U24;
+    const bf = (SQRT2_MANT - mif) >>> 31, kf = bf - zf, ff = ((mif << (1 - bf)) - 0x1000000) * U24;
+    const bg = (SQRT2_MANT - mig) >>> 31, kg = bg - zg, fg = ((mig << (1 - bg)) - 0x1000000) * U24;
+    const bh = (SQRT2_MANT - mih) >>> 31, kh = bh - zh, fh = ((mih << (1 - bh)) - 0x1000000) * U24;
+    // The float32 chain of logMantExp32, then of erfinvCentral32, op for op.
+    const f2a = fr(fa * fa);
+    const f2b = fr(fb * fb);
+    const f2c = fr(fc * fc);
+    const f2d = fr(fd * fd);
+    const f2e = fr(fe * fe);
+    const f2f = fr(ff * ff);
+    const f2g = fr(fg * fg);
+    const f2h = fr(fh * fh);
+    const ya = fr(fr(f2a * fa) * fr(fr(fr(fr(fr(fr(fr(fr(fr(fr(fr(fr(log_f326 * fa) + log_f325) * fa) + log_f324) * fa) + log_f323) * fa) + log_f322) * fa) + log_f321) * fa) + log_f320));
+    const yb = fr(fr(f2b * fb) * fr(fr(fr(fr(fr(fr(fr(fr(fr(fr(fr(fr(log_f326 * fb) + log_f325) * fb) + log_f324) * fb) + log_f323) * fb) + log_f322) * fb) + log_f321) * fb) + log_f320));
+    const yc = fr(fr(f2c * fc) * fr(fr(fr(fr(fr(fr(fr(fr(fr(fr(fr(fr(log_f326 * fc) + log_f325) * fc) + log_f324) * fc) + log_f323) * fc) + log_f322) * fc) + log_f321) * fc) + log_f320));
+    const yd = fr(fr(f2d * fd) * fr(fr(fr(fr(fr(fr(fr(fr(fr(fr(fr(fr(log_f326 * fd) + log_f325) * fd) + log_f324) * fd) + log_f323) * fd) + log_f322) * fd) + log_f321) * fd) + log_f320));
+    const ye = fr(fr(f2e * fe) * fr(fr(fr(fr(fr(fr(fr(fr(fr(fr(fr(fr(log_f326 * fe) + log_f325) * fe) + log_f324) * fe) + log_f323) * fe) + log_f322) * fe) + log_f321) * fe) + log_f320));
+    const yf = fr(fr(f2f * ff) * fr(fr(fr(fr(fr(fr(fr(fr(fr(fr(fr(fr(log_f326 * ff) + log_f325) * ff) + log_f324) * ff) + log_f323) * ff) + log_f322) * ff) + log_f321) * ff) + log_f320));
+    const yg = fr(fr(f2g * fg) * fr(fr(fr(fr(fr(fr(fr(fr(fr(fr(fr(fr(log_f326 * fg) + log_f325) * fg) + log_f324) * fg) + log_f323) * fg) + log_f322) * fg) + log_f321) * fg) + log_f320));
+    const yh = fr(fr(f2h * fh) * fr(fr(fr(fr(fr(fr(fr(fr(fr(fr(fr(fr(log_f326 * fh) + log_f325) * fh) + log_f324) * fh) + log_f323) * fh) + log_f322) * fh) + log_f321) * fh) + log_f320));
+    const la = fr(ka * LN2_HI_F32 + fr(fr(ka * LN2_LO_F32) + fr(fr(ya - 0.5 * f2a) + fa)));
+    const lb = fr(kb * LN2_HI_F32 + fr(fr(kb * LN2_LO_F32) + fr(fr(yb - 0.5 * f2b) + fb)));
+    const lc = fr(kc * LN2_HI_F32 + fr(fr(kc * LN2_LO_F32) + fr(fr(yc - 0.5 * f2c) + fc)));
+    const ld = fr(kd * LN2_HI_F32 + fr(fr(kd * LN2_LO_F32) + fr(fr(yd - 0.5 * f2d) + fd)));
+    const le = fr(ke * LN2_HI_F32 + fr(fr(ke * LN2_LO_F32) + fr(fr(ye - 0.5 * f2e) + fe)));
+    const lf = fr(kf * LN2_HI_F32 + fr(fr(kf * LN2_LO_F32) + fr(fr(yf - 0.5 * f2f) + ff)));
+    const lg = fr(kg * LN2_HI_F32 + fr(fr(kg * LN2_LO_F32) + fr(fr(yg - 0.5 * f2g) + fg)));
+    const lh = fr(kh * LN2_HI_F32 + fr(fr(kh * LN2_LO_F32) + fr(fr(yh - 0.5 * f2h) + fh)));
+    const qa = fr(-la - 2.5);
+    const qb = fr(-lb - 2.5);
+    const qc = fr(-lc - 2.5);
+    const qd = fr(-ld - 2.5);
+    const qe = fr(-le - 2.5);
+    const qf = fr(-lf - 2.5);
+    const qg = fr(-lg - 2.5);
+    const qh = fr(-lh - 2.5);
+    const ta = fr(xa * fr(fr(fr(fr(fr(fr(fr(fr(fr(fr(fr(fr(fr(fr(fr(fr(erfinv_f328 * qa) + erfinv_f327) * qa) + erfinv_f326) * qa) + erfinv_f325) * qa) + erfinv_f324) * qa) + erfinv_f323) * qa) + erfinv_f322) * qa) + erfinv_f321) * qa) + erfinv_f320));
+    const tb = fr(xb * fr(fr(fr(fr(fr(fr(fr(fr(fr(fr(fr(fr(fr(fr(fr(fr(erfinv_f328 * qb) + erfinv_f327) * qb) + erfinv_f326) * qb) + erfinv_f325) * qb) + erfinv_f324) * qb) + erfinv_f323) * qb) + erfinv_f322) * qb) + erfinv_f321) * qb) + erfinv_f320));
+    const tc = fr(xc * fr(fr(fr(fr(fr(fr(fr(fr(fr(fr(fr(fr(fr(fr(fr(fr(erfinv_f328 * qc) + erfinv_f327) * qc) + erfinv_f326) * qc) + erfinv_f325) * qc) + erfinv_f324) * qc) + erfinv_f323) * qc) + erfinv_f322) * qc) + erfinv_f321) * qc) + erfinv_f320));
+    const td = fr(xd * fr(fr(fr(fr(fr(fr(fr(fr(fr(fr(fr(fr(fr(fr(fr(fr(erfinv_f328 * qd) + erfinv_f327) * qd) + erfinv_f326) * qd) + erfinv_f325) * qd) + erfinv_f324) * qd) + erfinv_f323) * qd) + erfinv_f322) * qd) + erfinv_f321) * qd) + erfinv_f320));
+    const te = fr(xe * fr(fr(fr(fr(fr(fr(fr(fr(fr(fr(fr(fr(fr(fr(fr(fr(erfinv_f328 * qe) + erfinv_f327) * qe) + erfinv_f326) * qe) + erfinv_f325) * qe) + erfinv_f324) * qe) + erfinv_f323) * qe) + erfinv_f322) * qe) + erfinv_f321) * qe) + erfinv_f320));
+    const tf = fr(xf * fr(fr(fr(fr(fr(fr(fr(fr(fr(fr(fr(fr(fr(fr(fr(fr(erfinv_f328 * qf) + erfinv_f327) * qf) + erfinv_f326) * qf) + erfinv_f325) * qf) + erfinv_f324) * qf) + erfinv_f323) * qf) + erfinv_f322) * qf) + erfinv_f321) * qf) + erfinv_f320));
+    const tg = fr(xg * fr(fr(fr(fr(fr(fr(fr(fr(fr(fr(fr(fr(fr(fr(fr(fr(erfinv_f328 * qg) + erfinv_f327) * qg) + erfinv_f326) * qg) + erfinv_f325) * qg) + erfinv_f324) * qg) + erfinv_f323) * qg) + erfinv_f322) * qg) + erfinv_f321) * qg) + erfinv_f320));
+    const th = fr(xh * fr(fr(fr(fr(fr(fr(fr(fr(fr(fr(fr(fr(fr(fr(fr(fr(erfinv_f328 * qh) + erfinv_f327) * qh) + erfinv_f326) * qh) + erfinv_f325) * qh) + erfinv_f324) * qh) + erfinv_f323) * qh) + erfinv_f322) * qh) + erfinv_f321) * qh) + erfinv_f320));
+    const va = fr(mean + fr(scale * ta));
+    const vb = fr(mean + fr(scale * tb));
+    const vc = fr(mean + fr(scale * tc));
+    const vd = fr(mean + fr(scale * td));
+    const ve = fr(mean + fr(scale * te));
+    const vf = fr(mean + fr(scale * tf));
+    const vg = fr(mean + fr(scale * tg));
+    const vh = fr(mean + fr(scale * th));
+    out[at + 0] = va;
+    out[at + 1] = vb;
+    out[at + 2] = vc;
+    out[at + 3] = vd;
+    out[at + 4] = ve;
+    out[at + 5] = vf;
+    out[at + 6] = vg;
+    out[at + 7] = vh;
+  }
+  // (Never taken on the fast path's bounds, see above: then the caller redoes them all.)
+  if (!(amin >= A_MIN)) return 0;
+  // The clamps, as a second pass: branches inside the interleaved loop cost V8 far more.
+  // v is a float32 value, so storing and reloading it is exact.
+  for (let j = at0; j < at0 + i; j++) {
+    const v = out[j]!;
+    const c = v < lo ? lo : v;
+    out[j] = c > hi ? hi : c;
+  }
+  return i;
 }
 
 // ---------------------------------------------------------------------------------------
@@ -240,6 +488,100 @@ export function sincosTurn53(hi27: number, lo26: number, out: Float64Array | num
   out[0] = c;
   out[1] = s;
 }
+
+/** Fold and mirror factors of boxMullerF64, selected by a 0/1 index instead of a branch. */
+const HALF = new Float64Array([1, 0.5]);
+const MIRROR = new Float64Array([0, 1125899906842624]); // 0, 2^50
+const MIRROR_SIGN = new Float64Array([1, -1]);
+
+/**
+ * The fast form of the float64 Box-Muller pair (normalF64): for pairs i in whole groups,
+ * reads block words words[w + 4i .. w + 4i + 3] and writes
+ *
+ *   out[at + 2i]     = mean + std * (r * cos),   out[at + 2i + 1] = mean + std * (r * sin)
+ *
+ * with r = sqrt(-2 logU53(n)) and (cos, sin) = sincosTurn53(..): exactly the values of those
+ * reference functions. Returns the number of pairs written; the caller does the rest.
+ *
+ * Same IEEE operations in the same order as logU53 / logMantExp64 / sincosTurn53, with
+ * independent pairs interleaved and the unpredictable branches replaced by exact selects:
+ * the fold m > sqrt(2) multiplies by HALF[b] (1 or 0.5: exact, and m * 1 = m), the odd-octant
+ * mirror is MIRROR[d] + MIRROR_SIGN[d] * r (0 + r or 2^50 - r, exact on integers below 2^51),
+ * and the octant's swap and signs are applied as in boxMullerF32 (multiplication is
+ * sign-symmetric, so std * (r * -x) = -(std * (r * x)) bit for bit).
+ */
+export function boxMullerF64(
+  words: Uint32Array, w: number, pairs: number, out: Float64Array, at: number, mean: number, std: number,
+): number {
+  let i = 0;
+  for (; i + 4 <= pairs; i += 4, w += 16, at += 8) {
+    // Radius: n = hi27 * 2^26 + lo26 + 1 in [1, 2^53], m = n * 2^-e in [1, 2) (exact); the fold
+    // m > sqrt(2) multiplies m by HALF[1] = 0.5 (exact) and adds one to the exponent.
+    const na = (words[w + 0]! >>> 5) * 67108864 + (words[w + 1]! >>> 6) + 1;
+    const nb = (words[w + 4]! >>> 5) * 67108864 + (words[w + 5]! >>> 6) + 1;
+    const nc = (words[w + 8]! >>> 5) * 67108864 + (words[w + 9]! >>> 6) + 1;
+    const nd = (words[w + 12]! >>> 5) * 67108864 + (words[w + 13]! >>> 6) + 1;
+    const ha = Math.floor(na / 67108864), ea = ha > 0 ? 57 - Math.clz32(ha) : 31 - Math.clz32(na);
+    const hb = Math.floor(nb / 67108864), eb = hb > 0 ? 57 - Math.clz32(hb) : 31 - Math.clz32(nb);
+    const hc = Math.floor(nc / 67108864), ec = hc > 0 ? 57 - Math.clz32(hc) : 31 - Math.clz32(nc);
+    const hd = Math.floor(nd / 67108864), ed = hd > 0 ? 57 - Math.clz32(hd) : 31 - Math.clz32(nd);
+    const ma = na * POW2(-ea), ba = +(ma > Math.SQRT2), ka = ea - 53 + ba;
+    const mb = nb * POW2(-eb), bb = +(mb > Math.SQRT2), kb = eb - 53 + bb;
+    const mc = nc * POW2(-ec), bc = +(mc > Math.SQRT2), kc = ec - 53 + bc;
+    const md = nd * POW2(-ed), bd = +(md > Math.SQRT2), kd = ed - 53 + bd;
+    const fa = ma * HALF[ba]! - 1;
+    const fb = mb * HALF[bb]! - 1;
+    const fc = mc * HALF[bc]! - 1;
+    const fd = md * HALF[bd]! - 1;
+    const sa = fa / (2 + fa), za = sa * sa;
+    const sb = fb / (2 + fb), zb = sb * sb;
+    const sc = fc / (2 + fc), zc = sc * sc;
+    const sd = fd / (2 + fd), zd = sd * sd;
+    const Ra = za * (((((((log_f647 * za + log_f646) * za + log_f645) * za + log_f644) * za + log_f643) * za + log_f642) * za + log_f641) * za + log_f640);
+    const Rb = zb * (((((((log_f647 * zb + log_f646) * zb + log_f645) * zb + log_f644) * zb + log_f643) * zb + log_f642) * zb + log_f641) * zb + log_f640);
+    const Rc = zc * (((((((log_f647 * zc + log_f646) * zc + log_f645) * zc + log_f644) * zc + log_f643) * zc + log_f642) * zc + log_f641) * zc + log_f640);
+    const Rd = zd * (((((((log_f647 * zd + log_f646) * zd + log_f645) * zd + log_f644) * zd + log_f643) * zd + log_f642) * zd + log_f641) * zd + log_f640);
+    const ra = Math.sqrt(-2 * (ka * LN2_HI - ((sa * (fa - Ra) - ka * LN2_LO) - fa)));
+    const rb = Math.sqrt(-2 * (kb * LN2_HI - ((sb * (fb - Rb) - kb * LN2_LO) - fb)));
+    const rc = Math.sqrt(-2 * (kc * LN2_HI - ((sc * (fc - Rc) - kc * LN2_LO) - fc)));
+    const rd = Math.sqrt(-2 * (kd * LN2_HI - ((sd * (fd - Rd) - kd * LN2_LO) - fd)));
+    // Angle: octant o, t = r * 2^-50 with r mirrored to 2^50 - r in odd octants (exact).
+    const qa = words[w + 2]! >>> 5, oa = qa >>> 24, da = oa & 1;
+    const qb = words[w + 6]! >>> 5, ob = qb >>> 24, db = ob & 1;
+    const qc = words[w + 10]! >>> 5, oc = qc >>> 24, dc = oc & 1;
+    const qd = words[w + 14]! >>> 5, od = qd >>> 24, dd = od & 1;
+    const ta = (MIRROR[da]! + MIRROR_SIGN[da]! * ((qa & 0xffffff) * 67108864 + (words[w + 3]! >>> 6))) * 8.881784197001252e-16;
+    const tb = (MIRROR[db]! + MIRROR_SIGN[db]! * ((qb & 0xffffff) * 67108864 + (words[w + 7]! >>> 6))) * 8.881784197001252e-16;
+    const tc = (MIRROR[dc]! + MIRROR_SIGN[dc]! * ((qc & 0xffffff) * 67108864 + (words[w + 11]! >>> 6))) * 8.881784197001252e-16;
+    const td = (MIRROR[dd]! + MIRROR_SIGN[dd]! * ((qd & 0xffffff) * 67108864 + (words[w + 15]! >>> 6))) * 8.881784197001252e-16;
+    const t2a = ta * ta;
+    const t2b = tb * tb;
+    const t2c = tc * tc;
+    const t2d = td * td;
+    const Sa = ta * ((((((((sin_f648 * t2a + sin_f647) * t2a + sin_f646) * t2a + sin_f645) * t2a + sin_f644) * t2a + sin_f643) * t2a + sin_f642) * t2a + sin_f641) * t2a + sin_f640);
+    const Sb = tb * ((((((((sin_f648 * t2b + sin_f647) * t2b + sin_f646) * t2b + sin_f645) * t2b + sin_f644) * t2b + sin_f643) * t2b + sin_f642) * t2b + sin_f641) * t2b + sin_f640);
+    const Sc = tc * ((((((((sin_f648 * t2c + sin_f647) * t2c + sin_f646) * t2c + sin_f645) * t2c + sin_f644) * t2c + sin_f643) * t2c + sin_f642) * t2c + sin_f641) * t2c + sin_f640);
+    const Sd = td * ((((((((sin_f648 * t2d + sin_f647) * t2d + sin_f646) * t2d + sin_f645) * t2d + sin_f644) * t2d + sin_f643) * t2d + sin_f642) * t2d + sin_f641) * t2d + sin_f640);
+    const Ca = (((((((((cos_f649 * t2a + cos_f648) * t2a + cos_f647) * t2a + cos_f646) * t2a + cos_f645) * t2a + cos_f644) * t2a + cos_f643) * t2a + cos_f642) * t2a + cos_f641) * t2a + cos_f640);
+    const Cb = (((((((((cos_f649 * t2b + cos_f648) * t2b + cos_f647) * t2b + cos_f646) * t2b + cos_f645) * t2b + cos_f644) * t2b + cos_f643) * t2b + cos_f642) * t2b + cos_f641) * t2b + cos_f640);
+    const Cc = (((((((((cos_f649 * t2c + cos_f648) * t2c + cos_f647) * t2c + cos_f646) * t2c + cos_f645) * t2c + cos_f644) * t2c + cos_f643) * t2c + cos_f642) * t2c + cos_f641) * t2c + cos_f640);
+    const Cd = (((((((((cos_f649 * t2d + cos_f648) * t2d + cos_f647) * t2d + cos_f646) * t2d + cos_f645) * t2d + cos_f644) * t2d + cos_f643) * t2d + cos_f642) * t2d + cos_f641) * t2d + cos_f640);
+    const swa = ((oa + 1) >> 1) & 1;
+    const swb = ((ob + 1) >> 1) & 1;
+    const swc = ((oc + 1) >> 1) & 1;
+    const swd = ((od + 1) >> 1) & 1;
+    out[at + 0 + swa] = mean + SIGN_C[oa]! * (std * (ra * Ca));
+    out[at + 2 + swb] = mean + SIGN_C[ob]! * (std * (rb * Cb));
+    out[at + 4 + swc] = mean + SIGN_C[oc]! * (std * (rc * Cc));
+    out[at + 6 + swd] = mean + SIGN_C[od]! * (std * (rd * Cd));
+    out[at + 1 - swa] = mean + SIGN_S[oa]! * (std * (ra * Sa));
+    out[at + 3 - swb] = mean + SIGN_S[ob]! * (std * (rb * Sb));
+    out[at + 5 - swc] = mean + SIGN_S[oc]! * (std * (rc * Sc));
+    out[at + 7 - swd] = mean + SIGN_S[od]! * (std * (rd * Sd));
+  }
+  return i;
+}
+
 
 const ROUND_MAGIC = 6755399441055744; // 1.5 * 2^52: x + M - M rounds to an integer
 
