@@ -7,6 +7,8 @@ export default defineConfig({
     testTimeout: 120_000,
     hookTimeout: 120_000,
     pool: 'forks',
+    // CI reads per-test counts from JSON (.ci/run prints the closing "N passed, N failed").
+    reporters: process.env.CI ? ['default', ['json', { outputFile: '.ci/vitest.json' }]] : ['default'],
     maxWorkers: 2,
     projects: [
       {
@@ -14,6 +16,7 @@ export default defineConfig({
         test: {
           name: 'native',
           include: ['test/**/*.test.ts'],
+          exclude: ['test/**/*.isolated.test.ts'],
           env: { NNINIT_BACKEND: 'native' },
         },
       },
@@ -22,7 +25,7 @@ export default defineConfig({
         test: {
           name: 'js',
           include: ['test/**/*.test.ts'],
-          exclude: ['test/**/*.native-only.test.ts'],
+          exclude: ['test/**/*.native-only.test.ts', 'test/**/*.isolated.test.ts'],
           env: { NNINIT_BACKEND: 'js' },
         },
       },

@@ -175,7 +175,8 @@ export async function runKernelAsync(kind: Kind, out: FloatOut | Uint32Array, ke
     }
     j += m;
     const ms = performance.now() - started;
-    slice = Math.max(256, Math.min(1 << 22, Math.floor(ms > 0 ? (slice * JS_SLICE_MS) / ms : slice * 4)));
+    // Grow at most 2x per step (a JIT tier-up or a noisy clock must not make one huge slice).
+    slice = Math.max(256, Math.min(2 * slice, 1 << 20, Math.floor(ms > 0 ? (slice * JS_SLICE_MS) / ms : 2 * slice)));
   }
 }
 
