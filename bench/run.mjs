@@ -326,13 +326,15 @@ async function tfjsModelBuild(nn, spec) {
   if (existsSync(integPath)) {
     try {
       const mod = require(integPath);
-      if (typeof mod.glorotUniform === 'function') integration = mod;
+      if (typeof mod.initializers?.glorotUniform === 'function' && typeof mod.generator === 'function') integration = mod;
     } catch { /* measured without it */ }
   }
+  // kernelInitializer: one for every layer, or a function of the layer index.
   const build = (kernelInitializer) => {
     const model = tl.sequential();
     for (let i = 0; i < L; i++) {
-      model.add(tl.layers.dense({ units: W, kernelInitializer, biasInitializer: 'zeros', ...(i === 0 ? { inputShape: [W] } : {}) }));
+      const init = typeof kernelInitializer === 'function' ? kernelInitializer(i) : kernelInitializer;
+      model.add(tl.layers.dense({ units: W, kernelInitializer: init, biasInitializer: 'zeros', ...(i === 0 ? { inputShape: [W] } : {}) }));
     }
     return model;
   };
@@ -354,7 +356,15 @@ async function tfjsModelBuild(nn, spec) {
       },
     },
   ];
-  if (integration) variants.push({ impl: 'nninit/tfjs glorotUniform', run: () => build(integration.glorotUniform({ seed: SEED })) });
+  if (integration) {
+    variants.push({
+      impl: 'nninit/tfjs glorotUniform',
+      run: () => {
+        const gen = integration.generator(SEED); // one stream per layer
+        return build(() => gen.glorotUniform());
+      },
+    });
+  }
   const rows = [];
   for (const v of variants) {
     progress(`TF.js model build: ${v.impl}`);
