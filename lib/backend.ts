@@ -23,7 +23,8 @@ export interface BackendInfo {
   readonly reason: string | null;
 }
 
-function packageRoot(): string {
+/** The nninit package root, found from this file (lib/ under vitest, dist/cjs/ when built). */
+export function packageRoot(): string {
   let dir = __dirname;
   for (let i = 0; i < 6; i++) {
     const pkg = join(dir, 'package.json');

@@ -8,8 +8,9 @@
  * @packageDocumentation
  */
 import { spawn } from 'node:child_process';
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { existsSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { packageRoot } from './backend.js';
 import { checkInspectOptions, inspect, type InspectOptions, type InspectReport } from './diagnostics/inspect.js';
 import { recommend } from './diagnostics/recommend.js';
 import { ACTIVATIONS, INITIALIZER_NAMES, type Activation } from './diagnostics/registry.js';
@@ -150,20 +151,6 @@ function activationOf(text: string, usage: string): Activation {
   return a as Activation;
 }
 
-/** Finds the nninit package root from this file (lib/ under vitest, dist/cjs/ when built). */
-function packageRoot(): string {
-  let dir = typeof __dirname === 'string' ? __dirname : process.cwd();
-  for (let i = 0; i < 6; i++) {
-    const pkg = join(dir, 'package.json');
-    if (existsSync(pkg)) {
-      try {
-        if ((JSON.parse(readFileSync(pkg, 'utf8')) as { name?: string }).name === 'nninit') return dir;
-      } catch { /* keep looking */ }
-    }
-    dir = dirname(dir);
-  }
-  return process.cwd();
-}
 
 function cliInspect(args: readonly string[], out: (s: string) => void, err: (s: string) => void): number {
   const f = parseFlags(args, {
