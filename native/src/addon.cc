@@ -6,7 +6,9 @@
 #include <atomic>
 #include <cmath>
 #include <cstring>
+#include <condition_variable>
 #include <cstdlib>
+#include <mutex>
 #include <string>
 #include <vector>
 
@@ -187,10 +189,12 @@ Napi::Value Fill(const Napi::CallbackInfo& info) {
   return info.Env().Undefined();
 }
 
-// fillAsync: the same checks (thrown synchronously), then the fill runs on a libuv pool
-// thread (which takes part in the parallel fill like any caller) and the promise resolves
-// with undefined. The typed array is held by a strong reference until then, so GC cannot
-// free its buffer under the kernel.
+// fillAsync: the same checks (thrown synchronously), then the fill runs off the JavaScript
+// thread and the promise resolves with undefined. The typed array is held by a strong
+// reference until then, so GC cannot free its buffer under the kernel. Normally on our
+// pool (FillAsync below); FillWorker, on a libuv pool thread that takes part in the
+// parallel fill like any caller, is the fallback when no pool worker or TSFN is available.
+// It lowers its priority only for fills long enough to amortize the three syscalls.
 class FillWorker : public Napi::AsyncWorker {
  public:
   FillWorker(Napi::Env env, const nninit::FillArgs& a, const Kernels* k, Napi::Object out,
@@ -203,8 +207,12 @@ class FillWorker : public Napi::AsyncWorker {
 
   void Execute() override {
     nninit::FpEnvGuard guard;
-    nninit::BackgroundPriority background;  // the event loop keeps its core
-    nninit::fill(kernels_, args_);
+    if (args_.n > (size_t{1} << 20)) {
+      nninit::BackgroundPriority background;  // the event loop keeps its core
+      nninit::fill(kernels_, args_);
+    } else {
+      nninit::fill(kernels_, args_);
+    }
   }
   // Raw napi calls whose failure is ignored: while a worker_thread is terminated its
   // environment can no longer run JavaScript, and node-addon-api's Deferred would turn the
@@ -227,6 +235,115 @@ class FillWorker : public Napi::AsyncWorker {
   napi_deferred deferred_;
 };
 
+// The fast path of fillAsync: the fill runs on our pool only (the JavaScript thread does
+// not take part), and the worker that finishes it hands the job back to the JavaScript
+// thread through a per-environment thread-safe function, whose call_js resolves the
+// promise. One hop each way, no libuv pool thread in between.
+//
+// Lifetimes. EnvState is shared, reference-counted, by its environment (until the
+// environment's cleanup hook) and by every pending job; a job is on the heap, independent
+// of the environment's memory, until its call_js runs or until the worker learns that the
+// environment is gone. Workers call the TSFN only under EnvState::mu and only while `tsfn`
+// is set; the cleanup hook clears it under the same mutex before Node closes the TSFN (and
+// Node frees it only after all cleanup hooks have run). The TSFN is unref'd except while
+// fills are pending, so it keeps the loop alive exactly as long as a pending fill should.
+// The typed array's memory belongs to the environment, though: when a worker_thread is
+// terminated with fills in flight, the cleanup hook waits until no pool worker writes to
+// it any more (`running` == 0), as Node waits for libuv pool work at teardown.
+struct EnvState {
+  std::mutex mu;
+  napi_threadsafe_function tsfn = nullptr;  // written under mu on the JS thread; null: env gone
+  std::atomic<int> refs{1};                 // the environment's + one per pending job
+  size_t running = 0;                       // under mu: fills submitted, not yet done
+  std::condition_variable idle;             // signalled when running drops to 0
+  size_t pending = 0;                       // JS thread only
+};
+
+void UnrefState(EnvState* s) {
+  if (s->refs.fetch_sub(1, std::memory_order_acq_rel) == 1) delete s;
+}
+
+struct AsyncFill {
+  nninit::FillArgs args;
+  napi_deferred deferred;
+  napi_ref out;
+  EnvState* state;
+};
+
+void DeleteAsyncFill(AsyncFill* job) {
+  EnvState* s = job->state;
+  delete job;
+  UnrefState(s);
+}
+
+// On the JavaScript thread (env set), or with env == nullptr while Node empties the queue
+// of a TSFN being torn down (the environment's deferred and reference are gone with it).
+// Raw napi calls whose failure is ignored, as in FillWorker::OnOK.
+void FillAsyncCallJs(napi_env env, napi_value, void* context, void* data) {
+  AsyncFill* job = static_cast<AsyncFill*>(data);
+  if (env != nullptr) {
+    EnvState* s = static_cast<EnvState*>(context);
+    if (s->pending > 0 && --s->pending == 0 && s->tsfn != nullptr)
+      napi_unref_threadsafe_function(env, s->tsfn);
+    napi_delete_reference(env, job->out);
+    napi_value undefined;
+    if (napi_get_undefined(env, &undefined) == napi_ok)
+      napi_resolve_deferred(env, job->deferred, undefined);
+  }
+  DeleteAsyncFill(job);
+}
+
+// On the pool worker that finished the fill.
+void FillAsyncDone(void* data) {
+  AsyncFill* job = static_cast<AsyncFill*>(data);
+  EnvState* s = job->state;
+  bool queued = false;
+  {
+    std::lock_guard<std::mutex> lock(s->mu);
+    if (s->tsfn != nullptr)
+      queued = napi_call_threadsafe_function(s->tsfn, job, napi_tsfn_nonblocking) == napi_ok;
+    // The job (which holds a reference) keeps s alive past this notification.
+    if (--s->running == 0) s->idle.notify_all();
+  }
+  if (!queued) DeleteAsyncFill(job);
+}
+
+void EnvStateCleanup(void* data) {
+  EnvState* s = static_cast<EnvState*>(data);
+  {
+    std::unique_lock<std::mutex> lock(s->mu);
+    s->tsfn = nullptr;  // Node closes the TSFN itself; workers stop calling it from now on
+    // Fills in flight write to typed arrays that are freed with the environment.
+    s->idle.wait(lock, [s] { return s->running == 0; });
+  }
+  UnrefState(s);
+}
+
+// This environment's EnvState, created on first use; nullptr when it cannot be set up.
+EnvState* GetEnvState(napi_env env) {
+  void* data = nullptr;
+  if (napi_get_instance_data(env, &data) == napi_ok && data != nullptr)
+    return static_cast<EnvState*>(data);
+  EnvState* s = new EnvState;
+  napi_value name;
+  napi_threadsafe_function tsfn = nullptr;
+  if (napi_create_string_utf8(env, "nninit.fillAsync", NAPI_AUTO_LENGTH, &name) != napi_ok ||
+      napi_create_threadsafe_function(env, nullptr, nullptr, name, 0, 1, nullptr, nullptr, s,
+                                      FillAsyncCallJs, &tsfn) != napi_ok) {
+    delete s;
+    return nullptr;
+  }
+  napi_unref_threadsafe_function(env, tsfn);
+  s->tsfn = tsfn;
+  // Registered after the TSFN, so it runs before the TSFN's own cleanup (reverse order).
+  if (napi_add_env_cleanup_hook(env, EnvStateCleanup, s) != napi_ok ||
+      napi_set_instance_data(env, s, nullptr, nullptr) != napi_ok) {
+    // Unusual; keep it simple: never use this state (a small leak, the TSFN is unref'd).
+    return nullptr;
+  }
+  return s;
+}
+
 Napi::Value FillAsync(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   nninit::FillArgs a{};
@@ -247,6 +364,29 @@ Napi::Value FillAsync(const Napi::CallbackInfo& info) {
     napi_resolve_deferred(env, deferred, env.Undefined());
     return Napi::Value(env, promise);
   }
+  if (EnvState* s = GetEnvState(env)) {
+    napi_ref out = nullptr;
+    if (napi_create_reference(env, info[1], 1, &out) == napi_ok) {
+      AsyncFill* job = new AsyncFill{a, deferred, out, s};
+      s->refs.fetch_add(1, std::memory_order_relaxed);
+      {
+        std::lock_guard<std::mutex> lock(s->mu);
+        s->running++;
+      }
+      if (nninit::fill_async(current(), &job->args, FillAsyncDone, job)) {
+        // call_js runs on this thread, so not before this returns.
+        if (s->pending++ == 0) napi_ref_threadsafe_function(env, s->tsfn);
+        return Napi::Value(env, promise);
+      }
+      {
+        std::lock_guard<std::mutex> lock(s->mu);
+        s->running--;
+      }
+      napi_delete_reference(env, out);
+      DeleteAsyncFill(job);
+    }
+  }
+  // No pool worker (or no TSFN): the libuv pool.
   FillWorker* w = new FillWorker(env, a, current(), info[1].As<Napi::Object>(), deferred);
   w->Queue();  // the worker deletes itself after OnOK/OnError
   return Napi::Value(env, promise);

@@ -5,10 +5,14 @@
 // the process can exit (process.exit, end of main) while chunks are in flight: exit()
 // runs no destructor that could pull a mutex or condition variable from under a worker.
 //
-// Jobs live on their caller's stack. Every access to a Job by a worker happens under the
-// pool mutex, and the caller returns only after seeing (under the same mutex) that all
-// its chunks are done; a worker's last access to a job is the `done` increment that the
-// caller waits for. So no worker touches a job after its caller returned.
+// parallel_for's jobs live on their caller's stack. Every access to a Job by a worker
+// happens under the pool mutex, and the caller returns only after seeing (under the same
+// mutex) that all its chunks are done; a worker's last access to a job is the `done`
+// increment that the caller waits for. So no worker touches a job after its caller returned.
+// parallel_for_async's jobs live on the heap, with no caller waiting: the worker that
+// counts the last chunk is then the only one referring to the job (every chunk is claimed,
+// so it is off the queue, and every other helper has left it under the mutex); it deletes
+// the job and calls its `on_done` outside the mutex.
 #include "nninit/threads.h"
 
 #include <algorithm>
@@ -27,6 +31,7 @@
 #include <sched.h>
 #endif
 #if !defined(_WIN32)
+#include <dlfcn.h>
 #include <pthread.h>
 #endif
 #if defined(__linux__)
@@ -75,6 +80,8 @@ const size_t kThreshold[] = {
 // Chunks per thread: more than one, so that a thread slowed by another process does not
 // hold up the whole fill (dynamic claiming balances the rest).
 const size_t kChunksPerThread = 4;
+// fill_async uses every thread from this many thresholds' worth of elements, one fewer below.
+const size_t kAsyncAllThreads = 16;
 
 // -------------------------------------------------------------------------- pool
 
@@ -88,6 +95,7 @@ struct Job {
   unsigned helpers = 0, max_helpers = 0;
   Job* link = nullptr;
   bool queued = false;
+  void (*on_done)(void*) = nullptr;  // set: a heap job of parallel_for_async
 
   void range(size_t c, size_t* j0, size_t* j1) const {
     // Chunk c covers logical positions [c*chunk, (c+1)*chunk) of phase + j.
@@ -161,8 +169,13 @@ bool spin_until(Pred done, std::chrono::microseconds limit) {
 Pool* g_pool_ptr = nullptr;
 std::once_flag g_pool_once;
 
+void pin_library();
+
 Pool* pool() {
-  std::call_once(g_pool_once, [] { g_pool_ptr = new Pool; });
+  std::call_once(g_pool_once, [] {
+    pin_library();
+    g_pool_ptr = new Pool;
+  });
   return g_pool_ptr;
 }
 
@@ -232,6 +245,15 @@ void worker_main(Pool* p) {
       const size_t done = j->done.load(std::memory_order_relaxed) + 1;
       if (done == j->nchunks) {
         j->helpers--;
+        if (j->on_done) {
+          void (*on_done)(void*) = j->on_done;
+          void* done_ctx = j->ctx;
+          lock.unlock();
+          delete j;
+          on_done(done_ctx);
+          lock.lock();
+          break;
+        }
         // The last access to j: its caller may return as soon as it sees this store.
         j->done.store(done, std::memory_order_release);
         p->done_cv.notify_all();
@@ -255,6 +277,17 @@ void* worker_entry(void* arg) {
   return nullptr;
 }
 #endif
+
+// Workers live as long as the process and run this library's code (spinning, sleeping,
+// finishing an async fill of a terminated worker_thread): keep it mapped even when every
+// environment that loaded the addon is gone (Node dlcloses an addon with its last user).
+void pin_library() {
+#if !defined(_WIN32)
+  Dl_info info;
+  if (dladdr(reinterpret_cast<void*>(&worker_entry), &info) != 0 && info.dli_fname != nullptr)
+    dlopen(info.dli_fname, RTLD_NOW | RTLD_NOLOAD | RTLD_NODELETE);
+#endif
+}
 
 // Starts one more detached worker (mu held). False when the OS refuses.
 bool spawn(Pool* p) {
@@ -295,6 +328,33 @@ struct RangeCtx {
   const Kernels* k;
   const FillArgs* args;
 };
+
+struct AsyncFillCtx {
+  RangeCtx rc;
+  void (*done)(void*);
+  void* user;
+};
+
+void async_range_thunk(void* ctx, size_t j0, size_t j1) {
+  const AsyncFillCtx* c = static_cast<const AsyncFillCtx*>(ctx);
+  fill_range(c->rc.k, *c->rc.args, j0, j1);
+}
+
+void async_done_thunk(void* ctx) {
+  AsyncFillCtx* c = static_cast<AsyncFillCtx*>(ctx);
+  void (*done)(void*) = c->done;
+  void* user = c->user;
+  delete c;
+  done(user);
+}
+
+unsigned fill_phase(const FillArgs& args) {
+  // The logical index of element j is offset + j (for bits: 4 block + skip + j); only its
+  // residue mod kChunkAlign matters for the boundaries.
+  return args.kind == kBits
+             ? static_cast<unsigned>((4 * (args.offset & 15) + args.skip) % kChunkAlign)
+             : static_cast<unsigned>(args.offset % kChunkAlign);
+}
 
 void range_thunk(void* ctx, size_t j0, size_t j1) {
   const RangeCtx* c = static_cast<const RangeCtx*>(ctx);
@@ -436,6 +496,60 @@ void parallel_for(size_t n, unsigned phase, size_t chunk, unsigned nthreads,
   while (job.done.load(std::memory_order_acquire) < job.nchunks) p->done_cv.wait(lock);
 }
 
+bool parallel_for_async(size_t n, unsigned phase, size_t chunk, unsigned nthreads,
+                        void (*fn)(void* ctx, size_t j0, size_t j1), void (*done)(void* ctx),
+                        void* ctx) {
+  if (n == 0 || chunk == 0) return false;
+  phase %= kChunkAlign;
+  Job* job = new Job;
+  job->fn = fn;
+  job->ctx = ctx;
+  job->on_done = done;
+  job->n = n;
+  job->chunk = chunk;
+  job->phase = phase;
+  job->nchunks = (n + phase + chunk - 1) / chunk;
+  const unsigned want = static_cast<unsigned>(
+      std::max<size_t>(1, std::min<size_t>(std::max(1u, nthreads), job->nchunks)));
+  job->max_helpers = want;
+  Pool* p = pool();
+  std::unique_lock<std::mutex> lock(p->mu);
+  while (p->workers < want && !p->spawn_failed) {
+    if (spawn(p)) p->workers++;
+    else p->spawn_failed = true;
+  }
+  if (p->workers == 0) {
+    lock.unlock();
+    delete job;
+    return false;
+  }
+  p->enqueue(job);
+  for (unsigned i = 0; i < want; i++) p->work_cv.notify_one();
+  return true;
+}
+
+bool fill_async(const Kernels* k, const FillArgs* args, void (*done)(void* ctx), void* ctx) {
+  if (args->n == 0) return false;
+  // The JavaScript thread waits in the event loop meanwhile and must wake up promptly when
+  // the fill is done: below kAsyncAllThreads thresholds' worth, leave it a core (threads()-1
+  // workers, at least 1); a larger fill is long enough to be worth every core.
+  const unsigned all = threads();
+  const size_t threshold = fill_threshold(*args);
+  const unsigned t = all > 1 && args->n < kAsyncAllThreads * threshold ? all - 1 : all;
+  const unsigned phase = fill_phase(*args);
+  size_t chunk;
+  if (t <= 1 || args->n < threshold)
+    chunk = (args->n + phase + kChunkAlign - 1) / kChunkAlign * kChunkAlign;  // one chunk
+  else
+    chunk = chunk_size(args->kind, args->n, t);
+  AsyncFillCtx* c = new AsyncFillCtx{RangeCtx{k, args}, done, ctx};
+  if (!parallel_for_async(args->n, phase, chunk, t, async_range_thunk, async_done_thunk, c)) {
+    delete c;
+    return false;
+  }
+  return true;
+}
+
 void fill_range(const Kernels* k, const FillArgs& a, size_t j0, size_t j1) {
   const size_t n = j1 - j0;
   switch (a.kind) {
@@ -474,12 +588,7 @@ void fill(const Kernels* k, const FillArgs& args) {
     fill_range(k, args, 0, args.n);
     return;
   }
-  // The logical index of element j is offset + j (for bits: 4 block + skip + j); only its
-  // residue mod kChunkAlign matters for the boundaries.
-  const unsigned phase =
-      args.kind == kBits
-          ? static_cast<unsigned>((4 * (args.offset & 15) + args.skip) % kChunkAlign)
-          : static_cast<unsigned>(args.offset % kChunkAlign);
+  const unsigned phase = fill_phase(args);
   RangeCtx ctx{k, &args};
   parallel_for(args.n, phase, chunk_size(args.kind, args.n, t), t, range_thunk, &ctx);
 }

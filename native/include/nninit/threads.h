@@ -4,8 +4,9 @@
 // kChunkAlign in the logical element index (offset + j), so every chunk but the first
 // starts on a Philox block boundary and on the SIMD kernels' fast path. Every element
 // depends on its index only, so the bytes are the same for any split and thread count.
-// The calling thread always takes part; a fill waits for its own chunks only, so several
-// callers (Node worker_threads, the libuv pool running async fills) can share the pool.
+// The calling thread takes part (except in parallel_for_async / fill_async, which run on
+// pool workers only and report completion by callback); a fill waits for its own chunks
+// only, so several callers (Node worker_threads, async fills) can share the pool.
 #ifndef NNINIT_THREADS_H_
 #define NNINIT_THREADS_H_
 
@@ -82,6 +83,19 @@ void set_parallel_limits_for_testing(size_t threshold, size_t min_chunk);
 // on up to `threads` threads including the caller. Returns when all chunks are done.
 void parallel_for(size_t n, unsigned phase, size_t chunk, unsigned threads,
                   void (*fn)(void* ctx, size_t j0, size_t j1), void* ctx);
+
+// Like parallel_for, but on pool workers only (the calling thread does not take part, and
+// `threads` counts workers, at least 1) and without waiting: the worker that finishes the
+// last chunk calls done(ctx), holding no pool lock. Returns false, having run nothing and
+// without calling done, when n == 0 or no pool worker could be started.
+bool parallel_for_async(size_t n, unsigned phase, size_t chunk, unsigned threads,
+                        void (*fn)(void* ctx, size_t j0, size_t j1), void (*done)(void* ctx),
+                        void* ctx);
+
+// fill() on the pool only (see parallel_for_async): one chunk below the kind's threshold,
+// else split across threads() workers; done(ctx) on a pool worker when finished. *args must
+// stay valid until then. False (nothing run, done not called) as parallel_for_async.
+bool fill_async(const Kernels* k, const FillArgs* args, void (*done)(void* ctx), void* ctx);
 
 // Nice level of background fill threads (pool helpers; an async fill's libuv thread).
 constexpr int kBackgroundNice = 5;
