@@ -431,14 +431,16 @@ size_t chunk_size(int kind, size_t n, unsigned t) {
 }
 
 size_t async_inline_limit(int kind, bool fast) {
-  // ~5 us of single-thread work per kind (ns/element on AVX-512: bits/uniform f32 0.3,
-  // uniform f64 0.6, normal f32 0.7, normal f64 1.5, truncated f32 fast 1, log paths ~5).
+  // ~10 us of single-thread work per kind (ns/element on AVX-512: bits/uniform f32 0.3,
+  // uniform f64 0.6, normal f32 0.7, normal f64 1.5, truncated f32 fast 1, log paths ~5):
+  // below it the hand-off to the pool and back (~20-30 us here) costs more than the fill,
+  // and blocking the loop for ~10 us is harmless.
   switch (kind) {
-    case kBits: case kUniformF32: return 16384;
-    case kUniformF64: case kNormalF32: return 8192;
-    case kNormalF64: return 4096;
-    case kTruncatedNormalF32: return fast ? 4096 : 1024;
-    case kTruncatedNormalF64: return 1024;
+    case kBits: case kUniformF32: return 32768;
+    case kUniformF64: case kNormalF32: return 16384;
+    case kNormalF64: return 8192;
+    case kTruncatedNormalF32: return fast ? 8192 : 2048;
+    case kTruncatedNormalF64: return 2048;
     default: return 0;
   }
 }
