@@ -78,9 +78,12 @@ export function uniformF32(out: Float32Array, key: PhiloxKey, offset: number, p:
     const g = offset + j0;
     const b = Math.floor(g / 4);
     rawWords(key, b, g - b * 4, m, words);
+    // (w >>> 8) * (scale * 2^-24) is the double product (w >>> 8) * 2^-24 * scale exactly
+    // (a 24-bit integer times a float32 and a power of two: no rounding before fr), so one
+    // multiply per element gives fr(scale * u) bit for bit.
+    const scale24 = scale * U24;
     for (let j = 0; j < m; j++) {
-      const u = (words[j]! >>> 8) * U24;
-      const v = fr(low + fr(scale * u));
+      const v = fr(low + fr((words[j]! >>> 8) * scale24));
       out[j0 + j] = v < upper ? v : upper;
     }
   }
