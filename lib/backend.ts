@@ -66,7 +66,7 @@ function init(): void {
   if (native.isaError !== null) {
     throw new NninitBackendError(`nninit: ${native.isaError}`);
   }
-  if (typeof native.threadsError === 'string') {
+  if (native.threadsError !== null) {
     throw new NninitBackendError(`nninit: ${native.threadsError}`);
   }
   info = { name: 'native', isa: native.isa(), available: Object.freeze(native.isaAvailable()), reason: null };
@@ -112,12 +112,12 @@ export function setIsa(name: string): void {
 export function setThreads(n: number): void {
   if (typeof n !== 'number') throw typeError('setThreads', 'n', 'an integer in [0, 256] (0 = automatic)', n);
   if (!Number.isInteger(n) || n < 0 || n > 256) throw rangeError('setThreads', 'n', 'an integer in [0, 256] (0 = automatic)', n);
-  if (native !== null && typeof native.setThreads === 'function') native.setThreads(n);
+  if (native !== null) native.setThreads(n);
 }
 
 /** The number of threads a large native fill uses (1 on the TypeScript backend). */
 export function getThreads(): number {
-  return native !== null && typeof native.threads === 'function' ? native.threads() : 1;
+  return native !== null ? native.threads() : 1;
 }
 
 type FloatOut = Float32Array | Float64Array;
@@ -156,8 +156,10 @@ const yieldToLoop = (): Promise<void> => new Promise((resolve) => setImmediate(r
  */
 export async function runKernelAsync(kind: Kind, out: FloatOut | Uint32Array, key: PhiloxKey, offset: number, params: Float64Array): Promise<void> {
   if (out.length === 0) return;
-  if (native !== null && typeof native.fillAsync === 'function') {
-    await native.fillAsync(kind, out, new Uint32Array([key.k0, key.k1, key.s0, key.s1]), offset, params);
+  if (native !== null) {
+    // The addon copies key and params before returning: the shared key buffer is safe.
+    keyBuf[0] = key.k0; keyBuf[1] = key.k1; keyBuf[2] = key.s0; keyBuf[3] = key.s1;
+    await native.fillAsync(kind, out, keyBuf, offset, params);
     return;
   }
   let slice = 256;

@@ -38,28 +38,29 @@ export interface NativeBinding {
   ): void;
   /**
    * Set when NNINIT_THREADS (read when the addon loads) was not an integer 0..256; the pool
-   * then uses the automatic count. (Optional only for addons built before the thread pool.)
+   * then uses the automatic count.
    */
-  readonly threadsError?: string | null;
+  readonly threadsError: string | null;
   /** The pool's effective thread count (the automatic count resolved), >= 1. */
-  threads?(): number;
+  threads(): number;
   /**
    * Sets the pool's thread count for the whole process (every worker_thread that loaded the
    * addon): an integer 1..256, or 0 = automatic (the CPUs this process may run on:
    * affinity mask and cgroup quota). Throws TypeError for a non-number, RangeError
    * otherwise (message prefix `setThreads(n):`).
    */
-  setThreads?(n: number): void;
+  setThreads(n: number): void;
   /**
-   * `fill` off the JavaScript thread: a libuv pool thread runs it and joins the thread pool.
+   * `fill` off the JavaScript thread: the nninit thread pool runs it and a thread-safe
+   * function resolves the promise on the JavaScript thread.
    * Validates synchronously and throws exactly what `fill` throws (message prefix
    * `fillAsync:`), before any work starts. `out` is held by a strong reference until the
    * promise settles (GC cannot free it); do not detach or transfer its buffer meanwhile.
-   * Fills of only a few microseconds of work (below 4096..16384 elements by kind, 1024 on the
+   * Fills of about 10 us of work or less (below 8192..32768 elements by kind, 2048 on the
    * truncated-normal log path) are done before it returns, with an already resolved promise.
    * Same bytes as `fill`, for every thread count.
    */
-  fillAsync?(
+  fillAsync(
     kind: Kind,
     out: Float32Array | Float64Array | Uint32Array,
     key: Uint32Array,
@@ -70,17 +71,16 @@ export interface NativeBinding {
    * householderQ of lib/initializers/orthogonal.ts in C++, bit for bit: overwrites the
    * column-major m x n matrix a[0 .. m*n) (m >= n) with its thin Q, sign-corrected. Throws
    * TypeError (a not a Float64Array, m or n not numbers) or RangeError (m, n not integers
-   * >= 0, n > m, a.length < m * n), prefix `householderQ:`. (Optional only for addons built
-   * before it.)
+   * >= 0, n > m, a.length < m * n), prefix `householderQ:`.
    */
-  householderQ?(a: Float64Array, m: number, n: number): void;
+  householderQ(a: Float64Array, m: number, n: number): void;
   /**
    * householderQ on a libuv pool thread. Validates synchronously and throws what
    * householderQ throws (prefix `householderQAsync:`); `a` is strongly referenced until the
    * promise settles (do not detach or transfer its buffer meanwhile). Small matrices
    * (m n^2 < 2^17) are done before it returns. Same bits as householderQ.
    */
-  householderQAsync?(a: Float64Array, m: number, n: number): Promise<void>;
+  householderQAsync(a: Float64Array, m: number, n: number): Promise<void>;
 }
 
 /** The ABI version this TypeScript expects. */

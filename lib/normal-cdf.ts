@@ -5,7 +5,7 @@
  * continued fractions with fixed term counts, built only from + - * / and our own
  * log/exp (lib/kernels/math.ts), so the parameters are the same bits on every engine.
  */
-import { exp64, expm1, log1p, log64 } from './kernels/math.js';
+import { exp64, log1p, log64 } from './kernels/math.js';
 
 const TWO_OVER_SQRT_PI = 1.1283791670955126;
 const INV_SQRT_PI = 0.5641895835477563;
@@ -52,4 +52,3 @@ export function logPhi(x: number): number {
   return log1p(-q);
 }
 
-export { expm1, exp64 };

@@ -4,7 +4,8 @@
  */
 import type { TruncatedNormalParams, UniformParams, NormalParams } from './kernels/distributions.js';
 import { belowF32, belowF64, ceilF32, floorF32 } from './dtypes.js';
-import { erf, exp64, expm1, logPhi } from './normal-cdf.js';
+import { erf, logPhi } from './normal-cdf.js';
+import { exp64, expm1 } from './kernels/math.js';
 import { rangeError } from './errors.js';
 
 /** Output float width of a kernel. */

@@ -204,7 +204,7 @@ export function orthogonal<D extends DType = 'float32'>(shape: Shape, options?: 
     writeValues(target, arr, g, target.offset);
   };
   const native = nativeBinding();
-  if (capturing() && native?.householderQAsync !== undefined) {
+  if (capturing() && native !== null) {
     const qrAsync = native.householderQAsync.bind(native);
     pushStep(async () => {
       const q = before();
@@ -212,7 +212,7 @@ export function orthogonal<D extends DType = 'float32'>(shape: Shape, options?: 
       after(q);
     });
   } else {
-    const qr = native?.householderQ !== undefined ? native.householderQ.bind(native) : householderQ;
+    const qr = native !== null ? native.householderQ.bind(native) : householderQ;
     defer(() => {
       const q = before();
       qr(q, m, n);
