@@ -11,8 +11,10 @@
 import { typeError, rangeError } from '../errors.js';
 import { attached, checkOptions, index, oneOf, MAX_SAFE } from '../validate.js';
 import { checkSeed, resolveKey, type Seed } from '../seed.js';
-import { fillNormal, fillTruncatedNormal, fillUniform } from '../random.js';
-import { normalParams, truncatedNormalParams, uniformParams } from '../params.js';
+import { normalParams, packNormal, packTruncatedNormal, packUniform, truncatedNormalParams, uniformParams } from '../params.js';
+import { runKernel } from '../backend.js';
+import { Kind } from '../binding.js';
+import type { PhiloxKey } from '../kernels/philox.js';
 import { ceilF32, floorF32 } from '../dtypes.js';
 import { defer } from '../async.js';
 
@@ -156,10 +158,11 @@ export function checkSeedOptions(fn: string, o: Record<string, unknown>): void {
   checkSeed(fn, o.seed, o.stream);
 }
 
-/** A resolved (seed, stream) pair, as numbers when they are safe integers (cheaper downstream). */
+/** A resolved (seed, stream) pair, as numbers when they are safe integers (cheaper downstream), and its Philox key. */
 export interface SeedPair {
   readonly seed: number | bigint;
   readonly stream: number | bigint;
+  readonly key: PhiloxKey;
 }
 
 function join(lo: number, hi: number): number | bigint {
@@ -168,12 +171,12 @@ function join(lo: number, hi: number): number | bigint {
 
 /** Resolves (seed, stream) for the write phase: takes a global stream when no seed is given. */
 export function resolveSeed(fn: string, o: Record<string, unknown>): SeedPair {
+  const key = resolveKey(fn, o.seed, o.stream);
   if (o.seed !== undefined) {
     // Already validated by checkSeed: pass the caller's values through.
-    return { seed: o.seed as number | bigint, stream: (o.stream ?? 0) as number | bigint };
+    return { seed: o.seed as number | bigint, stream: (o.stream ?? 0) as number | bigint, key };
   }
-  const k = resolveKey(fn, o.seed, o.stream);
-  return { seed: join(k.k0, k.k1), stream: join(k.s0, k.s1) };
+  return { seed: join(key.k0, key.k1), stream: join(key.s0, key.s1), key };
 }
 
 export { checkOptions };
@@ -288,11 +291,16 @@ export type Dist =
   | { readonly kind: 'normal'; readonly mean: number; readonly std: number }
   | { readonly kind: 'truncatedNormal'; readonly mean: number; readonly std: number; readonly a: number; readonly b: number };
 
-/** A validated plan: the distribution, and for 16-bit dtypes the clamp range of the float32 values. */
+/**
+ * A validated plan: the distribution, for 16-bit dtypes the clamp range of the float32
+ * values, and (for random distributions) the kernel and its parameters, derived once here
+ * so the write phase runs the kernel without validating again.
+ */
 export interface Plan {
   readonly dist: Dist;
   readonly lo: number;
   readonly hi: number;
+  readonly kernel?: { readonly kind: Kind; readonly pack: () => Float64Array };
 }
 
 /**
@@ -313,6 +321,8 @@ export function plan(fn: string, dist: Dist, dtype: DType, names: { low?: string
     d = { kind: 'constant', value: 0 };
   }
   let lo = -Infinity, hi = Infinity;
+  let kernel: Plan['kernel'];
+  const f32 = width === 'float32';
   switch (d.kind) {
     case 'constant': {
       const v = width === 'float32' ? Math.fround(d.value) : d.value;
@@ -323,7 +333,8 @@ export function plan(fn: string, dist: Dist, dtype: DType, names: { low?: string
       break;
     }
     case 'uniform': {
-      uniformParams(fn, d.low, d.high, width);
+      const up = uniformParams(fn, d.low, d.high, width);
+      kernel = { kind: f32 ? Kind.UniformF32 : Kind.UniformF64, pack: () => packUniform(up) };
       if (half !== undefined) {
         lo = ceil16(half, Math.max(ceilF32(d.low), -MAX16[half]));
         hi = Math.min(below16(half, d.high), MAX16[half]);
@@ -334,13 +345,15 @@ export function plan(fn: string, dist: Dist, dtype: DType, names: { low?: string
       break;
     }
     case 'normal': {
-      normalParams(fn, d.mean, d.std, width);
+      const np = normalParams(fn, d.mean, d.std, width);
+      kernel = { kind: f32 ? Kind.NormalF32 : Kind.NormalF64, pack: () => packNormal(np) };
       if (half !== undefined) { lo = -MAX16[half]; hi = MAX16[half]; }
       break;
     }
     case 'truncatedNormal': {
       if (width === 'float32') normalParams(fn, d.mean, d.std, width);
-      truncatedNormalParams(fn, d.mean, d.std, d.a, d.b, width);
+      const tp = truncatedNormalParams(fn, d.mean, d.std, d.a, d.b, width);
+      kernel = { kind: f32 ? Kind.TruncatedNormalF32 : Kind.TruncatedNormalF64, pack: () => packTruncatedNormal(tp) };
       if (half !== undefined) {
         lo = ceil16(half, Math.max(ceilF32(d.a), -MAX16[half]));
         hi = floor16(half, Math.min(floorF32(d.b), MAX16[half]));
@@ -351,16 +364,13 @@ export function plan(fn: string, dist: Dist, dtype: DType, names: { low?: string
       break;
     }
   }
-  return { dist: d, lo, hi };
+  return kernel === undefined ? { dist: d, lo, hi } : { dist: d, lo, hi, kernel };
 }
 
 function fillFloat(arr: Float32Array | Float64Array, p: Plan, key: SeedPair | undefined, offset: number): void {
-  const d = p.dist;
-  if (d.kind === 'constant') { arr.fill(d.value); return; }
-  const seed = key!.seed, stream = key!.stream;
-  if (d.kind === 'uniform') fillUniform(arr, { seed, stream, offset, low: d.low, high: d.high });
-  else if (d.kind === 'normal') fillNormal(arr, { seed, stream, offset, mean: d.mean, std: d.std });
-  else fillTruncatedNormal(arr, { seed, stream, offset, mean: d.mean, std: d.std, a: d.a, b: d.b });
+  const k = p.kernel;
+  if (k === undefined) { arr.fill((p.dist as { value: number }).value); return; }
+  runKernel(k.kind, arr, key!.key, offset, k.pack());
 }
 
 /** Converts float32 values to 16-bit bits after clamping into [lo, hi] (both representable, so rounding stays inside). */
