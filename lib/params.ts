@@ -52,6 +52,7 @@ export const FAST_TRUNCATION = 2.9;
 export function truncatedNormalParams(
   fn: string, mean: number, std: number, a: number, b: number, width: Width,
 ): TruncatedNormalParams {
+  if (width === 'float32') normalParams(fn, mean, std, width); // mean and std must fit float32
   if (!(a < b)) throw rangeError(fn, 'options.a', `less than options.b (${b})`, a);
   const alpha = (a - mean) / std;
   const beta = (b - mean) / std;

@@ -169,7 +169,6 @@ export function fillTruncatedNormal<T extends FloatArray>(out: T, options?: Trun
   const b = notNaN(fn, 'options.b', o.b, 2);
   const offset = offsetOf(fn, o, out.length);
   checkSeed(fn, o.seed, o.stream);
-  if (width === 'float32') normalParams(fn, mean, std, width); // range checks only
   const p = truncatedNormalParams(fn, mean, std, a, b, width);
   const key = resolveKey(fn, o.seed, o.stream);
   runKernel(width === 'float32' ? Kind.TruncatedNormalF32 : Kind.TruncatedNormalF64, out, key, offset, packTruncatedNormal(p));

@@ -351,7 +351,6 @@ export function plan(fn: string, dist: Dist, dtype: DType, names: { low?: string
       break;
     }
     case 'truncatedNormal': {
-      if (width === 'float32') normalParams(fn, d.mean, d.std, width);
       const tp = truncatedNormalParams(fn, d.mean, d.std, d.a, d.b, width);
       kernel = { kind: f32 ? Kind.TruncatedNormalF32 : Kind.TruncatedNormalF64, pack: () => packTruncatedNormal(tp) };
       if (half !== undefined) {
