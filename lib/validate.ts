@@ -86,3 +86,92 @@ export function attached(fn: string, name: string, arr: ArrayBufferView): void {
   }
   if (detached) throw typeError(fn, name, 'a typed array over an attached (not transferred) buffer', arr);
 }
+
+/**
+ * Other frameworks' names for nninit options, keyed by their name: an unknown option
+ * spelled this way is answered with "nninit calls it '<ours>'" when the function knows
+ * the nninit name.
+ */
+const FOREIGN_NAMES: Readonly<Record<string, readonly string[]>> = {
+  stddev: ['std'], stdev: ['std'], sigma: ['std'], scale: ['std', 'gain'], loc: ['mean'], mu: ['mean'],
+  minval: ['low'], maxval: ['high'], min: ['low', 'a'], max: ['high', 'b'], a: ['low'], b: ['high'],
+  lower: ['low', 'a'], upper: ['high', 'b'], from: ['low'], to: ['high'],
+  random_seed: ['seed'], randomSeed: ['seed'], rng: ['seed'], generator: ['seed'], key: ['seed'],
+  nonlinearity: ['activation'], activation: ['nonlinearity'], mode: ['fanMode'], fan_mode: ['mode'],
+  in_axis: ['inAxis'], out_axis: ['outAxis'], batch_axis: ['batchAxis'], dim: ['axis'], world_size: ['worldSize'],
+};
+
+/** Levenshtein distance, capped: small option names only. */
+function editDistance(a: string, b: string): number {
+  const al = a.toLowerCase(), bl = b.toLowerCase();
+  const prev = new Array<number>(bl.length + 1);
+  for (let j = 0; j <= bl.length; j++) prev[j] = j;
+  for (let i = 1; i <= al.length; i++) {
+    let diag = prev[0]!;
+    prev[0] = i;
+    for (let j = 1; j <= bl.length; j++) {
+      const up = prev[j]!;
+      prev[j] = Math.min(up + 1, prev[j - 1]! + 1, diag + (al[i - 1] === bl[j - 1] ? 0 : 1));
+      diag = up;
+    }
+  }
+  return prev[bl.length]!;
+}
+
+function isSubsequence(a: string, b: string): boolean {
+  let i = 0;
+  for (let j = 0; j < b.length && i < a.length; j++) if (a[i] === b[j]) i++;
+  return i === a.length;
+}
+
+/** The hint for an unknown option name: another framework's name, or a near miss of a known one. */
+export function optionHint(name: string, known: readonly string[]): string {
+  const foreign = Object.prototype.hasOwnProperty.call(FOREIGN_NAMES, name) ? FOREIGN_NAMES[name]! : [];
+  const ours = foreign.find((k) => known.includes(k));
+  if (ours !== undefined) return `; nninit calls it '${ours}'`;
+  let best: string | undefined;
+  let bestD = Infinity;
+  for (const k of known) {
+    // A dropped letter ('sed' for 'seed') beats a changed one ('std') at the same distance.
+    const d = 2 * editDistance(name, k) - (isSubsequence(name.toLowerCase(), k.toLowerCase()) ? 1 : 0);
+    if (d < bestD) { bestD = d; best = k; }
+  }
+  bestD = Math.ceil(bestD / 2);
+  const limit = name.length <= 3 ? 1 : name.length <= 6 ? 2 : 3;
+  if (best !== undefined && (bestD <= limit || best.toLowerCase() === name.toLowerCase())) return `; did you mean '${best}'?`;
+  return '';
+}
+
+/**
+ * Reads an options argument strictly: `undefined` gives `{}`; otherwise it must be an
+ * ordinary object (not an array, typed array, function, Map, Date, boxed primitive, ...).
+ * Only its own enumerable string-keyed properties are options: inherited ones (a polluted
+ * `Object.prototype`) are never seen. Each is read exactly once (a getter runs once, a
+ * Proxy's traps run once per key) into a null-prototype snapshot, so later code cannot
+ * observe a value changing under it. A property not in `known` is a TypeError naming it,
+ * with a suggestion when one is close. Symbol keys are ignored.
+ *
+ * @param fn - The public function's name, for messages.
+ * @param options - The caller's argument.
+ * @param known - Every option name the function accepts.
+ * @param what - The argument's name in messages (default `options`).
+ */
+export function readOptions(fn: string, options: unknown, known: readonly string[], what = 'options'): Record<string, unknown> {
+  const snapshot = Object.create(null) as Record<string, unknown>;
+  if (options === undefined) return snapshot;
+  const tag = options !== null && typeof options === 'object' ? Object.prototype.toString.call(options) : '';
+  if (tag !== '[object Object]' || Array.isArray(options) || ArrayBuffer.isView(options)) {
+    throw typeError(fn, what, 'an options object or undefined', options);
+  }
+  const obj = options as object;
+  for (const key of Reflect.ownKeys(obj)) {
+    if (typeof key !== 'string') continue;
+    const desc = Reflect.getOwnPropertyDescriptor(obj, key);
+    if (desc === undefined || desc.enumerable !== true) continue;
+    if (!known.includes(key)) {
+      throw new TypeError(`nninit.${fn}: unknown option ${what}.${key}${optionHint(key, known)} (known: ${known.join(', ')})`);
+    }
+    snapshot[key] = 'value' in desc ? desc.value : desc.get === undefined ? undefined : Reflect.apply(desc.get, obj, []);
+  }
+  return snapshot;
+}
