@@ -529,16 +529,19 @@ export interface ReinitializedWeight {
   unitForgetBias: boolean;
 }
 
-interface Owner { layer: string; obj: Record<string, unknown> }
+/** @internal The object holding a weight, and the layer it belongs to. */
+export interface Owner { layer: string; obj: Record<string, unknown> }
 
 function isLayerLike(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null && typeof (v as { getConfig?: unknown }).getConfig === 'function'
     && Array.isArray((v as { trainableWeights?: unknown }).trainableWeights);
 }
 
-// Where each weight lives: the object (layer, RNN cell, wrapped layer, ...) holding it as an
-// own property, and that property's name, which names its initializer.
-function locate(model: LayersModel, weights: Set<unknown>): Map<unknown, { owner: Owner; role: string }> {
+/**
+ * @internal Where each weight lives: the object (layer, RNN cell, wrapped layer, ...) holding
+ * it as an own property, and that property's name, which names its initializer.
+ */
+export function locate(model: LayersModel, weights: Set<unknown>): Map<unknown, { owner: Owner; role: string }> {
   const found = new Map<unknown, { owner: Owner; role: string }>();
   const seen = new Set<unknown>();
   const visit = (obj: Record<string, unknown>, layerName: string, depth: number): void => {
@@ -560,7 +563,8 @@ function locate(model: LayersModel, weights: Set<unknown>): Map<unknown, { owner
   return found;
 }
 
-function initializerOf(obj: Record<string, unknown>, role: string): TfInitializer | undefined {
+/** @internal The initializer configured for a weight of `obj` with that role (`kernel` -> `kernelInitializer`). */
+export function initializerOf(obj: Record<string, unknown>, role: string): TfInitializer | undefined {
   const names = [`${role}Initializer`, `${role.replace(/Kernel$/, '')}Initializer`, `${role.replace(/_kernel$/, '')}Initializer`];
   for (const n of names) {
     const v = obj[n];
@@ -710,3 +714,11 @@ export function timeDenseModelBuild(options: DenseBuildOptions): DenseBuildTimin
   const b = nn.backendInfo();
   return { initializer: which, depth, width, parameters, ms, backend: tf.core.getBackend(), nninit: `${b.name}/${b.isa}` };
 }
+
+// ---------------------------------------------------------------------------------------
+// Checking a real model's initialization (issue 14): lib/tfjs/*.ts.
+export { inspectModel, type InspectModelOptions } from './tfjs/inspect-model.js';
+export type { ArrayWithShape, Batch, BatchTensor } from './tfjs/data.js';
+export type { ModelReport, ModelLayerReport, ModelWeightReport } from './diagnostics/model-report.js';
+export { renderTable, renderChart, renderSvg } from './diagnostics/render.js';
+export { parseNpy, readNpy, encodeNpy, writeNpy, type NpyArray, type NpyDtype, type NpyData } from './npy.js';

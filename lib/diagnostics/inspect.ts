@@ -211,9 +211,11 @@ function activate(act: Activation, slope: number, z: Float32Array, out: Float32A
   }
 }
 
-interface Moments { mean: number; std: number; rms: number }
+/** Mean, std and root mean square of a sample. */
+export interface Moments { mean: number; std: number; rms: number }
 
-function moments(a: Float32Array): Moments {
+/** Mean, std (two-pass) and rms of every element of `a`. Also used by the model diagnostics (nninit/tfjs). */
+export function moments(a: Float32Array): Moments {
   let s = 0;
   let s2 = 0;
   for (let i = 0; i < a.length; i++) {
@@ -237,7 +239,7 @@ function moments(a: Float32Array): Moments {
  * Distinct rows of a neurons x batch matrix (one row per neuron), compared bit for bit
  * (-0 counts as +0): rows are hashed, and rows whose hashes collide are compared exactly.
  */
-function distinctRows(h: Float32Array, rows: number, cols: number): number {
+export function distinctRows(h: Float32Array, rows: number, cols: number): number {
   const bits = new Uint32Array(h.buffer, h.byteOffset, h.length);
   const groups = new Map<string, number[]>();
   let distinct = 0;
@@ -368,7 +370,8 @@ export function checkInspectOptions(options: unknown, fn = 'inspect'): InspectRe
   };
 }
 
-function fmt(x: number): string {
+/** A ratio or std for a verdict sentence: 3 significant digits, or 1.5e-13. */
+export function fmt(x: number): string {
   if (x === 0) return '0';
   if (!Number.isFinite(x)) return String(x);
   return x >= 0.01 && x < 1000 ? String(+x.toPrecision(3)) : x.toExponential(1);
@@ -437,7 +440,8 @@ function verdictOf(cfg: InspectReport['config'], layers: LayerReport[], inRms: n
   };
 }
 
-function pct(x: number): string {
+/** A fraction as a percentage for a verdict sentence. */
+export function pct(x: number): string {
   return `${(100 * x).toFixed(x < 0.995 && x > 0.005 ? 0 : 1)}%`;
 }
 

@@ -1,0 +1,186 @@
+/**
+ * inspectModel on real TF.js models (cpu backend): the guide's claims (vanishing tanh with
+ * N(0, 0.01), Glorot shrinking a deep ReLU MLP where He does not, zeros symmetric, batch
+ * norm healthy at any weight scale), equality with inspect's synthetic networks, models it
+ * cannot see into, the model left untouched, and bad input.
+ */
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import * as tfc from '@tensorflow/tfjs-core';
+import * as tfl from '@tensorflow/tfjs-layers';
+import '@tensorflow/tfjs-backend-cpu';
+import * as nn from '../lib/index.js';
+import { inspectModel, initializers, renderTable, renderChart, renderSvg, type ModelReport } from '../lib/tfjs.js';
+import { checkWellFormedXml } from './diagnostics-helpers.js';
+
+beforeAll(async () => {
+  const warn = vi.spyOn(console, 'warn').mockImplementation(() => {});
+  const log = vi.spyOn(console, 'log').mockImplementation(() => {});
+  await tfc.setBackend('cpu');
+  await tfc.ready();
+  tfc.tensor([0]).dispose();
+  warn.mockRestore();
+  log.mockRestore();
+});
+afterAll(() => { tfc.disposeVariables(); });
+
+/** A standard-normal batch [batch, width] from nninit (seed, stream). */
+function batch(b: number, width: number | number[], seed = 1, stream = 0): { data: Float32Array; shape: number[] } {
+  const dims = Array.isArray(width) ? width : [width];
+  const n = b * dims.reduce((a, d) => a * d, 1);
+  return { data: nn.fillNormal(new Float32Array(n), { seed, stream }), shape: [b, ...dims] };
+}
+
+/** A Dense MLP: `depth` layers of `width` (the last one `out` wide, linear), kernels from `kernel(i)`. */
+function mlp(depth: number, width: number, input: number, out: number, activation: string, kernel: (i: number) => unknown, useBias = true): tfl.Sequential {
+  const model = tfl.sequential();
+  for (let i = 0; i < depth; i++) {
+    const last = i === depth - 1;
+    model.add(tfl.layers.dense({
+      units: last ? out : width, activation: (last ? 'linear' : activation) as 'tanh', useBias,
+      kernelInitializer: kernel(i) as 'glorotUniform', biasInitializer: 'zeros', ...(i === 0 ? { inputShape: [input] } : {}),
+    }));
+  }
+  return model;
+}
+
+const close = (a: number, b: number, rel: number) => Math.abs(a - b) <= rel * Math.max(Math.abs(a), Math.abs(b), 1e-30);
+
+describe('inspectModel: the guide on real models', () => {
+  it('a 10-layer tanh MLP with N(0, 0.01) weights is vanishing; Glorot (gain 5/3) is healthy', () => {
+    const x = batch(128, 256);
+    const small = mlp(10, 256, 256, 10, 'tanh', (i) => initializers.normal({ std: 0.01, seed: 5, stream: i }));
+    const r = inspectModel(small, x);
+    expect(r.verdict.status).toBe('vanishing');
+    expect(r.verdict.reason).toMatch(/Activation std falls to .* of the input's by layer 9 \(dense_Dense\d+\)/);
+    expect(r.signalRatio).toBeLessThan(1e-6);
+    expect(r.layers).toHaveLength(10);
+    // Each layer shrinks the signal by about 0.01 * sqrt(256) = 0.16.
+    for (let i = 1; i < 9; i++) expect(r.layers[i]!.std! / r.layers[i - 1]!.std!).toBeGreaterThan(0.12);
+    for (let i = 1; i < 9; i++) expect(r.layers[i]!.std! / r.layers[i - 1]!.std!).toBeLessThan(0.2);
+    const good = mlp(10, 256, 256, 10, 'tanh', (i) => initializers.xavierNormal({ gain: 5 / 3, seed: 5, stream: i }));
+    expect(inspectModel(good, x).verdict.status).toBe('healthy');
+    small.dispose();
+    good.dispose();
+  });
+
+  it('a 20-layer ReLU MLP shrinks with Glorot and stays healthy with He', () => {
+    const x = batch(64, 128);
+    const glorot = mlp(20, 128, 128, 10, 'relu', (i) => initializers.glorotUniform({ seed: 2, stream: i }));
+    const he = mlp(20, 128, 128, 10, 'relu', (i) => initializers.heNormal({ seed: 2, stream: i }));
+    const g = inspectModel(glorot, x);
+    const h = inspectModel(he, x);
+    expect(g.verdict.status).toBe('vanishing');
+    expect(g.signalRatio).toBeLessThan(0.01);
+    // Glorot halves the second moment at each ReLU layer: the rms of layer 19 is about 2^-9.5 of layer 1's.
+    expect(g.layers[18]!.rms! / g.layers[0]!.rms!).toBeLessThan(0.01);
+    expect(h.verdict.status).toBe('healthy');
+    expect(h.layers[18]!.rms! / h.layers[0]!.rms!).toBeGreaterThan(0.3);
+    expect(h.layers[18]!.rms! / h.layers[0]!.rms!).toBeLessThan(3);
+    // Dead fraction of a healthy ReLU layer: about half its outputs.
+    expect(h.layers[3]!.dead!).toBeGreaterThan(0.35);
+    expect(h.layers[3]!.dead!).toBeLessThan(0.65);
+    // The planned std of each kernel is its initializer's: sqrt(2 / fanIn) for He, sqrt(2 / (fanIn + fanOut)) for Glorot.
+    const hk = h.layers[5]!.weights.find((w) => w.role === 'kernel')!;
+    expect(hk.initializer).toBe('NninitInitializer');
+    expect(hk.plannedStd).toBeCloseTo(Math.sqrt(2 / 128), 12);
+    expect(hk.std / hk.plannedStd!).toBeGreaterThan(0.97);
+    expect(hk.std / hk.plannedStd!).toBeLessThan(1.03);
+    const gk = g.layers[5]!.weights.find((w) => w.role === 'kernel')!;
+    expect(gk.plannedStd).toBeCloseTo(Math.sqrt(2 / 256), 12);
+    glorot.dispose();
+    he.dispose();
+  });
+
+  it('zero weights are symmetric', () => {
+    const z = mlp(4, 32, 16, 4, 'tanh', () => 'zeros');
+    const r = inspectModel(z, batch(16, 16));
+    expect(r.verdict.status).toBe('symmetric');
+    expect(r.verdict.reason).toMatch(/^layer 1 \(dense_Dense\d+\) has 1 distinct unit out of 32/);
+    expect(r.layers[0]!.distinct).toBe(1);
+    z.dispose();
+  });
+
+  it('a CNN with batch normalization is healthy at any weight scale, with the same statistics', () => {
+    const reports: ModelReport[] = [];
+    for (const scale of [0.1, 1, 10, 1000]) {
+      // He's variance times scale^2 (variance-corrected truncated normal, as Keras).
+      const init = (stream: number) => initializers.varianceScaling({ scale: 2 * scale * scale, mode: 'fanIn', distribution: 'normal', seed: 9, stream });
+      const model = tfl.sequential({
+        layers: [
+          tfl.layers.conv2d({ inputShape: [8, 8, 3], filters: 8, kernelSize: 3, padding: 'same', useBias: false, kernelInitializer: init(0) }),
+          tfl.layers.batchNormalization(),
+          tfl.layers.activation({ activation: 'relu' }),
+          tfl.layers.conv2d({ filters: 8, kernelSize: 3, padding: 'same', useBias: false, kernelInitializer: init(2) }),
+          tfl.layers.batchNormalization(),
+          tfl.layers.activation({ activation: 'relu' }),
+          tfl.layers.flatten(),
+          tfl.layers.dense({ units: 10, kernelInitializer: initializers.glorotNormal({ seed: 9, stream: 3 }) }),
+        ],
+      });
+      const before = model.getWeights().map((w) => Float32Array.from(w.dataSync() as Float32Array));
+      const r = inspectModel(model, batch(32, [8, 8, 3]), { label: `scale ${scale}` });
+      expect(r.verdict.status, `scale ${scale}: ${r.verdict.reason}`).toBe('healthy');
+      // The model is left as it was (batch-norm moving statistics included).
+      model.getWeights().forEach((w, i) => expect(Buffer.from((w.dataSync() as Float32Array).buffer).equals(Buffer.from(before[i]!.buffer))).toBe(true));
+      reports.push(r);
+      model.dispose();
+    }
+    // After each batch norm the statistics do not depend on the scale (at 0.1, batch norm's
+    // epsilon 1e-3 is up to 8% of the pre-normalization variance, so a few percent).
+    const ref = reports[1]!;
+    reports.forEach((r, k) => {
+      const tol = k === 0 ? 0.1 : 0.01;
+      for (const i of [1, 2, 4, 5, 6, 7]) expect(close(r.layers[i]!.std!, ref.layers[i]!.std!, tol), `${r.config.label}, layer ${i + 1}`).toBe(true);
+      expect(close(r.gradientRatio, ref.gradientRatio, 2 * tol)).toBe(true);
+    });
+    // The plan follows the configured initializer: variance scaling with scale 2e6 over fanIn 27.
+    const k = reports[3]!.layers[0]!.weights[0]!;
+    expect(k.plannedStd).toBeCloseTo(1000 * Math.sqrt(2 / 27), 9);
+    expect(Math.abs(k.std / k.plannedStd! - 1)).toBeLessThan(0.1);
+    const table = renderTable(reports);
+    expect(table).toMatch(/scale 1000\s+HEALTHY/);
+    checkWellFormedXml(renderSvg(reports));
+  });
+});
+
+describe('inspectModel equals inspect on the same network', () => {
+  for (const [activation, init, batchNorm] of [['tanh', 'xavier-normal', false], ['relu', 'kaiming-normal', false]] as const) {
+    it(`${activation}, ${init}`, () => {
+      const widths = [32, 64, 64, 48, 10];
+      const B = 64, seed = 3;
+      const ref = nn.inspect({ layers: widths, activation, init, batch: B, seed, batchNorm });
+      const initFn = nn.resolveInitializer(nn.parseInitializer(init), activation);
+      const model = tfl.sequential();
+      for (let l = 0; l < widths.length - 1; l++) {
+        const fin = widths[l]!, fout = widths[l + 1]!;
+        const w = initFn(fout, fin, { seed, stream: l + 2 }); // [out, in]
+        const k = new Float32Array(fin * fout);
+        for (let o = 0; o < fout; o++) for (let i = 0; i < fin; i++) k[i * fout + o] = w[o * fin + i]!;
+        model.add(tfl.layers.dense({ units: fout, useBias: false, activation: l === widths.length - 2 ? 'linear' : activation, ...(l === 0 ? { inputShape: [fin] } : {}), weights: [tfc.tensor2d(k, [fin, fout])] }));
+      }
+      const z = nn.fillNormal(new Float32Array(B * widths[0]!), { seed, stream: 0 }); // feature-major, as inspect
+      const xs = new Float32Array(z.length);
+      for (let f = 0; f < widths[0]!; f++) for (let b = 0; b < B; b++) xs[b * widths[0]! + f] = z[f * B + b]!;
+      const r = inspectModel(model, { data: xs, shape: [B, widths[0]!] }, { seed });
+      expect(r.layers).toHaveLength(ref.layers.length);
+      expect(close(r.inputStd!, ref.inputStd, 1e-5)).toBe(true);
+      expect(close(r.outputGradStd, ref.outputGradStd, 1e-5)).toBe(true);
+      ref.layers.forEach((L, i) => {
+        const M = r.layers[i]!;
+        for (const k of ['mean', 'std', 'rms', 'preStd'] as const) {
+          expect(Math.abs(M[k]! - L[k]) <= 1e-4 * Math.max(Math.abs(L[k]), L.std), `layer ${i + 1} ${k}: ${M[k]} vs ${L[k]}`).toBe(true);
+        }
+        expect(M.distinct).toBe(L.distinct);
+        if (L.dead !== null) expect(Math.abs(M.dead! - L.dead)).toBeLessThan(1e-3);
+        if (L.saturated !== null) expect(Math.abs(M.saturated! - L.saturated)).toBeLessThan(1e-3);
+        // inspect's gradient is at each layer's input: the previous layer's output here.
+        const g = i === 0 ? r.inputGradStd! : r.layers[i - 1]!.gradStd!;
+        expect(close(g, L.gradStd, 1e-4), `layer ${i + 1} grad: ${g} vs ${L.gradStd}`).toBe(true);
+      });
+      expect(r.verdict.status).toBe(ref.verdict.status);
+      expect(close(r.signalRatio, ref.signalRatio, 1e-4)).toBe(true);
+      expect(close(r.gradientRatio, ref.gradientRatio, 1e-4)).toBe(true);
+      model.dispose();
+    });
+  }
+});
