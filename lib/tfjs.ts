@@ -722,3 +722,4 @@ export type { ArrayWithShape, Batch, BatchTensor } from './tfjs/data.js';
 export type { ModelReport, ModelLayerReport, ModelWeightReport } from './diagnostics/model-report.js';
 export { renderTable, renderChart, renderSvg } from './diagnostics/render.js';
 export { parseNpy, readNpy, encodeNpy, writeNpy, type NpyArray, type NpyDtype, type NpyData } from './npy.js';
+export { lsuv, type LsuvOptions, type LsuvReport, type LsuvLayerReport } from './tfjs/lsuv.js';

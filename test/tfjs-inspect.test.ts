@@ -9,7 +9,7 @@ import * as tfc from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
 import '@tensorflow/tfjs-backend-cpu';
 import * as nn from '../lib/index.js';
-import { inspectModel, initializers, renderTable, renderChart, renderSvg, type ModelReport } from '../lib/tfjs.js';
+import { inspectModel, lsuv, initializers, renderTable, renderChart, renderSvg, type ModelReport } from '../lib/tfjs.js';
 import { checkWellFormedXml } from './diagnostics-helpers.js';
 
 beforeAll(async () => {
@@ -183,4 +183,91 @@ describe('inspectModel equals inspect on the same network', () => {
       model.dispose();
     });
   }
+});
+
+/** Pre-activation variance of every Dense layer of a Sequential MLP on a batch, computed directly with TF.js ops. */
+function denseVariances(model: tfl.Sequential, x: { data: Float32Array; shape: number[] }): number[] {
+  return tfc.tidy(() => {
+    let h: tfc.Tensor = tfc.tensor(x.data, x.shape);
+    const out: number[] = [];
+    for (const layer of model.layers) {
+      const [k, b] = layer.getWeights();
+      const z = tfc.add(tfc.matMul(h as tfc.Tensor2D, k as tfc.Tensor2D), b!);
+      out.push(tfc.moments(z).variance.dataSync()[0]!);
+      const act = (layer.getConfig() as { activation: string }).activation;
+      h = act === 'tanh' ? tfc.tanh(z) : act === 'relu' ? tfc.relu(z) : z;
+    }
+    return out;
+  });
+}
+
+describe('lsuv', () => {
+  it('brings every Dense pre-activation variance of the vanishing tanh MLP into [0.9, 1.1], and near 1 on a fresh batch', () => {
+    const x = batch(128, 256, 1);
+    const model = mlp(10, 256, 256, 10, 'tanh', (i) => initializers.normal({ std: 0.01, seed: 5, stream: i }));
+    expect(inspectModel(model, x).verdict.status).toBe('vanishing');
+    const r = lsuv(model, x, { seed: 42 });
+    expect(r.layers).toHaveLength(10);
+    expect(r.skipped).toEqual([]);
+    r.layers.forEach((l, i) => {
+      expect(l).toMatchObject({ index: i + 1, className: 'Dense', seed: 42, stream: i, converged: true });
+      expect(Math.abs(l.variance - 1)).toBeLessThan(0.1);
+      expect(l.iterations).toBeGreaterThanOrEqual(0);
+      expect(l.iterations).toBeLessThanOrEqual(10);
+    });
+    const direct = denseVariances(model, x);
+    direct.forEach((v, i) => {
+      expect(v, `layer ${i + 1}`).toBeGreaterThanOrEqual(0.9);
+      expect(v, `layer ${i + 1}`).toBeLessThanOrEqual(1.1);
+      expect(Math.abs(v - r.layers[i]!.variance)).toBeLessThan(1e-4);
+    });
+    const fresh = denseVariances(model, batch(128, 256, 77));
+    for (const v of fresh) { expect(v).toBeGreaterThan(0.8); expect(v).toBeLessThan(1.25); }
+    expect(inspectModel(model, x).verdict.status).toBe('healthy');
+    model.dispose();
+  });
+
+  it('is deterministic for a seed, and the kernels start orthonormal', () => {
+    const x = batch(64, 32, 3);
+    const run = (seed: number) => {
+      const model = mlp(4, 32, 32, 8, 'relu', () => 'glorotUniform');
+      const r = lsuv(model, x, { seed, tol: 0.05 });
+      const w = model.getWeights().map((t) => Float32Array.from(t.dataSync() as Float32Array));
+      model.dispose();
+      return { r, w };
+    };
+    const a = run(7), b = run(7), c = run(8);
+    a.w.forEach((w, i) => expect(Buffer.from(w.buffer).equals(Buffer.from(b.w[i]!.buffer))).toBe(true));
+    expect(Buffer.from(a.w[0]!.buffer).equals(Buffer.from(c.w[0]!.buffer))).toBe(false);
+    // Kernel 1 = orthogonal(seed 7, stream 0) times the reported scale.
+    const q = nn.orthogonal([32, 32], { seed: 7, stream: 0, convention: 'keras' });
+    const s = a.r.layers[0]!.scale;
+    for (let i = 0; i < q.length; i++) expect(Math.abs(a.w[0]![i]! - Math.fround(q[i]! * s))).toBeLessThan(1e-6 * Math.max(1, Math.abs(q[i]! * s)));
+    for (const l of a.r.layers) expect(Math.abs(l.variance - 1)).toBeLessThan(0.05);
+  });
+
+  it('handles CNNs with batch norm (restoring the moving statistics), skips other weights, and rejects bad options', () => {
+    const model = tfl.sequential({
+      layers: [
+        tfl.layers.conv2d({ inputShape: [6, 6, 2], filters: 4, kernelSize: 3, activation: 'relu' }),
+        tfl.layers.batchNormalization(),
+        tfl.layers.flatten(),
+        tfl.layers.dense({ units: 3 }),
+      ],
+    });
+    const frozen = model.layers[1]!.getWeights().map((t) => Float32Array.from(t.dataSync() as Float32Array));
+    const r = lsuv(model, batch(16, [6, 6, 2]), { seed: 1 });
+    expect(r.layers.map((l) => l.className)).toEqual(['Conv2D', 'Dense']);
+    expect(r.skipped).toEqual([{ name: model.layers[1]!.name, className: 'BatchNormalization', reason: 'not a convolution or fully connected layer (LSUV rescales those only)' }]);
+    for (const l of r.layers) expect(l.converged).toBe(true);
+    const after = model.layers[1]!.getWeights().map((t) => Float32Array.from(t.dataSync() as Float32Array));
+    expect(after).toEqual(frozen);
+    const before = model.getWeights().map((t) => Float32Array.from(t.dataSync() as Float32Array));
+    expect(() => lsuv(model, batch(16, [6, 6, 2]), { tol: 0 })).toThrow(/options\.tol must be a number in \(0, 1\)/);
+    expect(() => lsuv(model, batch(16, [6, 6, 2]), { maxIter: 2.5 })).toThrow(RangeError);
+    expect(() => lsuv(model, batch(16, [6, 6, 2]), { sed: 1 } as never)).toThrow(/unknown option options\.sed; did you mean 'seed'\?/);
+    expect(() => lsuv(model, batch(16, [6, 5, 2]), { seed: 1 })).toThrow(/inputs must be of shape \[batch, 6, 6, 2\]/);
+    model.getWeights().forEach((t, i) => expect(Float32Array.from(t.dataSync() as Float32Array)).toEqual(before[i]));
+    model.dispose();
+  });
 });
