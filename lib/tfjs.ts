@@ -723,3 +723,7 @@ export type { ModelReport, ModelLayerReport, ModelWeightReport } from './diagnos
 export { renderTable, renderChart, renderSvg } from './diagnostics/render.js';
 export { parseNpy, readNpy, encodeNpy, writeNpy, type NpyArray, type NpyDtype, type NpyData } from './npy.js';
 export { lsuv, type LsuvOptions, type LsuvReport, type LsuvLayerReport } from './tfjs/lsuv.js';
+export {
+  monitor, renderMonitorSvg, suggestFix,
+  type Monitor, type MonitorOptions, type MonitorWarning, type MonitorHistory, type MonitorStep, type MonitorLayerStep, type MonitorPattern,
+} from './tfjs/monitor.js';

@@ -1,0 +1,151 @@
+/**
+ * monitor() on a real 30-step model.fit (TF.js cpu backend): one warning per bad layer,
+ * none for a good model, the history, the files it writes, and bad options.
+ */
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import * as tfc from '@tensorflow/tfjs-core';
+import * as tfl from '@tensorflow/tfjs-layers';
+import '@tensorflow/tfjs-backend-cpu';
+import * as nn from '../lib/index.js';
+import { initializers, monitor, type MonitorHistory, type MonitorWarning } from '../lib/tfjs.js';
+import { checkWellFormedXml } from './diagnostics-helpers.js';
+
+const tmp = mkdtempSync(join(tmpdir(), 'nninit-monitor-'));
+beforeAll(async () => {
+  const warn = vi.spyOn(console, 'warn').mockImplementation(() => {});
+  const log = vi.spyOn(console, 'log').mockImplementation(() => {});
+  await tfc.setBackend('cpu');
+  await tfc.ready();
+  tfc.tensor([0]).dispose();
+  warn.mockRestore();
+  log.mockRestore();
+});
+afterAll(() => { tfc.disposeVariables(); rmSync(tmp, { recursive: true, force: true }); });
+
+const STEPS = 30, BATCH = 16, IN = 16, OUT = 4;
+
+function data(): { x: tfc.Tensor; y: tfc.Tensor } {
+  const n = STEPS * BATCH;
+  return {
+    x: tfc.tensor(nn.fillNormal(new Float32Array(n * IN), { seed: 1 }), [n, IN]),
+    y: tfc.tensor(nn.fillNormal(new Float32Array(n * OUT), { seed: 2 }), [n, OUT]),
+  };
+}
+
+function mlp(kernel: (i: number) => unknown, activation: 'tanh' | 'relu'): tfl.Sequential {
+  const model = tfl.sequential();
+  for (let i = 0; i < 6; i++) {
+    model.add(tfl.layers.dense({
+      units: i === 5 ? OUT : 32, activation: i === 5 ? 'linear' : activation, kernelInitializer: kernel(i) as 'zeros',
+      ...(i === 0 ? { inputShape: [IN] } : {}),
+    }));
+  }
+  model.compile({ optimizer: tfc.train.sgd(0.01), loss: 'meanSquaredError' });
+  return model;
+}
+
+async function fit(model: tfl.Sequential, options: Parameters<typeof monitor>[0] = {}): Promise<{ history: MonitorHistory; warnings: MonitorWarning[] }> {
+  const warnings: MonitorWarning[] = [];
+  const m = monitor({ batches: STEPS, onWarning: (w) => warnings.push(w), ...options });
+  const { x, y } = data();
+  await model.fit(x, y, { epochs: 1, batchSize: BATCH, shuffle: false, callbacks: [m], verbose: 0 });
+  x.dispose();
+  y.dispose();
+  expect(m.warnings).toEqual(warnings);
+  return { history: m.history, warnings };
+}
+
+/** The layers a step's numbers put beyond a threshold, recomputed from the history (the monitor's rules, written out again). */
+function badLayers(h: MonitorHistory): Map<string, Set<string>> {
+  const T = nn.THRESHOLDS;
+  const bad = new Map<string, Set<string>>();
+  const add = (name: string, p: string) => { if (!bad.has(name)) bad.set(name, new Set()); bad.get(name)!.add(p); };
+  const last = h.layers.length - 1;
+  for (const s of h.steps) {
+    s.layers.forEach((l, i) => {
+      const a = i === last ? null : l.std! / s.inputStd!;
+      const g = l.gradStd! / s.outputGradStd!;
+      if ((a !== null && a < T.vanishing) || g < T.vanishing) add(l.name, 'vanishing');
+      if ((a !== null && a > T.exploding) || g > T.exploding) add(l.name, 'exploding');
+      if (i !== last && l.saturated !== null && l.saturated > T.saturated) add(l.name, 'saturated');
+      if (i !== last && l.deadNeurons !== null && l.deadNeurons > T.saturated) add(l.name, 'dead');
+    });
+  }
+  return bad;
+}
+
+describe('monitor on a 30-step fit', () => {
+  it('a bad model (tanh, N(0, 0.01)) gets exactly one warning per bad layer, naming it with a fix', async () => {
+    const model = mlp((i) => initializers.normal({ std: 0.01, seed: 3, stream: i }), 'tanh');
+    const svg = join(tmp, 'bad.svg'), json = join(tmp, 'bad.json');
+    const { history, warnings } = await fit(model, { svg, json, label: 'tanh, N(0, 0.01)' });
+    expect(history.steps).toHaveLength(STEPS);
+    expect(history.steps.map((s) => s.step)).toEqual([...Array(STEPS).keys()]);
+    for (const s of history.steps) {
+      expect(Number.isFinite(s.loss)).toBe(true);
+      expect(s.layers).toHaveLength(6);
+      for (const l of s.layers) { expect(l.std).toBeGreaterThan(0); expect(l.gradStd).toBeGreaterThan(0); }
+    }
+    const bad = badLayers(history);
+    expect(bad.size).toBeGreaterThanOrEqual(4);
+    for (const p of bad.values()) expect([...p]).toEqual(['vanishing']);
+    expect(warnings.map((w) => w.layer).sort()).toEqual([...bad.keys()].sort());
+    expect(new Set(warnings.map((w) => w.layer)).size).toBe(warnings.length);
+    const w = warnings[0]!;
+    expect(w.pattern).toBe('vanishing');
+    expect(w.step).toBe(0);
+    expect(w.message).toMatch(new RegExp(`^nninit monitor: layer ${w.layer} \\(Dense, tanh\\) is vanishing at batch 0: .*Suggested fix: xavier-normal with gain 1\\.667 for tanh \\(kernelInitializer: initializers\\.xavierNormal\\(\\{ gain: 1\\.667 \\}\\) from nninit/tfjs\\), or lsuv\\(model, batch\\) before training`));
+    const saved = JSON.parse(readFileSync(json, 'utf8')) as MonitorHistory;
+    expect(saved.steps).toHaveLength(STEPS);
+    expect(saved.warnings).toHaveLength(warnings.length);
+    const chart = readFileSync(svg, 'utf8');
+    checkWellFormedXml(chart);
+    expect(chart).toContain('tanh, N(0, 0.01): activation std by layer, first 30 batches');
+    expect(chart).toContain('batch 0, loss');
+    expect(chart).toMatch(/: vanishing</);
+    model.dispose();
+  });
+
+  it('a good model (ReLU, He) gets none, and the layers are restored after the recorded batches', async () => {
+    const model = mlp((i) => initializers.heNormal({ seed: 3, stream: i }), 'relu');
+    const own = model.layers.map((l) => Object.prototype.hasOwnProperty.call(l, 'call'));
+    const { history, warnings } = await fit(model);
+    expect(warnings).toEqual([]);
+    expect(badLayers(history).size).toBe(0);
+    expect(history.steps).toHaveLength(STEPS);
+    expect(history.steps[STEPS - 1]!.loss!).toBeLessThan(history.steps[0]!.loss! * 1.5);
+    expect(model.layers.map((l) => Object.prototype.hasOwnProperty.call(l, 'call'))).toEqual(own);
+    model.dispose();
+  });
+
+  it('records only the first N batches, and default warnings go to process.emitWarning', async () => {
+    const model = mlp(() => 'zeros', 'relu');
+    const seen: string[] = [];
+    const onWarning = (w: Error) => { if (w.name === 'NninitMonitorWarning') seen.push(w.message); };
+    process.on('warning', onWarning);
+    const m = monitor({ batches: 5 });
+    const { x, y } = data();
+    await model.fit(x, y, { epochs: 1, batchSize: BATCH, callbacks: [m], verbose: 0 });
+    await new Promise((r) => setImmediate(r));
+    process.off('warning', onWarning);
+    x.dispose();
+    y.dispose();
+    expect(m.history.steps).toHaveLength(5);
+    expect(seen.length).toBe(m.warnings.length);
+    expect(seen.length).toBeGreaterThan(0);
+    expect(seen.some((s) => /is dead at batch 0: 100\.0% of its units are zero for the whole batch/.test(s))).toBe(true);
+    model.dispose();
+  });
+
+  it('rejects bad options', () => {
+    expect(() => monitor({ batches: 0 })).toThrow(/options\.batches must be an integer in \[1, 100000\]; received 0/);
+    expect(() => monitor({ batches: '5' as never })).toThrow(TypeError);
+    expect(() => monitor({ onWarning: 'log' as never })).toThrow(/options\.onWarning must be a function/);
+    expect(() => monitor({ svg: '' })).toThrow(/options\.svg must be a file path/);
+    expect(() => monitor({ batch: 5 } as never)).toThrow(/unknown option options\.batch; did you mean 'batches'\?/);
+    expect(() => monitor(5 as never)).toThrow(TypeError);
+  });
+});
