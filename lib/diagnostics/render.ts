@@ -340,7 +340,7 @@ export function renderSvg(reports: Report | readonly Report[], options?: ChartOp
   parts.push(`</g>`);
   parts.push(`<rect x="${m.left}" y="${m.top}" width="${pw}" height="${ph}" fill="none" stroke="#333"/>`);
   parts.push(`<text class="x-label" x="${m.left + pw / 2}" y="${m.top + ph + 34}" text-anchor="middle">layer</text>`);
-  parts.push(`<text class="y-label" x="16" y="${m.top + ph / 2}" text-anchor="middle" transform="rotate(-90 16 ${m.top + ph / 2})">${esc(metricName(o.metric))} (log scale)</text>`);
+  parts.push(`<text class="y-label" x="16" y="${m.top + ph / 2}" text-anchor="middle" transform="rotate(-90 16 ${m.top + ph / 2})">${esc(metricName(o.metric, models))} (log scale)</text>`);
   series.forEach((vals, si) => {
     const color = COLORS[si % COLORS.length]!;
     const label = list[si]!.config.label;

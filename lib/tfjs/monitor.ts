@@ -63,6 +63,8 @@ export interface MonitorStep {
   /** Std of the gradient at the (first) model output. */
   outputGradStd: number | null;
   layers: MonitorLayerStep[];
+  /** Every layer and pattern beyond its threshold at this step (warned or not: warnings come once). */
+  flags: { layer: string; pattern: MonitorPattern }[];
 }
 
 /** Everything the monitor recorded. */
@@ -248,6 +250,7 @@ function monitorClass(): NonNullable<typeof MonitorClass> {
       const step: MonitorStep = {
         step: this.history.steps.length, epoch: this.epoch, batch, loss: lossOf(logs), inputStd: this.inputStd, outputGradStd: this.outputGradStd,
         layers: this.meta.map((m) => this.current.get(m.leaf.layer) ?? { name: m.leaf.path, std: null, gradStd: null, saturated: null, dead: null, deadNeurons: null }),
+        flags: [],
       };
       this.history.steps.push(step);
       this.check(step);
@@ -271,6 +274,7 @@ function monitorClass(): NonNullable<typeof MonitorClass> {
     }
 
     private warn(m: LayerMeta, pattern: MonitorPattern, step: MonitorStep, value: number, what: string): void {
+      step.flags.push({ layer: m.leaf.path, pattern });
       const key = `${m.leaf.path}\u0000${pattern}`;
       if (this.warned.has(key)) return;
       this.warned.add(key);
@@ -345,7 +349,7 @@ export function monitor(options?: MonitorOptions): Monitor {
 
 /** The statuses a step's chart series shows, in the verdict grammar. */
 function stepStatus(h: MonitorHistory, s: MonitorStep): ModelReport['verdict']['status'] {
-  const w = h.warnings.filter((x) => x.step === s.step).map((x) => x.pattern);
+  const w = (s.flags ?? []).map((x) => x.pattern);
   if (w.includes('exploding')) return 'exploding';
   if (w.includes('vanishing')) return 'vanishing';
   if (w.includes('saturated') || w.includes('dead')) return 'saturated';
@@ -356,7 +360,7 @@ function stepStatus(h: MonitorHistory, s: MonitorStep): ModelReport['verdict']['
  * The monitor's chart: activation std (top) and gradient std (bottom) by layer, log scale,
  * one series for each of up to 6 recorded batches spread over the history (first and last
  * included), drawn by `renderSvg`; each legend entry gives the batch, its loss and the
- * warnings first issued at it.
+ * worst pattern present at it (in the verdict grammar: dead counts as saturated).
  */
 export function renderMonitorSvg(history: MonitorHistory): string {
   if (history === null || typeof history !== 'object' || !Array.isArray(history.steps)) throw typeError('renderMonitorSvg', 'history', 'a monitor history', history);
