@@ -28,7 +28,7 @@ export interface CliIO {
 export const USAGE = `Usage: nninit <command> [options]
 
 Commands:
-  inspect     signal propagation through a network, layer by layer, with a verdict
+  inspect     signal propagation through a network (or a TF.js model on a batch), layer by layer, with a verdict
   recommend   the initializer and gain for an activation, depth and architecture
   bench       run the benchmarks (node bench/run.mjs [args])
 
@@ -37,6 +37,7 @@ Run "nninit <command> --help" for a command's options.
 
 /** Usage of `nninit inspect`. */
 export const INSPECT_USAGE = `Usage: nninit inspect [options]
+       nninit inspect --model model.json --input batch.npy [--labels y.npy] [options]
 
   --layers LIST        widths, input first; NxK repeats N K times   (default 784,512x20,10)
   --activation NAME    ${ACTIVATIONS.join(', ')}   (default relu)
@@ -54,6 +55,14 @@ export const INSPECT_USAGE = `Usage: nninit inspect [options]
   --svg FILE           also write the chart as SVG
   --json               print the report(s) as JSON instead of table and chart
   --no-chart           table only
+
+A real TF.js model (needs @tensorflow/tfjs-core, -layers and a backend installed):
+  --model FILE         a tfjs-layers model.json, weight files beside it
+  --input A.npy[,B]    the batch, one NumPy .npy file per model input
+  --labels Y.npy[,..]  targets for the model's compiled loss (default: a random
+                       unit-variance gradient, seeded by --seed)
+  --inference          batch norm on its moving statistics (default: batch statistics)
+  (with --model, --seed, --metric, --svg, --json and --no-chart apply as above)
 `;
 
 /** Usage of `nninit recommend`. */
@@ -152,14 +161,17 @@ function activationOf(text: string, usage: string): Activation {
 }
 
 
-function cliInspect(args: readonly string[], out: (s: string) => void, err: (s: string) => void): number {
+function cliInspect(args: readonly string[], out: (s: string) => void, err: (s: string) => void): number | Promise<number> {
   const f = parseFlags(args, {
     help: 'boolean', layers: 'string', activation: 'string', init: 'string', compare: 'string', batch: 'string', seed: 'string',
     residual: 'boolean', 'batch-norm': 'boolean', 'branch-scale': 'string', 'negative-slope': 'string', 'output-activation': 'boolean',
     metric: 'string', svg: 'string', json: 'boolean', 'no-chart': 'boolean',
+    model: 'string', input: 'string', labels: 'string', inference: 'boolean',
   }, INSPECT_USAGE);
   if (f.has('help')) { out(INSPECT_USAGE); return 0; }
   const U = INSPECT_USAGE;
+  if (f.has('model')) return cliInspectModel(f, out, err);
+  for (const k of ['input', 'labels', 'inference']) if (f.has(k)) throw new UsageError(`--${k} needs --model`, U);
   const str = (k: string): string | undefined => f.get(k) as string | undefined;
   if (f.has('init') && f.has('compare')) throw new UsageError('--init and --compare are exclusive', U);
   const base: Omit<InspectOptions, 'init'> = { layers: parseLayers(str('layers') ?? '784,512x20,10') };
@@ -212,6 +224,31 @@ function cliInspect(args: readonly string[], out: (s: string) => void, err: (s: 
     err(`nninit inspect: chart written to ${svg}\n`);
   }
   return 0;
+}
+
+const SYNTHETIC_ONLY = ['layers', 'activation', 'init', 'compare', 'batch', 'residual', 'batch-norm', 'branch-scale', 'negative-slope', 'output-activation'];
+
+/** `nninit inspect --model`: lib/tfjs/cli-inspect.ts, loaded only here (it needs TF.js). */
+async function cliInspectModel(f: Map<string, string | true>, out: (s: string) => void, err: (s: string) => void): Promise<number> {
+  const U = INSPECT_USAGE;
+  const given = SYNTHETIC_ONLY.filter((k) => f.has(k));
+  if (given.length > 0) throw new UsageError(`--${given[0]} describes a synthetic network; it cannot be used with --model`, U);
+  const list = (k: string): string[] => (f.has(k) ? (f.get(k) as string).split(',').map((s) => s.trim()).filter((s) => s !== '') : []);
+  const inputs = list('input');
+  if (inputs.length === 0) throw new UsageError('--model needs --input (a .npy batch per model input)', U);
+  let metric: ChartMetric = 'std';
+  if (f.has('metric')) {
+    const m = f.get('metric') as string;
+    if (m !== 'std' && m !== 'grad') throw new UsageError(`--metric: expected std or grad; received ${JSON.stringify(m)}`, U);
+    metric = m === 'grad' ? 'gradStd' : 'std';
+  }
+  const { runModelCommand } = await import('./tfjs/cli-inspect.js');
+  return runModelCommand({
+    model: f.get('model') as string, inputs, labels: list('labels'), metric, json: f.has('json'), chart: !f.has('no-chart'),
+    training: !f.has('inference'),
+    ...(f.has('seed') ? { seed: seedOf(f.get('seed') as string) } : {}),
+    ...(f.has('svg') ? { svg: f.get('svg') as string } : {}),
+  }, out, err);
 }
 
 function cliRecommend(args: readonly string[], out: (s: string) => void): number {
@@ -292,7 +329,7 @@ export async function main(argv: readonly string[], io: CliIO = {}): Promise<num
         out(USAGE);
         return 0;
       case 'inspect':
-        return cliInspect(rest, out, err);
+        return await cliInspect(rest, out, err);
       case 'recommend':
         return cliRecommend(rest, out);
       case 'bench':

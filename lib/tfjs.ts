@@ -727,3 +727,4 @@ export {
   monitor, renderMonitorSvg, suggestFix,
   type Monitor, type MonitorOptions, type MonitorWarning, type MonitorHistory, type MonitorStep, type MonitorLayerStep, type MonitorPattern,
 } from './tfjs/monitor.js';
+export { fileIO } from './tfjs/file-io.js';

@@ -271,3 +271,92 @@ describe('lsuv', () => {
     model.dispose();
   });
 });
+
+/** A layer class nninit has never heard of. */
+class TimesTwo extends tfl.layers.Layer {
+  static className = 'TimesTwo';
+  override call(inputs: tfc.Tensor | tfc.Tensor[]): tfc.Tensor {
+    return tfc.mul(Array.isArray(inputs) ? inputs[0]! : inputs, 2);
+  }
+}
+
+describe('inspectModel on models it cannot fully see into: opaque layers, never a crash', () => {
+  it('functional, multi-input, nested Sequential, embedding, LSTM, a custom layer, residual add', () => {
+    const tokens = tfl.input({ shape: [5], dtype: 'int32', name: 'tokens' });
+    const dense = tfl.input({ shape: [8], name: 'features' });
+    const emb = tfl.layers.embedding({ inputDim: 20, outputDim: 8, embeddingsInitializer: initializers.normal({ std: 1, seed: 1 }) }).apply(tokens) as tfl.SymbolicTensor;
+    const lstm = tfl.layers.lstm({ units: 8, recurrentInitializer: initializers.orthogonal({ seed: 2 }), kernelInitializer: initializers.glorotUniform({ seed: 3 }) }).apply(emb) as tfl.SymbolicTensor;
+    const inner = tfl.sequential({ name: 'inner', layers: [tfl.layers.dense({ inputShape: [8], units: 8, activation: 'relu', kernelInitializer: initializers.heNormal({ seed: 4 }) })] });
+    const f = inner.apply(dense) as tfl.SymbolicTensor;
+    const sum = tfl.layers.add().apply([lstm, f]) as tfl.SymbolicTensor;
+    const custom = new TimesTwo({}).apply(sum) as tfl.SymbolicTensor;
+    const out = tfl.layers.dense({ units: 2, kernelInitializer: initializers.glorotUniform({ seed: 5 }) }).apply(custom) as tfl.SymbolicTensor;
+    const model = tfl.model({ inputs: [tokens, dense], outputs: out });
+    const ids = { data: Int32Array.from({ length: 16 * 5 }, (_, i) => (i * 7) % 20), shape: [16, 5] };
+    const r = inspectModel(model, { tokens: ids, features: batch(16, 8) });
+    // In execution order (the graph's depth order); one entry per leaf layer.
+    expect(r.layers.map((l) => l.className).sort()).toEqual(['Add', 'Dense', 'Dense', 'Embedding', 'LSTM', 'TimesTwo']);
+    expect(r.layers.map((l) => l.index)).toEqual([1, 2, 3, 4, 5, 6]);
+    const of = (cls: string) => r.layers.find((l) => l.className === cls)!;
+    expect(r.layers.find((l) => l.name.startsWith('inner/'))!.name).toMatch(/^inner\/dense_Dense\d+$/);
+    expect(of('LSTM').opaque).toMatch(/^recurrent layer/);
+    expect(of('TimesTwo').opaque).toMatch(/^custom layer class TimesTwo/);
+    expect(of('Embedding').opaque).toBeNull();
+    for (const l of r.layers) { expect(l.std).toBeGreaterThan(0); expect(l.gradStd).toBeGreaterThan(0); }
+    expect(of('TimesTwo').std! / of('Add').std!).toBeCloseTo(2, 5);
+    expect(of('TimesTwo').gradStd! * 2).toBeCloseTo(of('Add').gradStd!, 6);
+    expect(r.layers[r.layers.length - 1]!.isOutput).toBe(true);
+    expect(r.inputStd).toBeCloseTo(1, 0); // the float input only
+    expect(renderTable(r)).toMatch(/\* lstm_LSTM\d+ \(LSTM\) is opaque: recurrent layer/);
+    expect(renderChart(r)).toContain('activation std by layer');
+    model.dispose();
+  });
+});
+
+describe('inspectModel: bad input, each a clear error', () => {
+  const model = mlp(2, 8, 4, 3, 'relu', (i) => initializers.heNormal({ seed: 1, stream: i }));
+  const x = batch(8, 4);
+  it('not a model', () => {
+    for (const bad of [undefined, null, 5, {}, { layers: [] }, tfl.layers.dense({ units: 2 })]) {
+      expect(() => inspectModel(bad as never, x)).toThrow(/nninit\.tfjs\.inspectModel: model must be a tf\.LayersModel/);
+    }
+    expect(() => inspectModel(tfl.sequential(), x)).toThrow(/model must be a built model/);
+  });
+  it('inputs of the wrong count, shape or kind', () => {
+    expect(() => inspectModel(model, [x, x])).toThrow(/inputs must be a tensor \(tf\.Tensor or \{ data, shape \}\), one per model input: .* \[batch, 4\]; received an array of length 2/);
+    expect(() => inspectModel(model, batch(8, 5))).toThrow(/inputs must be of shape \[batch, 4\] \(model input .*\); received shape \[8, 5\]/);
+    expect(() => inspectModel(model, { data: new Float32Array(31), shape: [8, 4] })).toThrow(/inputs\.data must be 32 elements for shape \[8, 4\]; received Float32Array\(31\)/);
+    expect(() => inspectModel(model, new Float32Array(32) as never)).toThrow(TypeError);
+    expect(() => inspectModel(model, batch(1, 4))).toThrow(/inputs must be a batch of at least 2 examples; received 1 example/);
+    expect(() => inspectModel(model, { wrong: x } as never)).toThrow(TypeError);
+  });
+  it('NaN or Infinity in the inputs', () => {
+    const d = batch(8, 4);
+    d.data[13] = NaN;
+    expect(() => inspectModel(model, d)).toThrow(/inputs must be finite numbers \(no NaN or Infinity\); received NaN at element 13 \(example 3\)/);
+    d.data[13] = -Infinity;
+    expect(() => inspectModel(model, tfc.tensor(d.data, d.shape))).toThrow(/received -Infinity at element 13/);
+  });
+  it('labels that do not match the loss (or a model without one)', () => {
+    const y = { data: new Float32Array(8 * 3), shape: [8, 3] };
+    expect(() => inspectModel(model, x, { labels: y })).toThrow(/options\.labels must be given only for a compiled model/);
+    model.compile({ optimizer: 'sgd', loss: 'categoricalCrossentropy' });
+    expect(() => inspectModel(model, x, { labels: { data: new Float32Array(8), shape: [8] } })).toThrow(/options\.labels must be of shape \[batch, 3\]/);
+    expect(() => inspectModel(model, x, { labels: { data: new Float32Array(6 * 3), shape: [6, 3] } })).toThrow(/options\.labels must be a batch of 8 examples \(as the inputs\); received 6 examples/);
+    const idx = Float32Array.from({ length: 24 }, (_, i) => (i % 3 === 0 ? 2 : 0));
+    expect(() => inspectModel(model, x, { labels: { data: idx, shape: [8, 3] } })).toThrow(/probabilities in \[0, 1\] for categoricalCrossentropy \(class indices need sparseCategoricalCrossentropy\); received 2 at element 0/);
+    const half = new Float32Array(24).fill(0.5);
+    expect(() => inspectModel(model, x, { labels: { data: half, shape: [8, 3] } })).toThrow(/rows summing to 1 .*; received a row summing to 1\.5 \(row 0\)/);
+    model.compile({ optimizer: 'sgd', loss: 'sparseCategoricalCrossentropy' });
+    expect(() => inspectModel(model, x, { labels: { data: Float32Array.of(0, 1, 2, 3, 0, 1, 2, 0), shape: [8] } })).toThrow(/integers in \[0, 3\) for sparseCategoricalCrossentropy; received 3 at element 3/);
+    const ok = inspectModel(model, x, { labels: { data: Float32Array.of(0, 1, 2, 1, 0, 1, 2, 0), shape: [8] } });
+    expect(ok.config.loss).toBe('sparseCategoricalCrossentropy');
+    expect(ok.loss).toBeGreaterThan(0);
+  });
+  it('bad options', () => {
+    expect(() => inspectModel(model, x, { sed: 1 } as never)).toThrow(/unknown option options\.sed; did you mean 'seed'\?/);
+    expect(() => inspectModel(model, x, { seed: -1 })).toThrow(RangeError);
+    expect(() => inspectModel(model, x, { training: 'yes' as never })).toThrow(/options\.training must be a boolean/);
+    expect(() => inspectModel(model, x, Object.create({ seed: 1 }))).not.toThrow(); // inherited: not an option
+  });
+});

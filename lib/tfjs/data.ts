@@ -7,7 +7,7 @@
  */
 import type * as TfCore from '@tensorflow/tfjs-core';
 import type * as TfLayers from '@tensorflow/tfjs-layers';
-import { describe, rangeError, typeError } from '../errors.js';
+import { describe, rangeError, typeError, dataError } from '../errors.js';
 import { tfModules } from '../tfjs.js';
 
 type Tensor = TfCore.Tensor;
@@ -48,7 +48,8 @@ function shapeText(s: readonly (number | null)[]): string {
 /** The list of tensor-likes, one per spec, before conversion. */
 function listOf(fn: string, what: string, value: unknown, specs: readonly Spec[]): unknown[] {
   const n = specs.length;
-  const expected = `${n === 1 ? 'a tensor' : `${n} tensors`} (tf.Tensor or { data, shape })${n === 1 ? '' : ' in an array or an object keyed by name'}, one per model ${what === 'labels' ? 'output' : 'input'}: ${specs.map((s) => `${s.name} ${s.shape === null ? '' : shapeText(s.shape)}`.trim()).join(', ')}`;
+  const labels = what.endsWith('labels');
+  const expected = `${n === 1 ? 'a tensor' : `${n} tensors`} (tf.Tensor or { data, shape })${n === 1 ? '' : ' in an array or an object keyed by name'}, one per model ${labels ? 'output' : 'input'}: ${specs.map((s) => `${s.name} ${s.shape === null ? '' : shapeText(s.shape)}`.trim()).join(', ')}`;
   if (isTensor(value) || isArrayWithShape(value)) {
     if (n !== 1) throw typeError(fn, what, expected, value);
     return [value];
@@ -87,8 +88,8 @@ export function toTensors(fn: string, what: string, value: unknown, specs: reado
       let shape: number[];
       let values: Float32Array | Int32Array;
       if (isTensor(v)) {
-        if (v.isDisposed) throw typeError(fn, name, 'a tensor that is not disposed', 'a disposed tf.Tensor' as unknown);
-        if (v.dtype !== 'float32' && v.dtype !== 'int32' && v.dtype !== 'bool') throw typeError(fn, name, 'a float32, int32 or bool tensor', `a ${v.dtype} tf.Tensor` as unknown);
+        if (v.isDisposed) throw dataError('type', fn, name, 'a tensor that is not disposed', 'a disposed tf.Tensor');
+        if (v.dtype !== 'float32' && v.dtype !== 'int32' && v.dtype !== 'bool') throw dataError('type', fn, name, 'a float32, int32 or bool tensor', `a ${v.dtype} tf.Tensor`);
         shape = [...v.shape];
         values = v.dtype === 'float32' ? (v.dataSync() as Float32Array) : Int32Array.from(v.dataSync() as Int32Array);
       } else if (isArrayWithShape(v)) {
@@ -102,7 +103,7 @@ export function toTensors(fn: string, what: string, value: unknown, specs: reado
           const out = new Int32Array(n);
           for (let k = 0; k < n; k++) {
             const x = src[k]!;
-            if (x > 2147483647n || x < -2147483648n) throw rangeError(fn, name, 'int64 values within the int32 range', `${x}n at element ${k}` as unknown);
+            if (x > 2147483647n || x < -2147483648n) throw dataError('range', fn, name, 'int64 values within the int32 range', `${x}n at element ${k}`);
             out[k] = Number(x);
           }
           values = out;
@@ -111,7 +112,7 @@ export function toTensors(fn: string, what: string, value: unknown, specs: reado
           if (spec.dtype === 'int32') {
             for (let k = 0; k < n; k++) {
               const x = (src as ArrayLike<number>)[k]!;
-              if (!Number.isInteger(x)) throw rangeError(fn, name, `integers (model input ${spec.name} is int32)`, `${x} at element ${k}` as unknown);
+              if (!Number.isInteger(x)) throw dataError('range', fn, name, `integers (model input ${spec.name} is int32)`, `${x} at element ${k}`);
             }
           }
         } else {
@@ -123,16 +124,16 @@ export function toTensors(fn: string, what: string, value: unknown, specs: reado
       if (spec.shape !== null) {
         const want = spec.shape;
         const ok = want.length === shape.length && want.every((d, k) => d === null || d === shape[k]);
-        if (!ok) throw rangeError(fn, name, `of shape ${shapeText(want)} (model ${what === 'labels' ? 'output' : 'input'} ${spec.name})`, `shape ${shapeText(shape)}` as unknown);
+        if (!ok) throw dataError('range', fn, name, `of shape ${shapeText(want)} (model ${what.endsWith('labels') ? 'output' : 'input'} ${spec.name})`, `shape ${shapeText(shape)}`);
       }
-      if (shape.length === 0) throw rangeError(fn, name, 'a batch (at least one dimension)', 'a 0-d tensor' as unknown);
+      if (shape.length === 0) throw dataError('range', fn, name, 'a batch (at least one dimension)', 'a 0-d tensor');
       if (b === undefined) b = shape[0]!;
-      else if (shape[0] !== b) throw rangeError(fn, name, `a batch of ${b} examples (as ${what === 'labels' ? 'the inputs' : `${what}[0]`})`, `${shape[0]} examples` as unknown);
+      else if (shape[0] !== b) throw dataError('range', fn, name, `a batch of ${b} examples (as ${what.endsWith('labels') ? 'the inputs' : `${what}[0]`})`, `${shape[0]} examples`);
       for (let k = 0; k < values.length; k++) {
         const x = values[k]!;
         if (!Number.isFinite(x)) {
           const row = shape.length > 0 && shape[0]! > 0 ? Math.floor(k / (values.length / shape[0]!)) : 0;
-          throw rangeError(fn, name, 'finite numbers (no NaN or Infinity)', `${x} at element ${k} (example ${row})` as unknown);
+          throw dataError('range', fn, name, 'finite numbers (no NaN or Infinity)', `${x} at element ${k} (example ${row})`);
         }
       }
       if (isTensor(v) && v.dtype === spec.dtype) {
@@ -169,7 +170,7 @@ const LOSS_ALIASES: Record<string, string> = {
 export function lossesOf(fn: string, model: TfLayers.LayersModel, exec: TfLayers.LayersModel): { names: string[]; fns: ((y: Tensor, p: Tensor) => Tensor)[] } {
   const fns = (exec as unknown as { lossFunctions?: ((y: Tensor, p: Tensor) => Tensor)[] }).lossFunctions;
   if (!Array.isArray(fns) || fns.length === 0) {
-    throw typeError(fn, 'options.labels', 'given only for a compiled model (model.compile({ optimizer, loss }) first, or omit labels for a random cotangent)', 'labels for a model that is not compiled' as unknown);
+    throw dataError('type', fn, 'options.labels', 'given only for a compiled model (model.compile({ optimizer, loss }) first, or omit labels for a random cotangent)', 'labels for a model that is not compiled');
   }
   const loss = (model as unknown as { loss?: unknown }).loss ?? (exec as unknown as { loss?: unknown }).loss;
   const names = fns.map((f, i) => {
@@ -205,12 +206,12 @@ export function checkLabels(fn: string, labels: readonly Tensor[], model: TfLaye
       const classes = out[out.length - 1] ?? null;
       const okShape = t.shape.length === 1 || (t.shape.length === out.length && t.shape[t.shape.length - 1] === 1) || t.shape.length === out.length - 1;
       if (!okShape) {
-        throw rangeError(fn, name, `class indices of shape [batch] or [batch, 1] for sparseCategoricalCrossentropy (output ${shapeText(out)})`, `shape ${shapeText(t.shape)}` as unknown);
+        throw dataError('range', fn, name, `class indices of shape [batch] or [batch, 1] for sparseCategoricalCrossentropy (output ${shapeText(out)})`, `shape ${shapeText(t.shape)}`);
       }
       for (let k = 0; k < v.length; k++) {
         const x = v[k]!;
         if (!Number.isInteger(x) || x < 0 || (classes !== null && x >= classes)) {
-          throw rangeError(fn, name, `class indices: integers in [0, ${classes ?? 'classes'}) for sparseCategoricalCrossentropy`, `${x} at element ${k}` as unknown);
+          throw dataError('range', fn, name, `class indices: integers in [0, ${classes ?? 'classes'}) for sparseCategoricalCrossentropy`, `${x} at element ${k}`);
         }
       }
       return;
@@ -220,7 +221,7 @@ export function checkLabels(fn: string, labels: readonly Tensor[], model: TfLaye
         const x = v[k]!;
         if (x < 0 || x > 1) {
           const hint = loss === 'categoricalCrossentropy' && Number.isInteger(x) ? ' (class indices need sparseCategoricalCrossentropy)' : '';
-          throw rangeError(fn, name, `probabilities in [0, 1] for ${loss}${hint}`, `${x} at element ${k}` as unknown);
+          throw dataError('range', fn, name, `probabilities in [0, 1] for ${loss}${hint}`, `${x} at element ${k}`);
         }
       }
       if (loss === 'categoricalCrossentropy' && t.shape.length >= 1) {
@@ -228,7 +229,7 @@ export function checkLabels(fn: string, labels: readonly Tensor[], model: TfLaye
         for (let r = 0; r * c < v.length; r++) {
           let s = 0;
           for (let k = 0; k < c; k++) s += v[r * c + k]!;
-          if (Math.abs(s - 1) > 1e-3) throw rangeError(fn, name, 'one-hot or probability rows summing to 1 for categoricalCrossentropy', `a row summing to ${+s.toPrecision(4)} (row ${r})` as unknown);
+          if (Math.abs(s - 1) > 1e-3) throw dataError('range', fn, name, 'one-hot or probability rows summing to 1 for categoricalCrossentropy', `a row summing to ${+s.toPrecision(4)} (row ${r})`);
         }
       }
     }

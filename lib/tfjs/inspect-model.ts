@@ -13,7 +13,7 @@ import type * as TfLayers from '@tensorflow/tfjs-layers';
 import { fillNormal } from '../random.js';
 import { moments } from '../diagnostics/inspect.js';
 import { modelVerdict, type ModelLayerReport, type ModelReport, type ModelWeightReport } from '../diagnostics/model-report.js';
-import { typeError } from '../errors.js';
+import { typeError, dataError } from '../errors.js';
 import { readOptions, u64 } from '../validate.js';
 import type { Seed } from '../seed.js';
 import { initializerOf, locate, schemeFor, tfModules } from '../tfjs.js';
@@ -109,7 +109,7 @@ export function inspectModel(model: TfLayers.LayersModel, inputs: Batch, options
   const restoreFrozen = keepFrozen(exec);
   let restoreCalls: (() => void) | undefined;
   try {
-    if (x.batch < 2) throw typeError(fn, 'inputs', 'a batch of at least 2 examples', `${x.batch} example(s)` as unknown);
+    if (x.batch < 2) throw dataError('type', fn, 'inputs', 'a batch of at least 2 examples', `${x.batch} example(s)`);
     let lossNames: string[] | null = null;
     let lossFns: ((y: Tensor, p: Tensor) => Tensor)[] = [];
     let labels: Tensor[] = [];

@@ -12,7 +12,7 @@ import type * as TfCore from '@tensorflow/tfjs-core';
 import type * as TfLayers from '@tensorflow/tfjs-layers';
 import { distinctRows, moments } from '../diagnostics/inspect.js';
 import { transpose } from '../diagnostics/matmul.js';
-import { typeError } from '../errors.js';
+import { typeError, dataError } from '../errors.js';
 import { tfModules } from '../tfjs.js';
 
 type Tensor = TfCore.Tensor;
@@ -116,7 +116,7 @@ export function checkModel(fn: string, model: unknown): { model: LayersModel; ex
   if (!ok) throw typeError(fn, 'model', 'a tf.LayersModel (from tf.sequential(), tf.model() or tf.loadLayersModel())', model);
   const m = model as LayersModel;
   if (m.inputs.length === 0 || m.outputs.length === 0) {
-    throw typeError(fn, 'model', 'a built model (give its first layer an inputShape, or build it)', `${classOf(m)} ${m.name} without inputs` as unknown);
+    throw dataError('type', fn, 'model', 'a built model (give its first layer an inputShape, or build it)', `${classOf(m)} ${m.name} without inputs`);
   }
   if (classOf(m) === 'Sequential' && !isContainer((m as unknown as { model?: unknown }).model)) {
     (m as unknown as { build: () => void }).build();

@@ -7,7 +7,7 @@
 import type * as TfCore from '@tensorflow/tfjs-core';
 import type * as TfLayers from '@tensorflow/tfjs-layers';
 import { moments } from '../diagnostics/inspect.js';
-import { rangeError, typeError } from '../errors.js';
+import { rangeError, typeError, dataError } from '../errors.js';
 import { readOptions, u64 } from '../validate.js';
 import { resolveSeed } from '../initializers/common.js';
 import type { Seed } from '../seed.js';
@@ -136,7 +136,7 @@ export function lsuv(model: TfLayers.LayersModel, inputs: Batch, options?: LsuvO
   let restoreCalls: (() => void) | undefined;
   let ok = false;
   try {
-    if (x.batch < 2) throw typeError(fn, 'inputs', 'a batch of at least 2 examples', `${x.batch} example(s)` as unknown);
+    if (x.batch < 2) throw dataError('type', fn, 'inputs', 'a batch of at least 2 examples', `${x.batch} example(s)`);
     // Orthonormal kernels, all computed (and every option checked) before the first write.
     const keys = orthonormal ? targets.map((_, i) => (o.seed === undefined ? resolveSeed(fn, {}) : { seed: o.seed as Seed, stream: i })) : [];
     if (orthonormal) {
