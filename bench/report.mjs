@@ -122,6 +122,14 @@ function targets(res) {
     const r = at(dist, (x) => x.kind === 'ts');
     out.push({ issue: 2, name: `${SHORT[dist]}: TypeScript backend <= ${goal} ns/el`, value: r?.nsPerElement.median ?? null, unit: 'ns/el', goal, met: r ? r.nsPerElement.median <= goal : null, detail: '' });
   }
+  if (res.tfjsInspect) {
+    const t = res.tfjsInspect;
+    out.push({
+      issue: 14, name: `inspectModel <= 2x predict + variableGrads (${t.layers} Dense x ${t.width}, batch ${t.batch})`,
+      value: t.ratio, unit: 'x', goal: 2, met: t.ratio <= 2,
+      detail: `${fmt(t.median.inspectModel)} ms vs ${fmt(t.median.predict)} + ${fmt(t.median.variableGrads)} ms (medians of ${t.reps})`,
+    });
+  }
   return out;
 }
 
@@ -225,6 +233,14 @@ export function renderTables(res) {
     const body = t.rows.map((r) => [r.impl, fmt(r.median / 1e6), fmt(r.min / 1e6), base ? fx(base.median / r.median) : '-']);
     s += table(['path', 'ms', 'min ms', 'vs TF.js'], body, 'lrrr');
     if (!t.integration) s += 'nninit/tfjs integration not present: nninit values go in through layer.setWeights.\n';
+  }
+
+  if (res.tfjsInspect) {
+    const t = res.tfjsInspect;
+    s += `\n== TF.js inspectModel: ${t.layers} Dense layers, ${t.width} wide, batch ${t.batch}, tfjs-backend-${t.backend} (medians of ${t.reps}) ==\n`;
+    const body = ['predict', 'variableGrads', 'inspectModel'].map((k) => [k === 'predict' ? 'model.predict(x)' : k === 'variableGrads' ? 'tf.variableGrads(loss)' : 'inspectModel(model, x, { labels })', fmt(t.median[k]), fmt(Math.min(...t.ms[k]))]);
+    s += table(['call', 'ms', 'min ms'], body, 'lrr');
+    s += `inspectModel / (predict + variableGrads) = ${fx(t.ratio)}\n`;
   }
 
   if (res.targets?.length) {

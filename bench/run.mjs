@@ -18,6 +18,7 @@ import { models as modelList } from './models.mjs';
 import { distFn, modelInit, modelInitAsync, hasAsyncModel, arenaViews, overheadCases, SEED } from './nninit-impl.mjs';
 import { peersFor, loadTfjs, tfjsModelInit } from './peers.mjs';
 import { renderTables, renderSvg, analyze } from './report.mjs';
+import { tfjsInspectBench } from './tfjs-inspect.mjs';
 
 const require = createRequire(import.meta.url);
 const here = dirname(fileURLToPath(import.meta.url));
@@ -38,6 +39,7 @@ const MODES = {
     slowModel: { minReps: 2, maxReps: 2, budgetMs: 0, skipAboveMs: Infinity },
     overhead: { warmMs: 0, minReps: 3, maxReps: 3, budgetMs: 0, sampleMs: 0.2 },
     tfjsModel: { layers: 2, width: 64, reps: 2 },
+    tfjsInspect: { layers: 3, width: 32, batch: 16, reps: 2 },
   },
   quick: {
     sizes: [2 ** 10, 2 ** 16, 2 ** 20, 2 ** 24],
@@ -52,6 +54,7 @@ const MODES = {
     slowModel: { minReps: 2, maxReps: 2, budgetMs: 0, capMs: 4000, skipAboveMs: 8000 },
     overhead: { warmMs: 50, minReps: 15, maxReps: 31, budgetMs: 150, sampleMs: 2 },
     tfjsModel: null,
+    tfjsInspect: null,
   },
   full: {
     sizes: [2 ** 10, 2 ** 16, 2 ** 20, 2 ** 24, 2 ** 26],
@@ -62,6 +65,7 @@ const MODES = {
     slowModel: { minReps: 3, maxReps: 5, budgetMs: 10000, capMs: 60000, skipAboveMs: Infinity },
     overhead: { warmMs: 100, minReps: 31, maxReps: 101, budgetMs: 500, sampleMs: 2 },
     tfjsModel: { layers: 20, width: 1024, reps: 5 },
+    tfjsInspect: { layers: 20, width: 512, batch: 256, reps: 7 },
   },
 };
 
@@ -493,6 +497,7 @@ async function main() {
   res.overhead.push(...js.overhead);
   res.skipped.push(...js.skipped, ...peers.skipped);
   res.tfjsModel = cfg.tfjsModel ? await tfjsModelBuild(nn, cfg.tfjsModel) : null;
+  res.tfjsInspect = cfg.tfjsInspect ? await tfjsInspectBench(root, cfg.tfjsInspect) : null;
   res.meta.seconds = (Date.now() - t0) / 1000;
   res.meta.checksum = sink.value + js.sink + peers.sink;
   progressDone();

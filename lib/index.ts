@@ -58,3 +58,7 @@ export * from './async-api.js';
 // Shards (issue 4): parts of a logical tensor, equal to the same part of the whole.
 export { sliceRange, shardRange, initSlice, initShard, initSliceAsync, initShardAsync } from './shards.js';
 export type { SliceOptions, ShardOptions, ShardRange, Initializer, InitOptionsOf, ResultOf } from './shards.js';
+
+// NumPy .npy files (issue 14): read batches for the diagnostics, write arrays for NumPy.
+export { parseNpy, readNpy, encodeNpy, writeNpy } from './npy.js';
+export type { NpyArray, NpyDtype, NpyData, NpyInput } from './npy.js';

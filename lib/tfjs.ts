@@ -721,7 +721,7 @@ export { inspectModel, type InspectModelOptions } from './tfjs/inspect-model.js'
 export type { ArrayWithShape, Batch, BatchTensor } from './tfjs/data.js';
 export type { ModelReport, ModelLayerReport, ModelWeightReport } from './diagnostics/model-report.js';
 export { renderTable, renderChart, renderSvg } from './diagnostics/render.js';
-export { parseNpy, readNpy, encodeNpy, writeNpy, type NpyArray, type NpyDtype, type NpyData } from './npy.js';
+export { parseNpy, readNpy, encodeNpy, writeNpy, type NpyArray, type NpyDtype, type NpyData, type NpyInput } from './npy.js';
 export { lsuv, type LsuvOptions, type LsuvReport, type LsuvLayerReport } from './tfjs/lsuv.js';
 export {
   monitor, renderMonitorSvg, suggestFix,

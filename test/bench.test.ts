@@ -23,6 +23,7 @@ interface Report {
   overhead: Row[];
   crossover: Row[];
   tfjsModel: { rows: Row[] } | null;
+  tfjsInspect: { ratio: number; median: Record<string, number>; layers: number } | null;
   targets: Row[];
 }
 
@@ -136,6 +137,15 @@ describe('npm run bench -- --smoke', () => {
     expect(report.tfjsModel).not.toBeNull();
     expect(report.tfjsModel!.rows.length).toBeGreaterThanOrEqual(2);
     for (const r of report.tfjsModel!.rows) expect(finitePositive(r.median) && finitePositive(r.min)).toBe(true);
+  });
+
+  it('times inspectModel against predict + variableGrads on the same model and batch', () => {
+    const t = report.tfjsInspect!;
+    expect(t).not.toBeNull();
+    for (const k of ['predict', 'variableGrads', 'inspectModel']) expect(finitePositive(t.median[k])).toBe(true);
+    expect(finitePositive(t.ratio)).toBe(true);
+    expect(report.targets.some((x) => x.issue === 14)).toBe(true);
+    expect(String(run.stdout)).toContain('inspectModel / (predict + variableGrads) = ');
   });
 
   it('lists the targets (not judged in smoke mode)', () => {
