@@ -330,6 +330,15 @@ describe('inspectModel: bad input, each a clear error', () => {
     expect(() => inspectModel(model, batch(1, 4))).toThrow(/inputs must be a batch of at least 2 examples; received 1 example/);
     expect(() => inspectModel(model, { wrong: x } as never)).toThrow(TypeError);
   });
+  it('reads { data, shape } once: a getter that changes its answer cannot slip past the checks', () => {
+    let reads = 0;
+    const good = batch(8, 4);
+    const tricky = { get data() { reads++; return reads === 1 ? good.data : new Float32Array(3); }, shape: [8, 4] };
+    const r = inspectModel(model, tricky as never);
+    expect(reads).toBe(1);
+    expect(r.config.batch).toBe(8);
+  });
+
   it('NaN or Infinity in the inputs', () => {
     const d = batch(8, 4);
     d.data[13] = NaN;

@@ -7,7 +7,7 @@
  */
 import type * as TfCore from '@tensorflow/tfjs-core';
 import type * as TfLayers from '@tensorflow/tfjs-layers';
-import { describe, rangeError, typeError, dataError } from '../errors.js';
+import { rangeError, typeError, dataError } from '../errors.js';
 import { tfModules } from '../tfjs.js';
 
 type Tensor = TfCore.Tensor;
@@ -32,13 +32,23 @@ export interface Spec {
 }
 
 function isTensor(v: unknown): v is Tensor {
-  return v instanceof tfModules().core.Tensor;
+  // Not instanceof: TF.js's Tensor[Symbol.hasInstance] reads the object's `data`, which would
+  // run a caller's getter once more than the single read we promise.
+  return typeof v === 'object' && v !== null && Object.prototype.isPrototypeOf.call(tfModules().core.Tensor.prototype, v);
 }
 
-function isArrayWithShape(v: unknown): v is ArrayWithShape {
-  if (typeof v !== 'object' || v === null || isTensor(v)) return false;
-  const o = v as { data?: unknown; shape?: unknown };
-  return (ArrayBuffer.isView(o.data) || Array.isArray(o.data)) && Array.isArray(o.shape);
+type Item = { kind: 'tensor'; t: Tensor } | { kind: 'array'; data: unknown; shape: unknown[] } | { kind: 'other'; v: unknown };
+
+/** Classifies a batch tensor, reading `data` and `shape` once each (getters run once; the shape is copied). */
+function classify(v: unknown): Item {
+  if (isTensor(v)) return { kind: 'tensor', t: v };
+  if (typeof v === 'object' && v !== null && !Array.isArray(v)) {
+    const o = v as { data?: unknown; shape?: unknown };
+    const data = o.data;
+    const shape = o.shape;
+    if ((ArrayBuffer.isView(data) || Array.isArray(data)) && Array.isArray(shape)) return { kind: 'array', data, shape: Array.from(shape as unknown[]) };
+  }
+  return { kind: 'other', v };
 }
 
 function shapeText(s: readonly (number | null)[]): string {
@@ -46,23 +56,24 @@ function shapeText(s: readonly (number | null)[]): string {
 }
 
 /** The list of tensor-likes, one per spec, before conversion. */
-function listOf(fn: string, what: string, value: unknown, specs: readonly Spec[]): unknown[] {
+function listOf(fn: string, what: string, value: unknown, specs: readonly Spec[]): Item[] {
   const n = specs.length;
   const labels = what.endsWith('labels');
   const expected = `${n === 1 ? 'a tensor' : `${n} tensors`} (tf.Tensor or { data, shape })${n === 1 ? '' : ' in an array or an object keyed by name'}, one per model ${labels ? 'output' : 'input'}: ${specs.map((s) => `${s.name} ${s.shape === null ? '' : shapeText(s.shape)}`.trim()).join(', ')}`;
-  if (isTensor(value) || isArrayWithShape(value)) {
+  const one = classify(value);
+  if (one.kind !== 'other') {
     if (n !== 1) throw typeError(fn, what, expected, value);
-    return [value];
+    return [one];
   }
   if (Array.isArray(value)) {
     if (value.length !== n) throw (value.length === 0 ? typeError : rangeError)(fn, what, expected, value);
-    return value;
+    return value.map(classify);
   }
   if (typeof value === 'object' && value !== null && Object.getPrototypeOf(value) === Object.prototype) {
     const o = value as Record<string, unknown>;
     const extra = Object.keys(o).filter((k) => !specs.some((s) => s.name === k));
     if (extra.length > 0 || specs.some((s) => !Object.prototype.hasOwnProperty.call(o, s.name))) throw typeError(fn, what, expected, value);
-    return specs.map((s) => o[s.name]);
+    return specs.map((s) => classify(o[s.name]));
   }
   throw typeError(fn, what, expected, value);
 }
@@ -82,23 +93,24 @@ export function toTensors(fn: string, what: string, value: unknown, specs: reado
   const owned: Tensor[] = [];
   let b = batch;
   try {
-    list.forEach((v, i) => {
+    list.forEach((item, i) => {
       const name = specs.length === 1 && !Array.isArray(value) ? what : `${what}[${i}]`;
       const spec = specs[i]!;
       let shape: number[];
       let values: Float32Array | Int32Array;
-      if (isTensor(v)) {
+      if (item.kind === 'tensor') {
+        const v = item.t;
         if (v.isDisposed) throw dataError('type', fn, name, 'a tensor that is not disposed', 'a disposed tf.Tensor');
         if (v.dtype !== 'float32' && v.dtype !== 'int32' && v.dtype !== 'bool') throw dataError('type', fn, name, 'a float32, int32 or bool tensor', `a ${v.dtype} tf.Tensor`);
         shape = [...v.shape];
         values = v.dtype === 'float32' ? (v.dataSync() as Float32Array) : Int32Array.from(v.dataSync() as Int32Array);
-      } else if (isArrayWithShape(v)) {
-        const s = v.shape;
+      } else if (item.kind === 'array') {
+        const s = item.shape;
         if (!s.every((d) => typeof d === 'number' && Number.isSafeInteger(d) && d >= 0)) throw typeError(fn, `${name}.shape`, 'an array of non-negative integers', s);
-        shape = [...s];
+        shape = s as number[];
         const n = shape.reduce((a, d) => a * d, 1);
-        if (v.data.length !== n) throw rangeError(fn, `${name}.data`, `${n} elements for shape ${shapeText(shape)}`, v.data);
-        const src = v.data;
+        const src = item.data as ArrayWithShape['data'];
+        if (src.length !== n) throw rangeError(fn, `${name}.data`, `${n} elements for shape ${shapeText(shape)}`, src);
         if (src instanceof BigInt64Array || src instanceof BigUint64Array) {
           const out = new Int32Array(n);
           for (let k = 0; k < n; k++) {
@@ -119,7 +131,7 @@ export function toTensors(fn: string, what: string, value: unknown, specs: reado
           values = Float32Array.from(src as ArrayLike<number>);
         }
       } else {
-        throw typeError(fn, name, 'a tf.Tensor or { data: TypedArray, shape }', v);
+        throw typeError(fn, name, 'a tf.Tensor or { data: TypedArray, shape }', item.v);
       }
       if (spec.shape !== null) {
         const want = spec.shape;
@@ -136,8 +148,8 @@ export function toTensors(fn: string, what: string, value: unknown, specs: reado
           throw dataError('range', fn, name, 'finite numbers (no NaN or Infinity)', `${x} at element ${k} (example ${row})`);
         }
       }
-      if (isTensor(v) && v.dtype === spec.dtype) {
-        tensors.push(v);
+      if (item.kind === 'tensor' && item.t.dtype === spec.dtype) {
+        tensors.push(item.t);
       } else {
         const t = spec.dtype === 'int32' ? tf.tensor(Int32Array.from(values), shape, 'int32') : tf.tensor(values instanceof Float32Array ? values : Float32Array.from(values), shape, 'float32');
         owned.push(t);
@@ -234,9 +246,4 @@ export function checkLabels(fn: string, labels: readonly Tensor[], model: TfLaye
       }
     }
   });
-}
-
-/** For messages. */
-export function describeBatch(v: unknown): string {
-  return isTensor(v) ? `tf.Tensor ${shapeText(v.shape)}` : describe(v);
 }
