@@ -91,6 +91,22 @@ describe('inspectModel: the guide on real models', () => {
     he.dispose();
   });
 
+  it('leaves no tensors behind (inspectModel with and without labels, lsuv)', () => {
+    const model = mlp(3, 16, 8, 3, 'relu', (i) => initializers.heNormal({ seed: 1, stream: i }));
+    model.compile({ optimizer: 'sgd', loss: 'meanSquaredError' });
+    const x = batch(8, 8);
+    const y = { data: new Float32Array(24), shape: [8, 3] };
+    inspectModel(model, x);
+    const before = tfc.memory().numTensors;
+    inspectModel(model, x);
+    inspectModel(model, x, { labels: y });
+    inspectModel(model, tfc.tensor(x.data, x.shape), { labels: y });
+    lsuv(model, x, { seed: 1 });
+    expect(() => inspectModel(model, x, { labels: { data: new Float32Array(3), shape: [1, 3] } })).toThrow();
+    expect(tfc.memory().numTensors - before).toBe(1); // the tf.tensor made above for the third call
+    model.dispose();
+  });
+
   it('zero weights are symmetric', () => {
     const z = mlp(4, 32, 16, 4, 'tanh', () => 'zeros');
     const r = inspectModel(z, batch(16, 16));
