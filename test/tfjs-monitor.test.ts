@@ -10,7 +10,7 @@ import * as tfc from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
 import '@tensorflow/tfjs-backend-cpu';
 import * as nn from '../lib/index.js';
-import { initializers, monitor, type MonitorHistory, type MonitorWarning } from '../lib/tfjs.js';
+import { initializers, monitor, renderMonitorSvg, suggestFix, type MonitorHistory, type MonitorWarning } from '../lib/tfjs.js';
 import { checkWellFormedXml } from './diagnostics-helpers.js';
 
 const tmp = mkdtempSync(join(tmpdir(), 'nninit-monitor-'));
@@ -138,6 +138,20 @@ describe('monitor on a 30-step fit', () => {
     expect(seen.length).toBeGreaterThan(0);
     expect(seen.some((s) => /is dead at batch 0: 100\.0% of its units are zero for the whole batch/.test(s))).toBe(true);
     model.dispose();
+  });
+
+  it('suggests the fix recommend gives for the layer\'s activation and the model', () => {
+    const plain = { depth: 20, residual: false, batchNorm: false };
+    expect(suggestFix('dead', 'relu', plain)).toMatch(/^units that output zero for every example get no gradient: kaiming-normal \(fan_in\) with gain 1\.414 for relu \(kernelInitializer: initializers\.heNormal\(\) from nninit\/tfjs\)/);
+    expect(suggestFix('vanishing', 'selu', plain)).toMatch(/^lecun-normal with gain 1 for selu \(kernelInitializer: initializers\.lecunNormal\(\)/);
+    expect(suggestFix('saturated', 'sigmoid', plain)).toMatch(/^the weights are too large for sigmoid: xavier-normal with gain 1 for sigmoid \(kernelInitializer: initializers\.glorotNormal\(\)/);
+    expect(suggestFix('vanishing', 'gelu', { depth: 8, residual: true, batchNorm: false })).toMatch(/kaimingNormal\(\{ nonlinearity: 'gelu' \}\).*Scale each residual branch by 0\.25\./);
+    expect(suggestFix('exploding', null, plain)).toMatch(/^xavier-normal with gain 1 for linear .*lower the learning rate\.$/);
+  });
+
+  it('renderMonitorSvg rejects what is not a history', () => {
+    expect(() => renderMonitorSvg({ steps: [] } as never)).toThrow(/history must be a history with at least one recorded batch/);
+    expect(() => renderMonitorSvg(null as never)).toThrow(TypeError);
   });
 
   it('rejects bad options', () => {
