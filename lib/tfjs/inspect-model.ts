@@ -126,7 +126,6 @@ export function inspectModel(model: TfLayers.LayersModel, inputs: Batch, options
     const leafList = leaves(exec);
     const accs = new Map<AnyLayer, Acc>();
     const rmsOf = new WeakMap<object, number>();
-    const outputIds = new Set<number>();
     let order = 0;
     restoreCalls = instrument(exec, {
       split: true,

@@ -348,7 +348,7 @@ export function monitor(options?: MonitorOptions): Monitor {
 }
 
 /** The statuses a step's chart series shows, in the verdict grammar. */
-function stepStatus(h: MonitorHistory, s: MonitorStep): ModelReport['verdict']['status'] {
+function stepStatus(s: MonitorStep): ModelReport['verdict']['status'] {
   const w = (s.flags ?? []).map((x) => x.pattern);
   if (w.includes('exploding')) return 'exploding';
   if (w.includes('vanishing')) return 'vanishing';
@@ -372,7 +372,7 @@ export function renderMonitorSvg(history: MonitorHistory): string {
     kind: 'model',
     config: { label: `batch ${s.step}${s.loss === null ? '' : `, loss ${+s.loss.toPrecision(4)}`}` },
     layers: s.layers.map((l) => ({ std: l.std, gradStd: l.gradStd })),
-    verdict: { status: stepStatus(history, s), reason: '' },
+    verdict: { status: stepStatus(s), reason: '' },
   })) as unknown as ModelReport[];
   const panel = (metric: ChartMetric, title: string) => renderSvg(reports, { metric, title, pixelHeight: 420 + 18 * reports.length }).replace(/^<\?xml[^>]*>\n/, '');
   const a = panel('std', `${history.label}: activation std by layer, first ${steps.length} batches`);
