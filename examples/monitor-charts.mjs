@@ -4,6 +4,7 @@
 // Needs @tensorflow/tfjs-core, -layers and -backend-cpu (the devDependencies).
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 const require = createRequire(import.meta.url);
 const tf = require('@tensorflow/tfjs-core');
 require('@tensorflow/tfjs-backend-cpu');
@@ -11,7 +12,7 @@ const tl = require('@tensorflow/tfjs-layers');
 const nn = require('../dist/cjs/index.js');
 const { initializers, monitor } = require('../dist/cjs/tfjs.js');
 
-const out = process.argv[2] ?? join(import.meta.dirname ?? '.', '..', 'docs');
+const out = process.argv[2] ?? fileURLToPath(new URL('../docs', import.meta.url));
 await tf.setBackend('cpu');
 const STEPS = 30, BATCH = 16, IN = 16, OUT = 4, n = STEPS * BATCH;
 const x = tf.tensor(nn.fillNormal(new Float32Array(n * IN), { seed: 1 }), [n, IN]);
