@@ -121,6 +121,15 @@ describe('nninit inspect --model', () => {
     expect(sr.loss).toBeCloseTo(report.loss!, 5);
   });
 
+  it('--inference and --seed reach inspectModel', async () => {
+    const r = await cli('inspect', '--model', MODEL, '--input', X, '--inference', '--seed', '3', '--json');
+    expect(r.code, r.err).toBe(0);
+    const rep = JSON.parse(r.out) as ModelReport;
+    expect(rep.config.training).toBe(false);
+    expect(rep.config.seed).toBe(3);
+    expect(rep.config.loss).toBeNull();
+  });
+
   it('bad arguments and bad files: exit 2 with the usage, or 1 with what is wrong', async () => {
     const usage = async (args: string[], re: RegExp) => {
       const r = await cli('inspect', ...args);
