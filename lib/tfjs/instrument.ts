@@ -253,11 +253,14 @@ export function outputStats(y: Tensor, activation: string | null, channelsFirst:
   const m = moments(data);
   const shape = y.shape;
   const axis = channelsFirst && shape.length >= 3 ? 1 : shape.length - 1;
-  const units = shape.length === 0 ? 1 : shape[axis]!;
+  // A [batch] (or scalar) output is one unit seen on every example.
+  const units = shape.length <= 1 ? 1 : shape[axis]!;
   const n = units === 0 ? 0 : data.length / units;
   // Unit-major rows: row u holds unit u's value for every example and position.
   let rows: Float32Array;
-  if (axis === shape.length - 1) {
+  if (units === 1) {
+    rows = data;
+  } else if (axis === shape.length - 1) {
     rows = transpose(data, n, units);
   } else {
     rows = new Float32Array(data.length);
