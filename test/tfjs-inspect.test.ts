@@ -243,6 +243,14 @@ describe('lsuv', () => {
     model.dispose();
   });
 
+  it('never divides by a zero variance: zero kernels without the orthonormal start stay zero, unconverged', () => {
+    const model = mlp(3, 8, 4, 2, 'relu', () => 'zeros');
+    const r = lsuv(model, batch(8, 4), { orthonormal: false });
+    expect(r.layers.map((l) => [l.iterations, l.variance, l.converged, l.seed])).toEqual([[0, 0, false, null], [0, 0, false, null], [0, 0, false, null]]);
+    for (const w of model.getWeights()) expect([...w.dataSync()].every((v) => v === 0)).toBe(true);
+    model.dispose();
+  });
+
   it('is deterministic for a seed, and the kernels start orthonormal', () => {
     const x = batch(64, 32, 3);
     const run = (seed: number) => {
