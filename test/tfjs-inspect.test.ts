@@ -337,6 +337,45 @@ describe('inspectModel on models it cannot fully see into: opaque layers, never 
   });
 });
 
+describe('inspectModel equals inspect with batch normalization', () => {
+  it('relu, xavier-normal, batchNorm: Dense -> BatchNormalization(eps 1e-5) -> ReLU per inspect layer', () => {
+    const widths = [24, 32, 32, 8];
+    const B = 48, seed = 5, activation = 'relu' as const;
+    const ref = nn.inspect({ layers: widths, activation, init: 'xavier-normal', batch: B, seed, batchNorm: true });
+    const initFn = nn.resolveInitializer(nn.parseInitializer('xavier-normal'), activation);
+    const model = tfl.sequential();
+    for (let l = 0; l < widths.length - 1; l++) {
+      const fin = widths[l]!, fout = widths[l + 1]!;
+      const w = initFn(fout, fin, { seed, stream: l + 2 });
+      const k = new Float32Array(fin * fout);
+      for (let o = 0; o < fout; o++) for (let i = 0; i < fin; i++) k[i * fout + o] = w[o * fin + i]!;
+      model.add(tfl.layers.dense({ units: fout, useBias: false, ...(l === 0 ? { inputShape: [fin] } : {}), weights: [tfc.tensor2d(k, [fin, fout])] }));
+      if (l < widths.length - 2) {
+        model.add(tfl.layers.batchNormalization({ epsilon: 1e-5 }));
+        model.add(tfl.layers.activation({ activation }));
+      }
+    }
+    const z = nn.fillNormal(new Float32Array(B * widths[0]!), { seed, stream: 0 });
+    const xs = new Float32Array(z.length);
+    for (let f = 0; f < widths[0]!; f++) for (let b = 0; b < B; b++) xs[b * widths[0]! + f] = z[f * B + b]!;
+    const r = inspectModel(model, { data: xs, shape: [B, widths[0]!] }, { seed });
+    expect(r.layers.map((l) => l.className)).toEqual(['Dense', 'BatchNormalization', 'Activation', 'Dense', 'BatchNormalization', 'Activation', 'Dense']);
+    ref.layers.forEach((L, i) => {
+      const last = i === ref.layers.length - 1;
+      const out = r.layers[last ? 3 * i : 3 * i + 2]!; // the layer's output: after the activation
+      const bn = last ? null : r.layers[3 * i + 1]!;
+      expect(close(out.std!, L.std, 1e-3), `layer ${i + 1} std ${out.std} vs ${L.std}`).toBe(true);
+      expect(close(out.rms!, L.rms, 1e-3)).toBe(true);
+      if (bn !== null) expect(close(bn.std!, L.preStd, 1e-3), `layer ${i + 1} preStd ${bn.std} vs ${L.preStd}`).toBe(true);
+      if (L.dead !== null) expect(Math.abs(out.dead! - L.dead)).toBeLessThan(2e-3);
+      const g = i === 0 ? r.inputGradStd! : r.layers[3 * i - 1]!.gradStd!;
+      expect(close(g, L.gradStd, 1e-3), `layer ${i + 1} grad ${g} vs ${L.gradStd}`).toBe(true);
+    });
+    expect(r.verdict.status).toBe(ref.verdict.status);
+    model.dispose();
+  });
+});
+
 describe('inspectModel: bad input, each a clear error', () => {
   const model = mlp(2, 8, 4, 3, 'relu', (i) => initializers.heNormal({ seed: 1, stream: i }));
   const x = batch(8, 4);
