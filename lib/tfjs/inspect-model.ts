@@ -109,7 +109,7 @@ export function inspectModel(model: TfLayers.LayersModel, inputs: Batch, options
   const restoreFrozen = keepFrozen(exec);
   let restoreCalls: (() => void) | undefined;
   try {
-    if (x.batch < 2) throw dataError('type', fn, 'inputs', 'a batch of at least 2 examples', `${x.batch} example(s)`);
+    if (x.batch < 2) throw dataError('range', fn, 'inputs', 'a batch of at least 2 examples', `${x.batch} example(s)`);
     let lossNames: string[] | null = null;
     let lossFns: ((y: Tensor, p: Tensor) => Tensor)[] = [];
     let labels: Tensor[] = [];

@@ -136,7 +136,7 @@ export function lsuv(model: TfLayers.LayersModel, inputs: Batch, options?: LsuvO
   let restoreCalls: (() => void) | undefined;
   let ok = false;
   try {
-    if (x.batch < 2) throw dataError('type', fn, 'inputs', 'a batch of at least 2 examples', `${x.batch} example(s)`);
+    if (x.batch < 2) throw dataError('range', fn, 'inputs', 'a batch of at least 2 examples', `${x.batch} example(s)`);
     // Orthonormal kernels, all computed (and every option checked) before the first write.
     const keys = orthonormal ? targets.map((_, i) => (o.seed === undefined ? resolveSeed(fn, {}) : { seed: o.seed as Seed, stream: i })) : [];
     if (orthonormal) {
