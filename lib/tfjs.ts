@@ -7,6 +7,10 @@
  * uploaded with `tf.tensor`, so they are the same bits on every TF.js backend (cpu, wasm,
  * tfjs-node, webgl), equal to nninit's own call for the same shape, seed and stream.
  *
+ * It also checks a real model's initialization on a real batch: {@link inspectModel}
+ * (per-layer activations, gradients and weights, with `inspect`'s verdicts), {@link lsuv}
+ * (layer-sequential unit-variance init) and {@link monitor} (a `model.fit` callback).
+ *
  * @example
  * ```ts
  * import * as tf from '@tensorflow/tfjs-node';
