@@ -140,6 +140,35 @@ describe('monitor on a 30-step fit', () => {
     model.dispose();
   });
 
+  it('a CNN with batch norm and dropout at a tiny weight scale: recorded, no scale warnings for the layers batch norm undoes', async () => {
+    const tiny = (stream: number) => initializers.normal({ std: 1e-4, seed: 6, stream });
+    const model = tfl.sequential({
+      layers: [
+        tfl.layers.conv2d({ inputShape: [6, 6, 2], filters: 4, kernelSize: 3, padding: 'same', useBias: false, kernelInitializer: tiny(0) }),
+        // epsilon well below the conv output's variance (~2e-7), so batch norm can undo the scale
+        // (with the default 1e-3 it cannot, and the monitor rightly warns on the activation).
+        tfl.layers.batchNormalization({ epsilon: 1e-9 }),
+        tfl.layers.activation({ activation: 'relu' }),
+        tfl.layers.dropout({ rate: 0.2 }),
+        tfl.layers.flatten(),
+        tfl.layers.dense({ units: 3, kernelInitializer: initializers.glorotNormal({ seed: 6, stream: 1 }) }),
+      ],
+    });
+    model.compile({ optimizer: tfc.train.sgd(0.01), loss: 'meanSquaredError' });
+    const warnings: MonitorWarning[] = [];
+    const m = monitor({ batches: 5, onWarning: (w) => warnings.push(w) });
+    const x = tfc.tensor(nn.fillNormal(new Float32Array(40 * 72), { seed: 7 }), [40, 6, 6, 2]);
+    const y = tfc.tensor(nn.fillNormal(new Float32Array(40 * 3), { seed: 8 }), [40, 3]);
+    await model.fit(x, y, { epochs: 1, batchSize: 8, callbacks: [m], verbose: 0 });
+    x.dispose();
+    y.dispose();
+    expect(m.history.steps).toHaveLength(5);
+    expect(m.history.layers.map((l) => l.className)).toEqual(['Conv2D', 'BatchNormalization', 'Activation', 'Dropout', 'Flatten', 'Dense']);
+    expect(m.history.steps[0]!.layers[0]!.std!).toBeLessThan(0.01); // the conv output is tiny ...
+    expect(warnings).toEqual([]); // ... and batch norm undoes it
+    model.dispose();
+  });
+
   it('suggests the fix recommend gives for the layer\'s activation and the model', () => {
     const plain = { depth: 20, residual: false, batchNorm: false };
     expect(suggestFix('dead', 'relu', plain)).toMatch(/^units that output zero for every example get no gradient: kaiming-normal \(fan_in\) with gain 1\.414 for relu \(kernelInitializer: initializers\.heNormal\(\) from nninit\/tfjs\)/);

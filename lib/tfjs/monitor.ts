@@ -140,7 +140,11 @@ export function suggestFix(pattern: MonitorPattern, activation: string | null, m
   }
 }
 
-interface LayerMeta { leaf: Leaf; className: string; activation: string | null; fedByInput: boolean; check: boolean; checkActivation: boolean; isOutput: boolean }
+interface LayerMeta {
+  leaf: Leaf; className: string; activation: string | null; fedByInput: boolean; check: boolean; isOutput: boolean;
+  /** False for a layer feeding a normalization layer: its scale (and its gradient's, 1 / scale) does not propagate. */
+  checkScale: boolean;
+}
 
 function lossOf(logs: unknown): number | null {
   const v = (logs as { loss?: unknown } | undefined)?.loss;
@@ -199,7 +203,7 @@ function monitorClass(): NonNullable<typeof MonitorClass> {
           leaf, className: cls, activation: activationOf(leaf.layer),
           fedByInput: nodes.some((n) => (n.inboundLayers ?? []).some((l) => classOf(l) === 'InputLayer')),
           check: !PASS_THROUGH.has(cls), isOutput: outs.has(leaf.layer),
-          checkActivation: !out.some((n) => NORMALIZATION.has(classOf(n.outboundLayer))),
+          checkScale: !out.some((n) => NORMALIZATION.has(classOf(n.outboundLayer))),
         };
       });
       this.shape = {
@@ -294,8 +298,8 @@ function monitorClass(): NonNullable<typeof MonitorClass> {
           this.warn(m, 'exploding', step, NaN, 'its activations or gradients overflowed float32 (Infinity or NaN)');
           return;
         }
-        const a = step.inputStd !== null && step.inputStd > 0 && m.checkActivation && !m.isOutput ? l.std / step.inputStd : null;
-        const g = l.gradStd !== null && step.outputGradStd !== null && step.outputGradStd > 0 ? l.gradStd / step.outputGradStd : null;
+        const a = step.inputStd !== null && step.inputStd > 0 && m.checkScale && !m.isOutput ? l.std / step.inputStd : null;
+        const g = l.gradStd !== null && step.outputGradStd !== null && step.outputGradStd > 0 && m.checkScale ? l.gradStd / step.outputGradStd : null;
         if (a !== null && a > T.exploding) this.warn(m, 'exploding', step, a, `activation std ${fmt(l.std)} is ${fmt(a)}x the input's (threshold ${T.exploding}x)`);
         else if (g !== null && g > T.exploding) this.warn(m, 'exploding', step, g, `gradient std ${fmt(l.gradStd!)} is ${fmt(g)}x the output gradient's (threshold ${T.exploding}x)`);
         if (a !== null && a < T.vanishing) this.warn(m, 'vanishing', step, a, `activation std ${fmt(l.std)} is ${fmt(a)}x the input's (threshold ${T.vanishing})`);
@@ -322,8 +326,9 @@ function monitorClass(): NonNullable<typeof MonitorClass> {
  * ReLU layer's units zero for the whole batch), naming the layer and a fix from
  * `recommend`. The layers are observed by wrapping their `call` during those batches
  * only; the values the model computes are unchanged. Pass-through layers (dropout,
- * flatten, reshape, ...) are recorded but not warned about, nor the activation scale of a
- * layer that feeds a normalization layer, nor the activation scale of output layers.
+ * flatten, reshape, ...) are recorded but not warned about, nor the activation and
+ * gradient scale of a layer that feeds a normalization layer (which undoes it), nor the
+ * activation scale of output layers.
  *
  * @example
  * ```ts
