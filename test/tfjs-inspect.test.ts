@@ -377,7 +377,8 @@ describe('inspectModel equals inspect with batch normalization', () => {
 });
 
 describe('inspectModel: bad input, each a clear error', () => {
-  const model = mlp(2, 8, 4, 3, 'relu', (i) => initializers.heNormal({ seed: 1, stream: i }));
+  let model: tfl.Sequential;
+  beforeAll(() => { model = mlp(2, 8, 4, 3, 'relu', (i) => initializers.heNormal({ seed: 1, stream: i })); }); // after the backend is set up
   const x = batch(8, 4);
   it('not a model', () => {
     for (const bad of [undefined, null, 5, {}, { layers: [] }, tfl.layers.dense({ units: 2 })]) {
