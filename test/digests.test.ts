@@ -189,7 +189,7 @@ const CASES: Record<string, () => Bytes[] | Promise<Bytes[]>> = {
     return [JSON.stringify(strip(r)), JSON.stringify(strip(q))];
   },
   'tfjs adapter': async () => {
-    const tfjs = await import('../lib/tfjs.js');
+    const tfjs = await import('../lib/tfjs/index.js');
     const out: Bytes[] = [];
     for (const scheme of tfjs.SCHEMES) {
       const shape = scheme === 'dirac' ? [3, 3, 4, 4] : scheme === 'eye' ? [5, 5] : [6, 4];

@@ -1,5 +1,6 @@
 /**
- * The initializers the diagnostics know by name ('kaiming-normal', 'normal:0.01', ...),
+ * The initializers the diagnostics know by name ('kaiming-normal', 'normal:0.01', ...): a
+ * selection of the initializer registry's, in kebab case,
  * each resolved to a function `(rows, cols, { seed, stream }) => Float32Array` that returns
  * a weight matrix in PyTorch's [out, in] layout (rows = fan-out, cols = fan-in).
  *
@@ -17,25 +18,25 @@ import {
   kaimingNormal, kaimingUniform, lecunNormal, lecunUniform, varianceScaling, xavierNormal, xavierUniform,
 } from '../initializers/variance-scaling.js';
 import type { Seed } from '../seed.js';
+import { readOptions } from '../validate.js';
+import type { InitializerName } from '../initializers/registry.js';
 
 /** Activations the diagnostics can simulate. */
 export const ACTIVATIONS = ['linear', 'relu', 'leaky_relu', 'tanh', 'sigmoid', 'selu', 'gelu', 'silu'] as const;
 /** One of {@link ACTIVATIONS}. */
 export type Activation = (typeof ACTIVATIONS)[number];
 
-/** The base names of the registry; `normal` and `uniform` take a parameter (`normal:0.01`). */
-export const INITIALIZER_NAMES = [
-  'zeros',
-  'normal',
-  'uniform',
-  'xavier-normal',
-  'xavier-uniform',
-  'kaiming-normal',
-  'kaiming-uniform',
-  'lecun-normal',
-  'lecun-uniform',
-  'orthogonal',
-] as const;
+/** The nninit initializers the diagnostics simulate, by their registry names. */
+const DIAGNOSED = [
+  'zeros', 'normal', 'uniform', 'xavierNormal', 'xavierUniform', 'kaimingNormal', 'kaimingUniform',
+  'lecunNormal', 'lecunUniform', 'orthogonal',
+] as const satisfies readonly InitializerName[];
+
+/** A registry name in the diagnostics' (and the CLI's) spelling: `kaimingNormal` → `kaiming-normal`. */
+type Kebab<S extends string> = S extends `${infer H}${infer T}` ? `${H extends Uppercase<H> ? `-${Lowercase<H>}` : H}${Kebab<T>}` : S;
+
+/** The base names the diagnostics know; `normal` and `uniform` take a parameter (`normal:0.01`). */
+export const INITIALIZER_NAMES = DIAGNOSED.map((n) => n.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)) as readonly Kebab<(typeof DIAGNOSED)[number]>[];
 
 /** An initializer with its options, as {@link inspect} accepts it. */
 export interface InitializerSpec {
@@ -122,7 +123,7 @@ export function checkInitializer(fn: string, what: string, value: unknown): Init
   if (value === null || typeof value !== 'object' || Array.isArray(value)) {
     throw typeError(fn, what, 'an initializer name or { name, std?, gain?, mode? }', value);
   }
-  const o = value as Record<string, unknown>;
+  const o = readOptions(fn, value, ['name', 'std', 'gain', 'mode'], what);
   const base = parseInitializer(o.name as string, fn, `${what}.name`);
   const std = positiveOpt(fn, `${what}.std`, o.std) ?? base.std;
   const gain = positiveOpt(fn, `${what}.gain`, o.gain);
