@@ -84,9 +84,18 @@ export function loadBinding(root: string): NativeBinding {
   if (binding.abiVersion !== ABI_VERSION) {
     throw new Error(`native addon ABI ${String(binding.abiVersion)} does not match ${ABI_VERSION}`);
   }
+  checkKinds(binding);
+  return binding;
+}
+
+/**
+ * Checks that the addon's kernel kinds are lib/kinds.ts's, id for id: a mismatch would
+ * run one kernel where another was meant. An addon without the `kinds` export predates
+ * the shared table and uses the same ids.
+ */
+export function checkKinds(binding: Pick<NativeBinding, 'kinds'>): void {
   const names = KINDS.map((k) => k.name);
   if (binding.kinds !== undefined && binding.kinds.join() !== names.join()) {
     throw new Error(`native addon kernel kinds [${binding.kinds.join(', ')}] do not match lib/kinds.ts [${names.join(', ')}]`);
   }
-  return binding;
 }

@@ -96,7 +96,7 @@ export function parseInitializer(text: string, fn = 'parseInitializer', what = '
   if (!(INITIALIZER_NAMES as readonly string[]).includes(name) || extra !== undefined) {
     throw rangeError(fn, what, `one of ${INITIALIZER_NAMES.join(', ')} (normal and uniform may add ":<std or bound>")`, text);
   }
-  if (param === undefined) return { name };
+  if (param === undefined) return specOf(name, undefined, undefined, undefined);
   if (name !== 'normal' && name !== 'uniform') {
     throw rangeError(fn, what, `a parameter only on normal or uniform (as in "normal:0.01")`, text);
   }
@@ -104,7 +104,21 @@ export function parseInitializer(text: string, fn = 'parseInitializer', what = '
   if (param.trim() === '' || !Number.isFinite(v) || !(v > 0)) {
     throw rangeError(fn, what, `a positive finite number after "${name}:"`, text);
   }
-  return { name, std: v };
+  return specOf(name, v, undefined, undefined);
+}
+
+/**
+ * A normalized spec: only the fields given, each an own property, every absent one
+ * explicitly undefined so that reading it never reaches Object.prototype.
+ */
+function specOf(name: string, std: number | undefined, gain: number | undefined, mode: InitializerSpec['mode']): InitializerSpec {
+  const spec: InitializerSpec = { name };
+  Object.defineProperties(spec, {
+    std: { value: std, enumerable: std !== undefined, writable: true, configurable: true },
+    gain: { value: gain, enumerable: gain !== undefined, writable: true, configurable: true },
+    mode: { value: mode, enumerable: mode !== undefined, writable: true, configurable: true },
+  });
+  return spec;
 }
 
 function positiveOpt(fn: string, what: string, v: unknown): number | undefined {
@@ -130,11 +144,7 @@ export function checkInitializer(fn: string, what: string, value: unknown): Init
   if (o.mode !== undefined && o.mode !== 'fan_in' && o.mode !== 'fan_out') {
     throw (typeof o.mode === 'string' ? rangeError : typeError)(fn, `${what}.mode`, '"fan_in" or "fan_out"', o.mode);
   }
-  const spec: InitializerSpec = { name: base.name };
-  if (std !== undefined) spec.std = std;
-  if (gain !== undefined) spec.gain = gain;
-  if (o.mode !== undefined) spec.mode = o.mode as 'fan_in' | 'fan_out';
-  return spec;
+  return specOf(base.name, std, gain, o.mode as InitializerSpec['mode']);
 }
 
 /** A short label for tables and legends: `kaiming-normal`, `normal:0.01`, `xavier-normal(gain=1.667)`. */
@@ -156,6 +166,7 @@ export function initializerLabel(spec: InitializerSpec): string {
  * gain / sqrt(fanIn), bound = gain * sqrt(3 / fanIn); orthogonal: gain * Q of a QR.
  */
 export function resolveInitializer(spec: InitializerSpec, activation: Activation, negativeSlope = 0.01): InitFn {
+  spec = checkInitializer('resolveInitializer', 'spec', spec);
   const g = spec.gain ?? 1;
   const mode = spec.mode ?? 'fan_in';
   // Kaiming with an explicit gain, and LeCun with a gain != 1, are variance scaling with scale gain^2.

@@ -7,7 +7,7 @@
 import type * as TfCore from '@tensorflow/tfjs-core';
 import type * as TfLayers from '@tensorflow/tfjs-layers';
 import { typeError, rangeError } from '../errors.js';
-import { oneOf, readOptions, rejectUnknown, type Options } from '../validate.js';
+import { oneOf, readOptions, rejectUnknown, withOptions, type Options } from '../validate.js';
 import { compactSeed, resolveSeed, seedValue, seedWords, type Seed } from '../seed.js';
 import { combine, runJob, type Job } from '../job.js';
 import type { Convention } from '../tensor.js';
@@ -45,8 +45,9 @@ function schemeKnown(e: InitializerEntry): string[] {
  * stream only for random schemes), under the keras convention unless `convention` or
  * `layout` is given.
  */
-function schemeJob(scheme: Scheme, shape: readonly number[], o: Options, seed: unknown, stream: unknown, length?: number): Job<Float32Array> {
+function schemeJob(scheme: Scheme, shape: readonly number[], options: Options, seed: unknown, stream: unknown, length?: number): Job<Float32Array> {
   const e = entryNamed(scheme);
+  const o = withOptions(options, {}); // own properties only (callers may pass plain objects)
   const call = Object.create(null) as Options;
   for (const k of e.known) if (o[k] !== undefined && k !== 'seed' && k !== 'stream') call[k] = o[k];
   if (o.convention === undefined && o.layout === undefined && e.known.includes('convention')) call.convention = 'keras';
@@ -301,10 +302,10 @@ function factories(): Record<InitializerName, (fn: string, args: unknown) => Opt
     const scheme = e.name as Scheme;
     // The scheme's own name, with TF.js's argument names when TF.js has the same name.
     const own = e.tfjs === e.name ? TFJS_ARGS[e.tfjs as TfjsName] ?? {} : {};
-    r[scheme] = (fn, args) => ({ ...factoryArgs(fn, e, args, own), scheme });
+    r[scheme] = (fn, args) => withOptions(factoryArgs(fn, e, args, own), { scheme }) as Opts & { scheme: Scheme };
     if (e.tfjs !== null && e.tfjs !== e.name) {
       const tfArgs = TFJS_ARGS[e.tfjs as TfjsName] ?? {};
-      r[e.tfjs] = (fn, args) => ({ ...factoryArgs(fn, e, args, tfArgs), scheme });
+      r[e.tfjs] = (fn, args) => withOptions(factoryArgs(fn, e, args, tfArgs), { scheme }) as Opts & { scheme: Scheme };
     }
   }
   return r as Record<InitializerName, (fn: string, args: unknown) => Opts & { scheme: Scheme }>;
@@ -356,7 +357,7 @@ export function generator(seed: Seed, firstStream: Seed = 0): SeededInitializers
       if (o.seed !== undefined) throw typeError(f, 'args.seed', 'undefined (the generator supplies it)', o.seed);
       if (o.stream !== undefined) throw typeError(f, 'args.stream', 'undefined (the generator supplies it)', o.stream);
       if (next >= 1n << 64n) throw rangeError(f, 'the generator', 'not exhausted (streams below 2^64)', next);
-      const init = new NninitInitializer({ ...o, seed: compactSeed(s), stream: compactSeed(next) } as NninitInitializerArgs);
+      const init = new NninitInitializer(withOptions(o, { seed: compactSeed(s), stream: compactSeed(next) }) as NninitInitializerArgs);
       next += 1n;
       return init;
     };
