@@ -2,7 +2,7 @@
  * The kernel kinds: one row per kernel the backends run, its parameters packed into the
  * Float64Array the addon reads and unpacked for the TypeScript kernel, side by side. A
  * row's index in {@link KINDS} is its kind id, and its name is the addon's name for it
- * (native/include/nninit/kinds.h holds the C++ table; the addon exports its names as
+ * (the C++ side has the same table under native/include/nninit/; the addon exports its names as
  * `kinds`, and loadBinding checks they equal these).
  */
 import * as js from './kernels/distributions.js';
