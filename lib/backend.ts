@@ -119,11 +119,21 @@ export function getThreads(): number {
   return native !== null ? native.threads() : 1;
 }
 
+// The key and parameters go to the addon through two long-lived buffers: V8 keeps a small
+// new typed array inside its heap and must move it out to a backing store the first time
+// native code asks for its memory, which costs more than a small fill. The addon reads
+// (or, for async fills, copies) both before it returns, so reusing them is safe.
 const keyBuf = new Uint32Array(4);
+const paramBuf = new Float64Array(16);
 
 function keyWords(key: PhiloxKey): Uint32Array {
   keyBuf[0] = key.k0; keyBuf[1] = key.k1; keyBuf[2] = key.s0; keyBuf[3] = key.s1;
   return keyBuf;
+}
+
+function paramWords(plan: KernelPlan): Float64Array {
+  paramBuf.set(plan.params);
+  return paramBuf;
 }
 
 /**
@@ -133,7 +143,7 @@ function keyWords(key: PhiloxKey): Uint32Array {
 export function runKernel(plan: KernelPlan, out: KernelArray, key: PhiloxKey, offset: number): void {
   if (out.length === 0) return;
   if (native !== null) {
-    native.fill(plan.kind.id, out, keyWords(key), offset, plan.params);
+    native.fill(plan.kind.id, out, keyWords(key), offset, paramWords(plan));
     return;
   }
   plan.kind.run(out, key, offset, plan.params);
@@ -159,8 +169,7 @@ const yieldToLoop = (): Promise<void> => new Promise((resolve) => setImmediate(r
 export async function runKernelAsync(plan: KernelPlan, out: KernelArray, key: PhiloxKey, offset: number): Promise<void> {
   if (out.length === 0) return;
   if (native !== null) {
-    // The addon copies key and params before returning: the shared key buffer is safe.
-    await native.fillAsync(plan.kind.id, out, keyWords(key), offset, plan.params);
+    await native.fillAsync(plan.kind.id, out, keyWords(key), offset, paramWords(plan));
     return;
   }
   const kind = plan.kind;

@@ -16,6 +16,7 @@ import { checkConvention, checkShape, CONVENTIONS, type Convention, type Shape }
 
 /** The names of {@link FanOptions} other than `convention`. */
 export const FAN_OPTIONS: readonly string[] = ['layout', 'inAxis', 'outAxis', 'batchAxis', 'transposed', 'fanIn', 'fanOut'];
+const COMPUTE_FANS_OPTIONS = ['convention', ...FAN_OPTIONS];
 
 /** Options that choose how fans are computed from a shape. */
 export interface FanOptions {
@@ -149,7 +150,7 @@ export function fanRule(fn: string, o: Options, dims: readonly number[], convent
  */
 export function computeFans(shape: Shape, options?: FanOptions): Fans {
   const fn = 'computeFans';
-  const o = readOptions(fn, options, ['convention', ...FAN_OPTIONS]);
+  const o = readOptions(fn, options, COMPUTE_FANS_OPTIONS);
   const { dims } = checkShape(fn, shape);
   return fanRule(fn, o, dims, checkConvention(fn, o.convention));
 }

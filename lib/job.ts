@@ -68,11 +68,6 @@ export async function runJobAsync<R>(job: Job<R>): Promise<R> {
   return job.result;
 }
 
-/** The synchronous form of a job builder. */
-export function syncOf<A extends unknown[], R>(build: (...args: A) => Job<R>): (...args: A) => R {
-  return (...args: A): R => runJob(build(...args));
-}
-
 /**
  * The Promise form of a job builder: validates and takes its global stream now (bad input
  * rejects before any work starts), writes with {@link runJobAsync}.

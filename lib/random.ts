@@ -64,7 +64,10 @@ function offsetOf(fn: string, o: Options, length: number): number {
 
 const WORDS = 1n << 66n;
 
-const FILL_OPTIONS = ['seed', 'stream', 'offset'] as const;
+const FILL_OPTIONS = ['seed', 'stream', 'offset'];
+const UNIFORM_OPTIONS = ['low', 'high', ...FILL_OPTIONS];
+const NORMAL_OPTIONS = ['mean', 'std', ...FILL_OPTIONS];
+const TRUNCATED_NORMAL_OPTIONS = ['mean', 'std', 'a', 'b', ...FILL_OPTIONS];
 
 function kernelJob<T extends Uint32Array | FloatArray>(out: T, plan: KernelPlan, key: PhiloxKey, offset: number): Job<T> {
   return { result: out, steps: [{ plan, key, out, offset }] };
@@ -95,10 +98,10 @@ export function randomBitsJob(out: Uint32Array, options?: RandomOptions): Job<Ui
  * the output width; then the offset and seed are checked, and the key resolved last.
  */
 function fillJob<T extends FloatArray>(
-  fn: string, out: T, options: unknown, own: readonly string[], read: (o: Options) => (width: Width) => KernelPlan,
+  fn: string, out: T, options: unknown, known: readonly string[], read: (o: Options) => (width: Width) => KernelPlan,
 ): Job<T> {
   const width = floatOut(fn, out);
-  const o = readOptions(fn, options, [...own, ...FILL_OPTIONS]);
+  const o = readOptions(fn, options, known);
   const plan = read(o);
   const offset = offsetOf(fn, o, out.length);
   checkSeed(fn, o.seed, o.stream);
@@ -108,7 +111,7 @@ function fillJob<T extends FloatArray>(
 /** {@link fillUniform} as a job. */
 export function fillUniformJob<T extends FloatArray>(out: T, options?: UniformOptions): Job<T> {
   const fn = 'fillUniform';
-  return fillJob(fn, out, options, ['low', 'high'], (o) => {
+  return fillJob(fn, out, options, UNIFORM_OPTIONS, (o) => {
     const low = finite(fn, 'options.low', o.low, 0);
     const high = finite(fn, 'options.high', o.high, 1);
     return (width) => uniformPlan(fn, low, high, width);
@@ -118,7 +121,7 @@ export function fillUniformJob<T extends FloatArray>(out: T, options?: UniformOp
 /** {@link fillNormal} as a job. */
 export function fillNormalJob<T extends FloatArray>(out: T, options?: NormalOptions): Job<T> {
   const fn = 'fillNormal';
-  return fillJob(fn, out, options, ['mean', 'std'], (o) => {
+  return fillJob(fn, out, options, NORMAL_OPTIONS, (o) => {
     const mean = finite(fn, 'options.mean', o.mean, 0);
     const std = positive(fn, 'options.std', o.std, 1);
     return (width) => normalPlan(fn, mean, std, width);
@@ -128,7 +131,7 @@ export function fillNormalJob<T extends FloatArray>(out: T, options?: NormalOpti
 /** {@link fillTruncatedNormal} as a job. */
 export function fillTruncatedNormalJob<T extends FloatArray>(out: T, options?: TruncatedNormalOptions): Job<T> {
   const fn = 'fillTruncatedNormal';
-  return fillJob(fn, out, options, ['mean', 'std', 'a', 'b'], (o) => {
+  return fillJob(fn, out, options, TRUNCATED_NORMAL_OPTIONS, (o) => {
     const mean = finite(fn, 'options.mean', o.mean, 0);
     const std = positive(fn, 'options.std', o.std, 1);
     const a = notNaN(fn, 'options.a', o.a, -2);

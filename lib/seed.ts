@@ -102,33 +102,27 @@ export function globalSeedState(): { seed: bigint; nextStream: bigint } {
   return { seed: wordsSeed(g.seed[0], g.seed[1]), nextStream: g.nextStream };
 }
 
-/** The words [seed lo, seed hi, stream lo, stream hi] of a call; takes a global stream when neither seed nor stream is given. */
-function resolveWords(fn: string, seed: unknown, stream: unknown): [number, number, number, number] {
-  let k: [number, number];
-  let s: [number, number];
-  if (seed === undefined) {
-    const g = global();
-    k = g.seed;
-    if (stream === undefined) {
-      const n = g.nextStream;
-      g.nextStream = n + 1n;
-      s = [Number(n & 0xffffffffn), Number(n >> 32n)];
-    } else {
-      s = seedWords(fn, 'options.stream', stream);
-    }
-  } else {
-    k = seedWords(fn, 'options.seed', seed);
-    s = stream === undefined ? [0, 0] : seedWords(fn, 'options.stream', stream);
-  }
-  return [k[0], k[1], s[0], s[1]];
-}
-
 /**
  * Resolves the Philox key for a call: validates `seed` and `stream`; with no seed, takes
  * the global seed and (unless a stream is given) the next global stream.
  */
 export function resolveKey(fn: string, seed: unknown, stream: unknown): PhiloxKey {
-  const [k0, k1, s0, s1] = resolveWords(fn, seed, stream);
+  let k0: number, k1: number, s0 = 0, s1 = 0;
+  if (seed === undefined) {
+    const g = global();
+    [k0, k1] = g.seed;
+    if (stream === undefined) {
+      const n = g.nextStream;
+      g.nextStream = n + 1n;
+      s0 = Number(n & 0xffffffffn);
+      s1 = Number(n >> 32n);
+    } else {
+      [s0, s1] = seedWords(fn, 'options.stream', stream);
+    }
+  } else {
+    [k0, k1] = seedWords(fn, 'options.seed', seed);
+    if (stream !== undefined) [s0, s1] = seedWords(fn, 'options.stream', stream);
+  }
   return { k0, k1, s0, s1 };
 }
 
@@ -138,8 +132,8 @@ export function resolveKey(fn: string, seed: unknown, stream: unknown): PhiloxKe
  * configs). Safe integers come back as numbers.
  */
 export function resolveSeed(fn: string, seed: unknown, stream: unknown): { seed: number | bigint; stream: number | bigint } {
-  const [k0, k1, s0, s1] = resolveWords(fn, seed, stream);
-  return { seed: compactSeed(wordsSeed(k0, k1)), stream: compactSeed(wordsSeed(s0, s1)) };
+  const k = resolveKey(fn, seed, stream);
+  return { seed: compactSeed(wordsSeed(k.k0, k.k1)), stream: compactSeed(wordsSeed(k.s0, k.s1)) };
 }
 
 /** Validates seed and stream without consuming a global stream (for checks before work). */

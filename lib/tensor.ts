@@ -120,7 +120,7 @@ export interface TargetSpec {
 }
 
 /** The typed array a dtype needs, as error messages name it. */
-export function arrayTypeOf(dtype: DType): string {
+function arrayTypeOf(dtype: DType): string {
   return dtype === 'float32' ? 'a Float32Array' : dtype === 'float64' ? 'a Float64Array' : 'a Uint16Array';
 }
 
@@ -163,7 +163,7 @@ export function checkTarget(fn: string, o: Record<string, unknown>, numel: numbe
 }
 
 /** A new zeroed array of `length` elements of `dtype`. */
-export function allocate(dtype: DType, length: number): InitArray {
+function allocate(dtype: DType, length: number): InitArray {
   return dtype === 'float32' ? new Float32Array(length)
     : dtype === 'float64' ? new Float64Array(length) : new Uint16Array(length);
 }

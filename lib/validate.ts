@@ -175,8 +175,9 @@ export function readOptions(fn: string, options: unknown, known: readonly string
     throw typeError(fn, what, 'an options object or undefined', options);
   }
   const obj = options as object;
-  for (const key of Reflect.ownKeys(obj)) {
-    if (typeof key !== 'string') continue;
+  // getOwnPropertyNames, not Reflect.ownKeys: string keys only (symbols are never options),
+  // and several times faster on ordinary objects; a Proxy still sees one ownKeys trap.
+  for (const key of Object.getOwnPropertyNames(obj)) {
     const desc = Reflect.getOwnPropertyDescriptor(obj, key);
     if (desc === undefined || desc.enumerable !== true) continue;
     if (known !== null && !known.includes(key)) throw unknownOption(fn, what, key, known);

@@ -13,7 +13,7 @@ import { normalPlan, truncatedNormalPlan, uniformPlan } from '../params.js';
 import type { KernelPlan } from '../kinds.js';
 import type { PhiloxKey } from '../kernels/philox.js';
 import { ceilF32, floorF32, ceil16, floor16, below16, enc, encodeHalf, MAX16, type Half } from '../dtypes.js';
-import type { Job, Step } from '../job.js';
+import { done, type Job, type Step } from '../job.js';
 import {
   checkConvention, checkShape, checkTarget, targetOf, OUTPUT_OPTIONS, type Convention, type DType, type InitArray, type Run,
   type ShapeInfo, type Target, type TargetSpec,
@@ -107,7 +107,7 @@ const HALF_CHUNK = 65536;
  * (float dtypes), or per chunk of a float32 scratch buffer followed by its 16-bit encoding,
  * or a constant fill.
  */
-export function planSteps(t: Target, p: Plan, key: PhiloxKey): Step[] {
+function planSteps(t: Target, p: Plan, key: PhiloxKey): Step[] {
   const k = p.kernel;
   const dtype = t.dtype;
   if (k === undefined) {
@@ -196,7 +196,7 @@ export function initJob(fn: string, def: InitDef, shape: unknown, options: unkno
   if (def.seeded) checkSeed(fn, o.seed, o.stream);
   const build = def.prepare(fn, o, info, spec.dtype, checkConvention(fn, o.convention));
   const t = targetOf(spec);
-  if (info.numel === 0 || t.length === 0) return { result: t.out, steps: [] };
+  if (info.numel === 0 || t.length === 0) return done(t.out);
   const write = build();
   const key = def.seeded ? resolveKey(fn, o.seed, o.stream) : NO_KEY;
   return { result: t.out, steps: write(t, key) };
