@@ -115,8 +115,8 @@ export const MAX16 = { bfloat16: 3.3895313892515355e38, float16: 65504 } as cons
 /** The 16-bit dtypes. */
 export type Half = 'bfloat16' | 'float16';
 
-/** A value (rounded to float32 first) as the bits of a 16-bit dtype. */
-export function enc(d: Half, x: number): number {
+/** A float32 value as the bits of a 16-bit dtype. */
+function enc(d: Half, x: number): number {
   return d === 'bfloat16' ? toBfloat16(x) : toFloat16(x);
 }
 function dec(d: Half, h: number): number {

@@ -12,7 +12,7 @@ import { checkSeed, resolveKey, SEED_OPTIONS } from '../seed.js';
 import { normalPlan, truncatedNormalPlan, uniformPlan } from '../params.js';
 import type { KernelPlan } from '../kinds.js';
 import type { PhiloxKey } from '../kernels/philox.js';
-import { ceilF32, floorF32, ceil16, floor16, below16, enc, encodeHalf, MAX16, type Half } from '../dtypes.js';
+import { ceilF32, floorF32, ceil16, floor16, below16, encodeHalf, encodeIn, MAX16, type Half } from '../dtypes.js';
 import { done, type Job, type Step } from '../job.js';
 import {
   checkConvention, checkShape, checkTarget, targetOf, OUTPUT_OPTIONS, type Convention, type DType, type InitArray, type Run,
@@ -112,7 +112,7 @@ function planSteps(t: Target, p: Plan, key: PhiloxKey): Step[] {
   const dtype = t.dtype;
   if (k === undefined) {
     const v = (p.dist as { value: number }).value;
-    const value = dtype === 'bfloat16' || dtype === 'float16' ? enc(dtype, Math.fround(v)) : v;
+    const value = encodeIn(dtype, v);
     return [{ post: () => { for (const r of t.runs) t.out.fill(value, r.at, r.at + r.length); } }];
   }
   if (dtype === 'float32' || dtype === 'float64') {
