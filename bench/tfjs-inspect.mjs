@@ -1,4 +1,4 @@
-// inspectModel's cost against the work it cannot avoid (issue 14): on a `layers`-deep,
+// inspectModel's cost against the work it cannot avoid: on a `layers`-deep,
 // `width`-wide ReLU MLP (He init, last layer 10 wide, mean squared error) and a batch of
 // `batch`, the median time of inspectModel(model, x, { labels }) over the median of one
 // model.predict(x) plus one tf.variableGrads of the compiled loss on the same batch. Each
@@ -14,7 +14,7 @@ const require = createRequire(import.meta.url);
 const median = (xs) => { const s = [...xs].sort((a, b) => a - b); const m = s.length >> 1; return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2; };
 
 export async function tfjsInspectBench(root, spec) {
-  const path = join(root, 'dist', 'cjs', 'tfjs.js');
+  const path = join(root, 'dist', 'cjs', 'tfjs', 'index.js');
   if (!existsSync(path)) return null;
   const t = await loadTfjs();
   const { tf, tl } = t;

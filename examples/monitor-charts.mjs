@@ -10,7 +10,7 @@ const tf = require('@tensorflow/tfjs-core');
 require('@tensorflow/tfjs-backend-cpu');
 const tl = require('@tensorflow/tfjs-layers');
 const nn = require('../dist/cjs/index.js');
-const { initializers, monitor } = require('../dist/cjs/tfjs.js');
+const { initializers, monitor } = require('../dist/cjs/tfjs/index.js');
 
 const out = process.argv[2] ?? fileURLToPath(new URL('../docs', import.meta.url));
 await tf.setBackend('cpu');

@@ -14,7 +14,8 @@ import { packageRoot } from './backend.js';
 import { checkInspectOptions, inspect, type InspectOptions, type InspectReport } from './diagnostics/inspect.js';
 import { recommend } from './diagnostics/recommend.js';
 import { ACTIVATIONS, INITIALIZER_NAMES, type Activation } from './diagnostics/registry.js';
-import { renderChart, renderSvg, renderTable, type ChartMetric } from './diagnostics/render.js';
+import { renderChart, renderSvg, renderTable, type ChartMetric, type Report } from './diagnostics/render.js';
+import { readNpy, type NpyArray } from './npy.js';
 
 /** Where {@link main} writes. Defaults: process.stdout / process.stderr. */
 export interface CliIO {
@@ -183,12 +184,7 @@ function cliInspect(args: readonly string[], out: (s: string) => void, err: (s: 
   if (f.has('output-activation')) base.outputActivation = true;
   if (f.has('branch-scale')) base.branchScale = real('branch-scale', str('branch-scale')!, U);
   if (f.has('negative-slope')) base.negativeSlope = real('negative-slope', str('negative-slope')!, U, 0, false);
-  let metric: ChartMetric = 'std';
-  if (f.has('metric')) {
-    const m = str('metric')!;
-    if (m !== 'std' && m !== 'grad') throw new UsageError(`--metric: expected std or grad; received ${JSON.stringify(m)}`, U);
-    metric = m === 'grad' ? 'gradStd' : 'std';
-  }
+  const metric = metricOf(f, U);
   const inits = f.has('compare') ? str('compare')!.split(',').map((s) => s.trim()) : [str('init') ?? 'kaiming-normal'];
   if (inits.length > 8) throw new UsageError('--compare: at most 8 initializers', U);
   const configs: InspectOptions[] = inits.map((init) => ({ ...base, init }));
@@ -207,13 +203,25 @@ function cliInspect(args: readonly string[], out: (s: string) => void, err: (s: 
     }
   }
   const reports: InspectReport[] = configs.map((c) => inspect(c));
+  return print(reports, f, metric, out, err);
+}
+
+function metricOf(f: Map<string, string | true>, usage: string): ChartMetric {
+  if (!f.has('metric')) return 'std';
+  const m = f.get('metric') as string;
+  if (m !== 'std' && m !== 'grad') throw new UsageError(`--metric: expected std or grad; received ${JSON.stringify(m)}`, usage);
+  return m === 'grad' ? 'gradStd' : 'std';
+}
+
+/** The reports as JSON, or table and chart; and the SVG chart when --svg names a file. */
+function print(reports: Report[], f: Map<string, string | true>, metric: ChartMetric, out: (s: string) => void, err: (s: string) => void): number {
   if (f.has('json')) {
     out(JSON.stringify(reports.length === 1 ? reports[0] : reports, null, 2) + '\n');
   } else {
     out(renderTable(reports));
     if (!f.has('no-chart')) out('\n' + renderChart(reports, { metric }));
   }
-  const svg = str('svg');
+  const svg = f.get('svg') as string | undefined;
   if (svg !== undefined) {
     try {
       writeFileSync(svg, renderSvg(reports, { metric }));
@@ -228,27 +236,60 @@ function cliInspect(args: readonly string[], out: (s: string) => void, err: (s: 
 
 const SYNTHETIC_ONLY = ['layers', 'activation', 'init', 'compare', 'batch', 'residual', 'batch-norm', 'branch-scale', 'negative-slope', 'output-activation'];
 
-/** `nninit inspect --model`: lib/tfjs/cli-inspect.ts, loaded only here (it needs TF.js). */
+function readAll(kind: string, paths: readonly string[]): NpyArray[] {
+  return paths.map((p) => {
+    try {
+      return readNpy(p);
+    } catch (e) {
+      throw new Error(`${kind} ${p}: ${(e as Error).message.replace(/^nninit\.(readNpy|parseNpy): /, '')}`, { cause: e });
+    }
+  });
+}
+
+/**
+ * `nninit inspect --model model.json --input batch.npy [--labels y.npy]`: loads the
+ * tfjs-layers model (nninit/tfjs's fileIO) and the NumPy batches, runs inspectModel and
+ * prints its report as the synthetic one. nninit/tfjs is loaded only here, so every other
+ * command works without TF.js.
+ */
 async function cliInspectModel(f: Map<string, string | true>, out: (s: string) => void, err: (s: string) => void): Promise<number> {
   const U = INSPECT_USAGE;
   const given = SYNTHETIC_ONLY.filter((k) => f.has(k));
   if (given.length > 0) throw new UsageError(`--${given[0]} describes a synthetic network; it cannot be used with --model`, U);
   const list = (k: string): string[] => (f.has(k) ? (f.get(k) as string).split(',').map((s) => s.trim()).filter((s) => s !== '') : []);
+  const path = f.get('model') as string;
   const inputs = list('input');
+  const labels = list('labels');
   if (inputs.length === 0) throw new UsageError('--model needs --input (a .npy batch per model input)', U);
-  let metric: ChartMetric = 'std';
-  if (f.has('metric')) {
-    const m = f.get('metric') as string;
-    if (m !== 'std' && m !== 'grad') throw new UsageError(`--metric: expected std or grad; received ${JSON.stringify(m)}`, U);
-    metric = m === 'grad' ? 'gradStd' : 'std';
+  const metric = metricOf(f, U);
+  const seed = f.has('seed') ? seedOf(f.get('seed') as string) : undefined;
+  const { ensureBackend, fileIO, tfModules } = await import('./tfjs/loader.js');
+  const { inspectModel } = await import('./tfjs/inspect-model.js');
+  ensureBackend();
+  const xs = readAll('--input', inputs);
+  const ys = readAll('--labels', labels);
+  let model;
+  try {
+    model = await tfModules().layers.loadLayersModel(fileIO(path));
+  } catch (e) {
+    throw new Error(`--model ${path}: ${(e as Error).message.replace(/^nninit\.tfjs\.fileIO: cannot load [^:]*: /, '')}`, { cause: e });
   }
-  const { runModelCommand } = await import('./tfjs/cli-inspect.js');
-  return runModelCommand({
-    model: f.get('model') as string, inputs, labels: list('labels'), metric, json: f.has('json'), chart: !f.has('no-chart'),
-    training: !f.has('inference'),
-    ...(f.has('seed') ? { seed: seedOf(f.get('seed') as string) } : {}),
-    ...(f.has('svg') ? { svg: f.get('svg') as string } : {}),
-  }, out, err);
+  let report;
+  try {
+    report = inspectModel(model, xs.length === 1 ? xs[0]! : xs, {
+      ...(ys.length === 0 ? {} : { labels: ys.length === 1 ? ys[0]! : ys }),
+      ...(seed === undefined ? {} : { seed }),
+      training: !f.has('inference'),
+    });
+  } catch (e) {
+    if (e instanceof TypeError || e instanceof RangeError) {
+      throw new Error(`${inputs.join(',')}${labels.length ? ` / ${labels.join(',')}` : ''} do not fit ${path}: ${e.message.replace(/^nninit\.tfjs\.inspectModel: /, '')}`, { cause: e });
+    }
+    throw e;
+  } finally {
+    model.dispose();
+  }
+  return print([report], f, metric, out, err);
 }
 
 function cliRecommend(args: readonly string[], out: (s: string) => void): number {

@@ -15,7 +15,7 @@
  * @packageDocumentation
  */
 import { readFileSync, writeFileSync } from 'node:fs';
-import { fromFloat16 } from './initializers/common.js';
+import { fromFloat16 } from './dtypes.js';
 import { typeError } from './errors.js';
 import { readOptions } from './validate.js';
 

@@ -7,14 +7,15 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import { copyFileSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as tfc from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
 import '@tensorflow/tfjs-backend-cpu';
 import * as nn from '../lib/index.js';
 import { main } from '../lib/cli.js';
-import { fileIO, initializers, writeNpy, type ModelReport } from '../lib/tfjs.js';
+import { fileIO, initializers, writeNpy, type ModelReport } from '../lib/tfjs/index.js';
 import { checkWellFormedXml } from './diagnostics-helpers.js';
+import { quietCpuBackend } from './tfjs-helpers.js';
 
 const ROOT = join(__dirname, '..');
 const tmp = mkdtempSync(join(tmpdir(), 'nninit-tfjs-cli-'));
@@ -29,13 +30,7 @@ async function cli(...argv: string[]): Promise<{ code: number; out: string; err:
 }
 
 beforeAll(async () => {
-  const warn = vi.spyOn(console, 'warn').mockImplementation(() => {});
-  const log = vi.spyOn(console, 'log').mockImplementation(() => {});
-  await tfc.setBackend('cpu');
-  await tfc.ready();
-  tfc.tensor([0]).dispose();
-  warn.mockRestore();
-  log.mockRestore();
+  await quietCpuBackend();
   const model = tfl.sequential({
     layers: [
       tfl.layers.dense({ inputShape: [12], units: 16, activation: 'tanh', kernelInitializer: initializers.xavierNormal({ gain: 5 / 3, seed: 1, stream: 0 }) }),
@@ -162,7 +157,7 @@ describe('nninit inspect --model', () => {
   });
 
   it('runs through bin/nninit.cjs (the compiled CommonJS build)', () => {
-    if (!existsSync(join(ROOT, 'dist', 'cjs', 'tfjs', 'cli-inspect.js'))) execFileSync(process.execPath, [join(ROOT, 'scripts', 'build-ts.cjs')], { stdio: 'ignore' });
+    if (!existsSync(join(ROOT, 'dist', 'cjs', 'tfjs', 'inspect-model.js'))) execFileSync(process.execPath, [join(ROOT, 'scripts', 'build-ts.cjs')], { stdio: 'ignore' });
     const r = spawnSync(process.execPath, [join(ROOT, 'bin', 'nninit.cjs'), 'inspect', '--model', MODEL, '--input', X, '--no-chart'], { encoding: 'utf8' });
     expect(r.status, r.stderr).toBe(0);
     expect(r.stdout).toMatch(/verdict: HEALTHY/);

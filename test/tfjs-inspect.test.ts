@@ -4,22 +4,17 @@
  * norm healthy at any weight scale), equality with inspect's synthetic networks, models it
  * cannot see into, the model left untouched, and bad input.
  */
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as tfc from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
 import '@tensorflow/tfjs-backend-cpu';
 import * as nn from '../lib/index.js';
-import { inspectModel, lsuv, initializers, renderTable, renderChart, renderSvg, type ModelReport } from '../lib/tfjs.js';
+import { inspectModel, lsuv, initializers, renderTable, renderChart, renderSvg, type ModelReport } from '../lib/tfjs/index.js';
 import { checkWellFormedXml } from './diagnostics-helpers.js';
+import { quietCpuBackend } from './tfjs-helpers.js';
 
 beforeAll(async () => {
-  const warn = vi.spyOn(console, 'warn').mockImplementation(() => {});
-  const log = vi.spyOn(console, 'log').mockImplementation(() => {});
-  await tfc.setBackend('cpu');
-  await tfc.ready();
-  tfc.tensor([0]).dispose();
-  warn.mockRestore();
-  log.mockRestore();
+  await quietCpuBackend();
 });
 afterAll(() => { tfc.disposeVariables(); });
 

@@ -5,23 +5,18 @@
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as tfc from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
 import '@tensorflow/tfjs-backend-cpu';
 import * as nn from '../lib/index.js';
-import { initializers, monitor, renderMonitorSvg, suggestFix, type MonitorHistory, type MonitorWarning } from '../lib/tfjs.js';
+import { initializers, monitor, renderMonitorSvg, suggestFix, type MonitorHistory, type MonitorWarning } from '../lib/tfjs/index.js';
 import { checkWellFormedXml } from './diagnostics-helpers.js';
+import { quietCpuBackend } from './tfjs-helpers.js';
 
 const tmp = mkdtempSync(join(tmpdir(), 'nninit-monitor-'));
 beforeAll(async () => {
-  const warn = vi.spyOn(console, 'warn').mockImplementation(() => {});
-  const log = vi.spyOn(console, 'log').mockImplementation(() => {});
-  await tfc.setBackend('cpu');
-  await tfc.ready();
-  tfc.tensor([0]).dispose();
-  warn.mockRestore();
-  log.mockRestore();
+  await quietCpuBackend();
 });
 afterAll(() => { tfc.disposeVariables(); rmSync(tmp, { recursive: true, force: true }); });
 

@@ -1,13 +1,14 @@
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as tfc from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
 import '@tensorflow/tfjs-backend-cpu';
 import * as nn from '../lib/index.js';
 import {
-  NninitInitializer, initializers, generator, reinitialize, schemeFor, schemeValues, tfModules, SCHEMES, timeDenseModelBuild, TfInitializerBase,
+  NninitInitializer, initializers, generator, reinitialize, schemeFor, schemeValues, tfModules, SCHEMES, TfInitializerBase,
   type ReinitializedWeight,
-} from '../lib/tfjs.js';
+} from '../lib/tfjs/index.js';
 import { sameBytes } from './helpers.js';
+import { quietCpuBackend } from './tfjs-helpers.js';
 
 const K = { convention: 'keras' } as const;
 
@@ -36,14 +37,7 @@ for (const [name, f] of Object.entries(chained)) {
 }
 
 beforeAll(async () => {
-  // TF.js advises installing tfjs-node on its first tensor; that is noise here.
-  const warn = vi.spyOn(console, 'warn').mockImplementation(() => {});
-  const log = vi.spyOn(console, 'log').mockImplementation(() => {});
-  await tfc.setBackend('cpu');
-  await tfc.ready();
-  tfc.tensor([0]).dispose(); // the advice is printed on the first write
-  warn.mockRestore();
-  log.mockRestore();
+  await quietCpuBackend();
 });
 
 afterAll(() => {
@@ -401,17 +395,5 @@ describe('docs/tfjs.md examples', () => {
     expect(summary[3]).toMatchObject({ role: 'bias', source: 'Zeros', scheme: 'zeros', stream: 3 });
     m.dispose();
     model.dispose();
-  });
-});
-
-describe('benchmark helper', () => {
-  it('builds and times a small Dense stack both ways', () => {
-    for (const initializer of ['tfjs', 'nninit'] as const) {
-      const r = timeDenseModelBuild({ initializer, depth: 2, width: 8 });
-      expect(r.parameters).toBe(2 * (8 * 8 + 8));
-      expect(r.ms).toBeGreaterThan(0);
-      expect(r.backend).toBe('cpu');
-    }
-    expect(() => timeDenseModelBuild({ initializer: 'torch' as never })).toThrow(RangeError);
   });
 });

@@ -8,7 +8,7 @@
 import type * as TfCore from '@tensorflow/tfjs-core';
 import type * as TfLayers from '@tensorflow/tfjs-layers';
 import { rangeError, typeError, dataError } from '../errors.js';
-import { tfModules } from '../tfjs.js';
+import { tfModules } from './loader.js';
 
 type Tensor = TfCore.Tensor;
 

@@ -11,12 +11,14 @@
 import type * as TfCore from '@tensorflow/tfjs-core';
 import type * as TfLayers from '@tensorflow/tfjs-layers';
 import { fillNormal } from '../random.js';
-import { moments } from '../diagnostics/inspect.js';
+import { moments } from '../diagnostics/network.js';
 import { modelVerdict, type ModelLayerReport, type ModelReport, type ModelWeightReport } from '../diagnostics/model-report.js';
 import { typeError, dataError } from '../errors.js';
-import { readOptions, u64 } from '../validate.js';
-import type { Seed } from '../seed.js';
-import { initializerOf, locate, schemeFor, tfModules } from '../tfjs.js';
+import { readOptions } from '../validate.js';
+import { seedWords, type Seed } from '../seed.js';
+import { tfModules } from './loader.js';
+import { schemeFor } from './initializer.js';
+import { initializerOf, locate } from './reinitialize.js';
 import { checkLabels, inputSpecs, labelSpecs, lossesOf, toTensors, type Batch } from './data.js';
 import {
   activationOf, checkModel, classOf, instrument, keepFrozen, leaves, opaqueReason, outputStats, probe, trainingFlag,
@@ -98,7 +100,7 @@ export function inspectModel(model: TfLayers.LayersModel, inputs: Batch, options
   const { model: m, exec } = checkModel(fn, model);
   const o = readOptions(fn, options, KNOWN);
   const seed = (o.seed ?? 0) as Seed;
-  u64(fn, 'options.seed', seed);
+  seedWords(fn, 'options.seed', seed);
   if (o.training !== undefined && typeof o.training !== 'boolean') throw typeError(fn, 'options.training', 'a boolean', o.training);
   const training = (o.training ?? true) as boolean;
   if (o.label !== undefined && typeof o.label !== 'string') throw typeError(fn, 'options.label', 'a string', o.label);

@@ -10,10 +10,10 @@
  */
 import type * as TfCore from '@tensorflow/tfjs-core';
 import type * as TfLayers from '@tensorflow/tfjs-layers';
-import { distinctRows, moments } from '../diagnostics/inspect.js';
+import { distinctRows, moments } from '../diagnostics/network.js';
 import { transpose } from '../diagnostics/matmul.js';
 import { typeError, dataError } from '../errors.js';
-import { tfModules } from '../tfjs.js';
+import { tfModules } from './loader.js';
 
 type Tensor = TfCore.Tensor;
 /** A tfjs-layers layer as this module handles it (its internals are reached by name). */

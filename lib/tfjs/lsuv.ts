@@ -6,12 +6,12 @@
  */
 import type * as TfCore from '@tensorflow/tfjs-core';
 import type * as TfLayers from '@tensorflow/tfjs-layers';
-import { moments } from '../diagnostics/inspect.js';
+import { moments } from '../diagnostics/network.js';
 import { rangeError, typeError, dataError } from '../errors.js';
-import { readOptions, u64 } from '../validate.js';
-import { resolveSeed } from '../initializers/common.js';
-import type { Seed } from '../seed.js';
-import { schemeValues, tfModules } from '../tfjs.js';
+import { readOptions } from '../validate.js';
+import { resolveSeed, seedWords, type Seed } from '../seed.js';
+import { tfModules } from './loader.js';
+import { schemeValues } from './initializer.js';
 import { inputSpecs, toTensors, type Batch } from './data.js';
 import { FUSED, checkModel, classOf, instrument, keepFrozen, leaves, trainingFlag, type AnyLayer } from './instrument.js';
 
@@ -114,7 +114,7 @@ export function lsuv(model: TfLayers.LayersModel, inputs: Batch, options?: LsuvO
   const maxIter = o.maxIter ?? 10;
   if (typeof maxIter !== 'number') throw typeError(fn, 'options.maxIter', 'an integer in [1, 1000]', maxIter);
   if (!Number.isInteger(maxIter) || maxIter < 1 || maxIter > 1000) throw rangeError(fn, 'options.maxIter', 'an integer in [1, 1000]', maxIter);
-  if (o.seed !== undefined) u64(fn, 'options.seed', o.seed);
+  if (o.seed !== undefined) seedWords(fn, 'options.seed', o.seed);
   for (const k of ['orthonormal', 'training'] as const) if (o[k] !== undefined && typeof o[k] !== 'boolean') throw typeError(fn, `options.${k}`, 'a boolean', o[k]);
   const orthonormal = (o.orthonormal ?? true) as boolean;
   const training = (o.training ?? true) as boolean;
@@ -138,7 +138,7 @@ export function lsuv(model: TfLayers.LayersModel, inputs: Batch, options?: LsuvO
   try {
     if (x.batch < 2) throw dataError('range', fn, 'inputs', 'a batch of at least 2 examples', `${x.batch} example(s)`);
     // Orthonormal kernels, all computed (and every option checked) before the first write.
-    const keys = orthonormal ? targets.map((_, i) => (o.seed === undefined ? resolveSeed(fn, {}) : { seed: o.seed as Seed, stream: i })) : [];
+    const keys = orthonormal ? targets.map((_, i) => (o.seed === undefined ? resolveSeed(fn, undefined, undefined) : { seed: o.seed as Seed, stream: i })) : [];
     if (orthonormal) {
       const values = targets.map((t, i) => schemeValues('orthogonal', t.kernel.shape as number[], { seed: keys[i]!.seed as Seed, stream: keys[i]!.stream as Seed }));
       targets.forEach((t, i) => {

@@ -5,17 +5,17 @@
  *
  * @packageDocumentation
  */
-import { writeFileSync } from 'node:fs';
 import type * as TfCore from '@tensorflow/tfjs-core';
 import type * as TfLayers from '@tensorflow/tfjs-layers';
-import { THRESHOLDS, fmt, moments, pct } from '../diagnostics/inspect.js';
+import { THRESHOLDS, fmt, pct } from '../diagnostics/inspect.js';
+import { moments } from '../diagnostics/network.js';
 import type { ModelReport } from '../diagnostics/model-report.js';
 import { recommend } from '../diagnostics/recommend.js';
 import type { Activation } from '../diagnostics/registry.js';
 import { renderSvg, type ChartMetric } from '../diagnostics/render.js';
 import { rangeError, typeError } from '../errors.js';
-import { readOptions } from '../validate.js';
-import { tfModules } from '../tfjs.js';
+import { bool, intIn, readOptions } from '../validate.js';
+import { tfModules, writeTextFile } from './loader.js';
 import { PASS_THROUGH, activationOf, classOf, instrument, leaves, outputStats, type AnyLayer, type Leaf } from './instrument.js';
 
 type Tensor = TfCore.Tensor;
@@ -123,10 +123,38 @@ function recommendActivation(a: string | null): Activation {
   }
 }
 
-/** The suggested fix for a pattern on a layer with that activation, from {@link recommend}. */
-export function suggestFix(pattern: MonitorPattern, activation: string | null, model: { depth: number; residual: boolean; batchNorm: boolean }): string {
+const PATTERNS: readonly MonitorPattern[] = ['vanishing', 'exploding', 'dead', 'saturated'];
+
+/** The model's shape as {@link suggestFix} reads it. */
+export interface SuggestFixModel {
+  /** Weight layers (normalization layers not counted). Default 1. */
+  depth?: number;
+  /** The model has residual connections (an `Add` layer). Default false. */
+  residual?: boolean;
+  /** The model has batch or layer normalization. Default false. */
+  batchNorm?: boolean;
+}
+
+/**
+ * The suggested fix for a pattern on a layer with that activation (a TF.js activation name,
+ * or null), from {@link recommend} for the model's depth, residual connections and
+ * normalization.
+ *
+ * @throws TypeError / RangeError for an unknown pattern, a non-string activation or bad
+ *   `model` fields (read strictly, as options).
+ */
+export function suggestFix(pattern: MonitorPattern, activation: string | null, model?: SuggestFixModel): string {
+  const fn = 'tfjs.suggestFix';
+  if (typeof pattern !== 'string' || !PATTERNS.includes(pattern)) {
+    throw (typeof pattern === 'string' ? rangeError : typeError)(fn, 'pattern', `one of ${PATTERNS.map((p) => JSON.stringify(p)).join(', ')}`, pattern);
+  }
+  if (activation !== null && typeof activation !== 'string') throw typeError(fn, 'activation', 'a TF.js activation name or null', activation);
+  const o = readOptions(fn, model, ['depth', 'residual', 'batchNorm'], 'model');
+  const depth = intIn(fn, 'model.depth', o.depth, 0, 100000, 1);
+  const residual = bool(fn, 'model.residual', o.residual, false);
+  const batchNorm = bool(fn, 'model.batchNorm', o.batchNorm, false);
   const act = recommendActivation(activation);
-  const r = recommend({ activation: act, depth: Math.max(1, model.depth), residual: model.residual, batchNorm: model.batchNorm });
+  const r = recommend({ activation: act, depth: Math.max(1, depth), residual, batchNorm });
   const g = +r.gain.toPrecision(4);
   const code = r.initializer === 'lecun-normal' ? 'initializers.lecunNormal()'
     : r.initializer === 'xavier-normal' ? (g === 1 ? 'initializers.glorotNormal()' : `initializers.xavierNormal({ gain: ${g} })`)
@@ -263,8 +291,8 @@ function monitorClass(): NonNullable<typeof MonitorClass> {
 
     override async onTrainEnd(): Promise<void> {
       this.detach();
-      if (this.opts.json !== undefined) writeFileSync(this.opts.json, JSON.stringify(this.history, null, 1) + '\n');
-      if (this.opts.svg !== undefined) writeFileSync(this.opts.svg, this.renderSvg());
+      if (this.opts.json !== undefined) writeTextFile(this.opts.json, JSON.stringify(this.history, null, 1) + '\n');
+      if (this.opts.svg !== undefined) writeTextFile(this.opts.svg, this.renderSvg());
     }
 
     renderSvg(): string { return renderMonitorSvg(this.history); }

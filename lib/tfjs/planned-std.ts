@@ -5,8 +5,10 @@
  *
  * @packageDocumentation
  */
-import * as nn from '../index.js';
-import type { SchemeSpec } from '../tfjs.js';
+import { computeFans, type FanOptions } from '../fans.js';
+import { calculateGain, type Nonlinearity } from '../gains.js';
+import { truncatedNormalStd } from '../initializers/variance-scaling.js';
+import type { SchemeSpec } from './initializer.js';
 
 const FAN_KEYS = ['layout', 'convention', 'inAxis', 'outAxis', 'batchAxis', 'transposed', 'fanIn', 'fanOut'] as const;
 
@@ -33,7 +35,7 @@ export function plannedStd(spec: SchemeSpec, shape: readonly number[]): number |
     const fanOpts: Record<string, unknown> = {};
     for (const k of FAN_KEYS) if (o[k] !== undefined) fanOpts[k] = o[k];
     if (fanOpts.layout === undefined && fanOpts.convention === undefined) fanOpts.convention = 'keras';
-    const fans = () => nn.computeFans(shape, fanOpts as nn.FanOptions);
+    const fans = () => computeFans(shape, fanOpts as FanOptions);
     const keras = (o.convention ?? 'keras') === 'keras';
     switch (spec.scheme) {
       case 'zeros': case 'ones': case 'constant':
@@ -46,7 +48,7 @@ export function plannedStd(spec: SchemeSpec, shape: readonly number[]): number |
         return num(o, 'std', keras ? 0.05 : 1);
       case 'truncatedNormal': {
         if (o.a !== undefined || o.b !== undefined) return null;
-        return num(o, 'std', keras ? 0.05 : 1) * (keras ? nn.truncatedNormalStd(2) : 1);
+        return num(o, 'std', keras ? 0.05 : 1) * (keras ? truncatedNormalStd(2) : 1);
       }
       case 'xavierUniform': case 'glorotUniform': case 'xavierNormal': case 'glorotNormal': {
         const f = fans();
@@ -54,9 +56,9 @@ export function plannedStd(spec: SchemeSpec, shape: readonly number[]): number |
       }
       case 'kaimingUniform': case 'heUniform': case 'kaimingNormal': case 'heNormal': {
         const f = fans();
-        const nl = (o.nonlinearity ?? 'leaky_relu') as nn.Nonlinearity;
+        const nl = (o.nonlinearity ?? 'leaky_relu') as Nonlinearity;
         const leaky = nl === 'leaky_relu' || (nl as string) === 'leakyRelu';
-        const gain = nn.calculateGain(nl, leaky ? num(o, 'a', 0) : undefined);
+        const gain = calculateGain(nl, leaky ? num(o, 'a', 0) : undefined);
         const fan = o.mode === 'fanOut' || o.mode === 'fan_out' ? f.fanOut : f.fanIn;
         return gain / Math.sqrt(fan);
       }

@@ -1,16 +1,90 @@
 /**
- * `fileIO(path)`: a TF.js IOHandler over node:fs, so `tf.loadLayersModel(fileIO('model.json'))`
- * and `model.save(fileIO('model.json'))` work with tfjs-core and tfjs-layers alone (no
- * tfjs-node, whose `file://` scheme this replaces). The files are TF.js's: `model.json`
- * (topology, weights manifest, training config) and the weight shards its manifest names.
- *
- * @packageDocumentation
+ * Loading TF.js for nninit/tfjs: `@tensorflow/tfjs-layers` and the `@tensorflow/tfjs-core`
+ * that copy of tfjs-layers uses, else the `@tensorflow/tfjs` bundle. TF.js is an optional
+ * peer dependency: only this subpath loads it. Also the rest of nninit/tfjs's platform
+ * access: a backend when none is registered, models on disk ({@link fileIO}) and the
+ * monitor's output files. No other file of nninit/tfjs touches `node:` modules.
  */
 import { readFileSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { basename, dirname, isAbsolute, join, relative, resolve } from 'node:path';
 import type * as TfCore from '@tensorflow/tfjs-core';
+import type * as TfLayers from '@tensorflow/tfjs-layers';
 import { typeError } from '../errors.js';
-import { tfModules } from '../tfjs.js';
+
+/** The TF.js modules this subpath uses: tfjs-core (tensors, serialization) and tfjs-layers. */
+export interface TfModules {
+  readonly core: typeof TfCore;
+  readonly layers: typeof TfLayers;
+}
+
+function loadTf(): TfModules {
+  const req = createRequire(__filename);
+  let firstError: unknown;
+  try {
+    const layersPath = req.resolve('@tensorflow/tfjs-layers');
+    // The tfjs-core that this tfjs-layers itself uses: two copies would mean two
+    // serialization registries and two engines.
+    const corePath = req.resolve('@tensorflow/tfjs-core', { paths: [dirname(layersPath)] });
+    return { core: req(corePath) as typeof TfCore, layers: req(layersPath) as typeof TfLayers };
+  } catch (err) {
+    firstError = err;
+  }
+  try {
+    const tf = req('@tensorflow/tfjs') as typeof TfCore & typeof TfLayers;
+    return { core: tf, layers: tf };
+  } catch {
+    const why = firstError instanceof Error ? firstError.message.split('\n')[0] : String(firstError);
+    throw new Error(
+      `nninit/tfjs: TensorFlow.js is not installed: install @tensorflow/tfjs-layers and @tensorflow/tfjs-core ` +
+        `(or @tensorflow/tfjs, or @tensorflow/tfjs-node) next to nninit (${why})`,
+      { cause: firstError },
+    );
+  }
+}
+
+/** The loaded modules. */
+export const tf = loadTf();
+
+/** The TF.js modules nninit/tfjs loaded (the same instances your code gets from `require`). */
+export function tfModules(): TfModules {
+  return tf;
+}
+
+/** A TF.js initializer (the instance type of `tf.initializers.*`). */
+export type TfInitializer = ReturnType<typeof TfLayers.initializers.constant>;
+
+// tfjs-layers does not export its Initializer base class, and getInitializer() accepts an
+// object only if it is an `instanceof` that class, so reach it through a built-in one.
+/** tfjs-layers' `Initializer` base class (which tfjs-layers does not export), for `instanceof` checks and custom initializers. */
+export const TfInitializerBase = Object.getPrototypeOf(tf.layers.initializers.zeros().constructor) as abstract new () => TfInitializer;
+
+/** Registers a TF.js backend when none is: tfjs-node if installed, else tfjs-backend-cpu (next to the tfjs-core in use). */
+export function ensureBackend(): void {
+  const { core } = tf;
+  if (core.engine().backendNames().length > 0) return;
+  const req = createRequire(__filename);
+  const corePath = req.resolve('@tensorflow/tfjs-core');
+  for (const name of ['@tensorflow/tfjs-backend-cpu', '@tensorflow/tfjs-node']) {
+    try {
+      req(req.resolve(name, { paths: [dirname(corePath)] }));
+      if (core.engine().backendNames().length > 0) return;
+    } catch { /* try the next */ }
+  }
+  throw new Error('no TF.js backend is registered: install @tensorflow/tfjs-backend-cpu (or @tensorflow/tfjs-node) next to nninit');
+}
+
+/** Writes a text file (the monitor's history and chart). */
+export function writeTextFile(path: string, text: string): void {
+  writeFileSync(path, text);
+}
+
+// ---------------------------------------------------------------------------------------
+// Models on disk: `fileIO(path)`, a TF.js IOHandler over node:fs, so
+// `tf.loadLayersModel(fileIO('model.json'))` and `model.save(fileIO('model.json'))` work with
+// tfjs-core and tfjs-layers alone (no tfjs-node, whose `file://` scheme this replaces). The
+// files are TF.js's: `model.json` (topology, weights manifest, training config) and the
+// weight shards its manifest names.
 
 type IO = typeof TfCore.io;
 type ModelArtifacts = TfCore.io.ModelArtifacts;
@@ -42,7 +116,7 @@ function bytesOf(data: ArrayBuffer | ArrayBuffer[] | undefined): Uint8Array {
  */
 export function fileIO(path: string): TfCore.io.IOHandler {
   if (typeof path !== 'string' || path === '') throw typeError('tfjs.fileIO', 'path', 'the path of a model.json file', path);
-  const io: IO = tfModules().core.io;
+  const io: IO = tf.core.io;
   const json = resolve(path);
   const dir = dirname(json);
   return {
