@@ -24,7 +24,8 @@ mkdir -p "$out"
 common=(-std=c++17 -pthread -ffp-contract=off -fno-exceptions -Wall -Wextra -Werror -Inative/include)
 srcs=(native/src/cpu.cc native/src/dispatch.cc native/src/kernels_scalar.cc
       native/src/kernels_sse2.cc native/src/kernels_avx2.cc native/src/kernels_avx512.cc
-      native/src/kernels_neon.cc native/src/threads.cc)
+      native/src/kernels_neon.cc native/src/threads.cc native/src/qr.cc native/src/qr_scalar.cc
+      native/src/qr_sse2.cc native/src/qr_avx2.cc native/src/qr_avx512.cc native/src/qr_neon.cc)
 existing=()
 for s in "${srcs[@]}"; do [[ -f "$s" ]] && existing+=("$s"); done
 
@@ -32,16 +33,24 @@ case "$mode" in
   test)
     "$CXX" "${common[@]}" -O2 "${existing[@]}" native/test/kernels_test.cc -o "$out/kernels_test"
     "$out/kernels_test" test/fixtures/kat_vectors.txt "$@"
+    "$CXX" "${common[@]}" -O2 "${existing[@]}" native/test/qr_test.cc -o "$out/qr_test"
+    "$out/qr_test"
     ;;
   sanitize)
     "$CXX" "${common[@]}" -O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined \
       -fno-sanitize-recover=all "${existing[@]}" native/test/kernels_test.cc -o "$out/kernels_test_san"
     "$out/kernels_test_san" test/fixtures/kat_vectors.txt "$@"
+    "$CXX" "${common[@]}" -O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined \
+      -fno-sanitize-recover=all "${existing[@]}" native/test/qr_test.cc -o "$out/qr_test_san"
+    "$out/qr_test_san" --quick
     ;;
   tsan)
     "$CXX" "${common[@]}" -O1 -g -fsanitize=thread "${existing[@]}" native/test/kernels_test.cc \
       -o "$out/kernels_test_tsan"
     TSAN_OPTIONS="halt_on_error=1 ${TSAN_OPTIONS:-}" "$out/kernels_test_tsan" test/fixtures/kat_vectors.txt "$@"
+    "$CXX" "${common[@]}" -O1 -g -fsanitize=thread "${existing[@]}" native/test/qr_test.cc \
+      -o "$out/qr_test_tsan"
+    TSAN_OPTIONS="halt_on_error=1 ${TSAN_OPTIONS:-}" "$out/qr_test_tsan" --quick
     ;;
   bench)
     "$CXX" "${common[@]}" -O3 "${existing[@]}" native/test/kernels_bench.cc -o "$out/kernels_bench"

@@ -398,6 +398,8 @@ Napi::Value FillAsync(const Napi::CallbackInfo& info) {
 struct QrArgs {
   double* a;
   size_t m, n;
+  const Kernels* isa;  // the fill kernels' ISA at the call (the QR's bits do not depend on it)
+  unsigned threads;
 };
 
 bool ParseQr(const Napi::CallbackInfo& info, const char* fn, QrArgs* out) {
@@ -431,6 +433,8 @@ bool ParseQr(const Napi::CallbackInfo& info, const char* fn, QrArgs* out) {
   out->m = static_cast<size_t>(dims[0]);
   out->n = static_cast<size_t>(dims[1]);
   out->a = out->n ? static_cast<double*>(data) : nullptr;
+  out->isa = current();
+  out->threads = nninit::threads();
   return true;
 }
 
@@ -443,7 +447,7 @@ Napi::Value HouseholderQ(const Napi::CallbackInfo& info) {
   bool ok;
   {
     nninit::FpEnvGuard guard;
-    ok = nninit::householder_q(a.a, a.m, a.n);
+    ok = nninit::householder_q(a.isa, a.a, a.m, a.n, a.threads);
   }
   if (!ok) Napi::Error::New(env, std::string("householderQ: ") + kQrNoMemory).ThrowAsJavaScriptException();
   return env.Undefined();
@@ -462,7 +466,7 @@ class QrWorker : public Napi::AsyncWorker {
   void Execute() override {
     nninit::FpEnvGuard guard;
     nninit::BackgroundPriority background;
-    if (!nninit::householder_q(args_.a, args_.m, args_.n))
+    if (!nninit::householder_q(args_.isa, args_.a, args_.m, args_.n, args_.threads))
       SetError(std::string("householderQAsync: ") + kQrNoMemory);
   }
   void OnOK() override {
@@ -498,7 +502,7 @@ Napi::Value HouseholderQAsync(const Napi::CallbackInfo& info) {
     bool ok = true;
     if (a.n != 0) {
       nninit::FpEnvGuard guard;
-      ok = nninit::householder_q(a.a, a.m, a.n);
+      ok = nninit::householder_q(a.isa, a.a, a.m, a.n, a.threads);
     }
     if (ok) {
       napi_resolve_deferred(env, deferred, env.Undefined());

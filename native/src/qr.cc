@@ -1,18 +1,33 @@
-// Householder QR for orthogonal(): a line-for-line port of householderQ in
-// lib/initializers/orthogonal.ts, which is the specification of the bits.
+// Householder QR for orthogonal(): the same operations, in the same order for every
+// column, as householderQ in lib/initializers/orthogonal.ts, which is the specification of
+// the bits.
 //
 // Bit-exactness rules (DESIGN.md section 3): every reduction keeps the TypeScript order
 // (4 interleaved partial sums, combined as (s0 + s1) + (s2 + s3), then the tail, in index
-// order), no FMA (-ffp-contract=off; checked by objdump in CI notes), `0 - x` is kept as a
-// subtraction (it differs from -x for x = +0). The compiler may vectorize across the
-// independent partial sums and across elements of the (reduction-free) updates; it may not
-// reassociate a sum, which IEEE semantics without -ffast-math forbid anyway.
+// order), no FMA (-ffp-contract=off), `0 - x` is kept as a subtraction (it differs from -x
+// for x = +0), no reassociation.
+//
+// What may change without changing a bit: which columns are processed together and when.
+// Column j's value is fixed by the sequence of reflections it receives (0, 1, .. in the
+// factorization; its own, then j-1, .., 0 when Q is formed) and by each reflection's
+// operations, which read only v, beta and that column. So the driver below applies blocks
+// of reflections to tiles of columns (qr_impl.h, lanes = columns, one file per ISA) that
+// stay in cache, and splits the tiles across the thread pool; the result is the same for
+// every block size, tile width, ISA and thread count. One exception, kept exactly: the
+// factorization skips a zero-norm reflection (beta = 0) for the columns of its own
+// 16-column block in orthogonal.ts (BLOCK) and applies it, with beta = 0, to later ones,
+// which can turn -0 into +0 or spread a NaN.
 #include "nninit/qr.h"
 
+#include <atomic>
 #include <cmath>
 #include <cstring>
 #include <memory>
 #include <new>
+#include <vector>
+
+#include "nninit/threads.h"
+#include "qr_kernels.h"
 
 namespace nninit {
 namespace {
@@ -93,71 +108,229 @@ void reflect(double* a, size_t m, size_t r, size_t j0, size_t n, const double* v
   }
 }
 
+// The columns that share a TypeScript block with reflection k skip it when beta[k] = 0.
+const size_t kTsBlock = 16;
+// Reflections per leaf (scalar, column by column) and per outer block (applied to the
+// trailing columns tile by tile, in parallel). The bits do not depend on either; the leaf
+// must divide kTsBlock so that a leaf lies in one TypeScript block.
+const size_t kLeaf = 8;
+static_assert(kTsBlock % kLeaf == 0, "a leaf must lie inside one TypeScript block");
+// Below about this many multiply-adds a block's update stays on the calling thread.
+const double kParallelWork = 1 << 18;
+
+// set_qr_limits_for_testing's overrides (0 = the defaults).
+std::atomic<size_t> g_test_block{0};
+std::atomic<size_t> g_test_work{0};
+
+struct Qr {
+  double* a;
+  size_t m, n;
+  const QrKernels* qk;
+  unsigned threads;
+  double* beta;
+  double* sign;
+  double* vb;        // the current outer block's reflections, column k0 + q at vb + q * m
+  double* tiles;     // `slots` tiles of qk->lanes * m doubles
+  unsigned slots;
+  std::unique_ptr<std::atomic<bool>[]> busy;
+};
+
+// Reflections r[0 .. count) on columns [j0, j1) with orthogonal.ts's rule for beta = 0
+// reflections of the factorization (skipped within their TypeScript block), one column at a
+// time with reflect(): only used when a block has such a reflection.
+void apply_exact(const Qr& q, size_t j0, size_t j1, const QrReflector* r, size_t count) {
+  for (size_t j = j0; j < j1; j++) {
+    for (size_t i = 0; i < count; i++) {
+      if (r[i].beta == 0 && j / kTsBlock == r[i].row / kTsBlock) continue;
+      reflect(q.a, q.m, r[i].row, j, j + 1, r[i].v, q.m - r[i].row, r[i].beta);
+    }
+  }
+}
+
+struct TileJob {
+  Qr* q;
+  size_t j0, j1;
+  const QrReflector* r;
+  size_t count;
+};
+
+// parallel_for callback: tiles [c0, c1) / kChunkAlign of the job's columns, on the first
+// free scratch tile (at most q->slots callbacks run at once).
+void tile_chunk(void* ctx, size_t c0, size_t c1) {
+  TileJob* job = static_cast<TileJob*>(ctx);
+  Qr* q = job->q;
+  const size_t lanes = q->qk->lanes;
+  unsigned s = 0;
+  for (;; s = (s + 1) % q->slots) {
+    bool free = false;
+    if (q->busy[s].compare_exchange_strong(free, true, std::memory_order_acquire)) break;
+  }
+  const size_t j0 = job->j0 + c0 / kChunkAlign * lanes;
+  const size_t j1 = job->j0 + c1 / kChunkAlign * lanes;
+  q->qk->apply(q->a, q->m, j0, j1 < job->j1 ? j1 : job->j1, job->r, job->count,
+               q->tiles + s * lanes * q->m);
+  q->busy[s].store(false, std::memory_order_release);
+}
+
+// Reflections r[0 .. count) to columns [j0, j1), on the pool when `parallel` and large.
+// `factor`: the reflections of the factorization (the beta = 0 rule applies).
+void apply_block(Qr* q, size_t j0, size_t j1, const QrReflector* r, size_t count, bool factor,
+                 bool parallel) {
+  if (j0 >= j1 || count == 0) return;
+  if (factor) {
+    for (size_t i = 0; i < count; i++) {
+      if (r[i].beta == 0) return apply_exact(*q, j0, j1, r, count);
+    }
+  }
+  const size_t lanes = q->qk->lanes;
+  const size_t ntiles = (j1 - j0 + lanes - 1) / lanes;
+  const double work = static_cast<double>(q->m - r[0].row) * static_cast<double>(j1 - j0) *
+                      static_cast<double>(count);
+  const size_t test_work = g_test_work.load(std::memory_order_relaxed);
+  if (!parallel || q->slots < 2 || ntiles < 2 ||
+      work < (test_work ? static_cast<double>(test_work) : kParallelWork)) {
+    q->qk->apply(q->a, q->m, j0, j1, r, count, q->tiles);
+    return;
+  }
+  TileJob job{q, j0, j1, r, count};
+  parallel_for(ntiles * kChunkAlign, 0, kChunkAlign, q->slots, tile_chunk, &job);
+}
+
+// Leaf of the factorization: reflections k0 .. k1-1 computed from their columns, each
+// applied to the leaf's later columns (orthogonal.ts's panel loop).
+void factor_leaf(Qr* q, size_t k0, size_t k1) {
+  double* a = q->a;
+  const size_t m = q->m;
+  for (size_t k = k0; k < k1; k++) {
+    const size_t ck = k * m;
+    const size_t len = m - k;
+    const double norm2 = dot(a + ck + k, a + ck + k, len);
+    const double x0 = a[ck + k];
+    const double norm = std::sqrt(norm2);
+    if (norm == 0) { q->beta[k] = 0; q->sign[k] = 1; continue; }
+    const double alpha = x0 >= 0 ? -norm : norm;  // R_kk
+    q->sign[k] = alpha > 0 ? 1 : -1;
+    const double v0 = x0 - alpha;
+    a[ck + k] = v0;
+    const double vv = norm2 - x0 * x0 + v0 * v0;
+    const double bk = 2 / vv;
+    q->beta[k] = bk;
+    reflect(a, m, k, k + 1, k1, a + ck + k, len, bk);
+  }
+}
+
+// Leaf of forming Q: columns k1-1 down to k0 set to H_k e_k, each then getting the
+// reflections of the leaf's earlier columns (orthogonal.ts's backward loop). Reflection k
+// is saved at vb + (k - block0) * m.
+void q_leaf(Qr* q, size_t k0, size_t k1, size_t block0) {
+  double* a = q->a;
+  const size_t m = q->m;
+  for (size_t k = k1; k-- > k0;) {
+    const size_t ck = k * m;
+    const size_t len = m - k;
+    const double* v = q->vb + (k - block0) * m;
+    const double bk = q->beta[k];
+    for (size_t i = 0; i < k; i++) a[ck + i] = 0;
+    const double bv0 = bk * v[0];
+    a[ck + k] = 1 - bv0 * v[0];
+    for (size_t i = 1; i < len; i++) a[ck + k + i] = 0 - bv0 * v[i];
+    reflect(a, m, k, k + 1, k1, v, len, bk);
+  }
+}
+
+size_t outer_block(size_t m, size_t n) {
+  const size_t test = g_test_block.load(std::memory_order_relaxed);
+  if (test) return test;
+  // Larger blocks visit the trailing matrix fewer times (memory traffic once it no longer
+  // fits in the last-level cache); smaller ones leave less serial work in the leaves.
+  return static_cast<double>(m) * static_cast<double>(n) > (1 << 22) ? 64 : 32;
+}
+
 }  // namespace
 
-bool householder_q(double* a, size_t m, size_t n) {
+bool householder_q(const Kernels* isa, double* a, size_t m, size_t n, unsigned threads) {
   if (n == 0) return true;
-  const size_t block = kQrBlock;
+  const QrKernels* qk = qr_kernels(isa);
+  const size_t lanes = qk->lanes;
+  const size_t block = outer_block(m, n);
   const size_t vb_cols = n < block ? n : block;
-  std::unique_ptr<double[]> scratch(new (std::nothrow) double[2 * n + vb_cols * m]);
-  if (!scratch) return false;
-  double* beta = scratch.get();
-  double* sign = beta + n;
-  double* vb = sign + n;
+  const size_t ntiles = (n + lanes - 1) / lanes;
+  const unsigned slots = static_cast<unsigned>(
+      threads < 1 ? 1 : (threads < ntiles ? threads : (ntiles < 1 ? 1 : ntiles)));
+  // Every allocation before the first write to a: on failure a is untouched.
+  std::unique_ptr<double[]> scratch(
+      new (std::nothrow) double[2 * n + vb_cols * m + static_cast<size_t>(slots) * lanes * m]);
+  std::unique_ptr<std::atomic<bool>[]> busy(new (std::nothrow) std::atomic<bool>[slots]);
+  std::unique_ptr<QrReflector[]> refl(new (std::nothrow) QrReflector[block]);
+  if (!scratch || !busy || !refl) return false;
+  for (unsigned s = 0; s < slots; s++) busy[s].store(false, std::memory_order_relaxed);
+  Qr q{a, m, n, qk, threads, scratch.get(), scratch.get() + n, scratch.get() + 2 * n,
+       scratch.get() + 2 * n + vb_cols * m, slots, std::move(busy)};
+  QrReflector* r = refl.get();
 
+  // Factorization: outer blocks [k0, k1); inside, leaves [s0, s1) factored column by column
+  // and applied to the rest of the block; then the block applied to the trailing columns.
   for (size_t k0 = 0; k0 < n; k0 += block) {
     const size_t k1 = k0 + block < n ? k0 + block : n;
-    for (size_t k = k0; k < k1; k++) {
-      const size_t ck = k * m;
-      const size_t len = m - k;
-      const double norm2 = dot(a + ck + k, a + ck + k, len);
-      const double x0 = a[ck + k];
-      const double norm = std::sqrt(norm2);
-      if (norm == 0) { beta[k] = 0; sign[k] = 1; continue; }
-      const double alpha = x0 >= 0 ? -norm : norm;  // R_kk
-      sign[k] = alpha > 0 ? 1 : -1;
-      const double v0 = x0 - alpha;
-      a[ck + k] = v0;
-      const double vv = norm2 - x0 * x0 + v0 * v0;
-      const double bk = 2 / vv;
-      beta[k] = bk;
-      reflect(a, m, k, k + 1, k1, a + ck + k, len, bk);
+    for (size_t s0 = k0; s0 < k1; s0 += kLeaf) {
+      const size_t s1 = s0 + kLeaf < k1 ? s0 + kLeaf : k1;
+      factor_leaf(&q, s0, s1);
+      for (size_t k = s0; k < s1; k++) r[k - s0] = {a + k * m + k, k, q.beta[k]};
+      apply_block(&q, s1, k1, r, s1 - s0, true, false);
     }
-    for (size_t j = k1; j < n; j += 2) {
-      const size_t je = j + 2 < n ? j + 2 : n;
-      for (size_t k = k0; k < k1; k++) reflect(a, m, k, j, je, a + k * m + k, m - k, beta[k]);
-    }
+    for (size_t k = k0; k < k1; k++) r[k - k0] = {a + k * m + k, k, q.beta[k]};
+    apply_block(&q, k1, n, r, k1 - k0, true, true);
   }
 
   // Q = H_0 ... H_{n-1} [I; 0], accumulated backwards: before step k, column k is e_k and
-  // columns > k hold H_{k+1} ... H_{n-1} applied to their unit vectors.
-  for (size_t k1 = n; k1 > 0; k1 = k1 > block ? k1 - block : 0) {
-    const size_t k0 = k1 > block ? k1 - block : 0;
+  // columns > k hold H_{k+1} ... H_{n-1} applied to their unit vectors. Outer blocks from the
+  // last; each saves its reflections (their columns become Q's), applies them (descending)
+  // to the trailing columns, then forms its own columns leaf by leaf, from the last.
+  for (size_t k1 = n; k1 > 0;) {
+    const size_t k0 = (k1 - 1) / block * block;
     for (size_t k = k0; k < k1; k++)
-      std::memcpy(vb + (k - k0) * m, a + k * m + k, (m - k) * sizeof(double));
-    for (size_t j = k1; j < n; j += 2) {
-      const size_t je = j + 2 < n ? j + 2 : n;
-      for (size_t k = k1; k-- > k0;) reflect(a, m, k, j, je, vb + (k - k0) * m, m - k, beta[k]);
+      std::memcpy(q.vb + (k - k0) * m, a + k * m + k, (m - k) * sizeof(double));
+    for (size_t k = k1; k-- > k0;) r[k1 - 1 - k] = {q.vb + (k - k0) * m, k, q.beta[k]};
+    apply_block(&q, k1, n, r, k1 - k0, false, true);
+    for (size_t s1 = k1; s1 > k0;) {
+      const size_t s0 = (s1 - 1) / kLeaf * kLeaf > k0 ? (s1 - 1) / kLeaf * kLeaf : k0;
+      for (size_t k = s1; k-- > s0;) r[s1 - 1 - k] = {q.vb + (k - k0) * m, k, q.beta[k]};
+      apply_block(&q, s1, k1, r, s1 - s0, false, false);
+      q_leaf(&q, s0, s1, k0);
+      s1 = s0;
     }
-    for (size_t k = k1; k-- > k0;) {
-      const size_t ck = k * m;
-      const size_t len = m - k;
-      const double* v = vb + (k - k0) * m;
-      const double bk = beta[k];
-      for (size_t i = 0; i < k; i++) a[ck + i] = 0;
-      const double bv0 = bk * v[0];
-      a[ck + k] = 1 - bv0 * v[0];
-      for (size_t i = 1; i < len; i++) a[ck + k + i] = 0 - bv0 * v[i];
-      reflect(a, m, k, k + 1, k1, v, len, bk);
-    }
+    k1 = k0;
   }
   for (size_t j = 0; j < n; j++) {
-    if (sign[j] == -1) {
+    if (q.sign[j] == -1) {
       double* c = a + j * m;
       for (size_t i = 0; i < m; i++) c[i] = -c[i];
     }
   }
   return true;
+}
+
+void set_qr_limits_for_testing(size_t outer_block, size_t parallel_work) {
+  g_test_block.store(outer_block == 0 ? 0 : (outer_block + kLeaf - 1) / kLeaf * kLeaf,
+                     std::memory_order_relaxed);
+  g_test_work.store(parallel_work, std::memory_order_relaxed);
+}
+
+const QrKernels* qr_kernels(const Kernels* k) {
+  static const QrKernels* const kTables[] = {
+#if defined(NNINIT_HAVE_X86_SIMD)
+      &avx512::qr_table, &avx2::qr_table, &sse2::qr_table,
+#endif
+#if defined(NNINIT_HAVE_NEON)
+      &neon::qr_table,
+#endif
+      &scalar::qr_table,
+  };
+  if (k != nullptr) {
+    for (const QrKernels* t : kTables)
+      if (std::strcmp(t->name, k->name) == 0) return t;
+  }
+  return &scalar::qr_table;
 }
 
 }  // namespace nninit
