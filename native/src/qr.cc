@@ -126,18 +126,92 @@ struct Qr {
   double* a;
   size_t m, n;
   const QrKernels* qk;
+  size_t lanes;      // qk->lanes
+  size_t groups;     // full groups of `lanes` columns: columns [g * lanes, g * lanes + lanes)
   unsigned threads;
   double* beta;
   double* sign;
   double* vb;        // the current outer block's reflections, column k0 + q at vb + q * m
-  double* tiles;     // `slots` tiles of qk->lanes * m doubles
+  double* tiles;     // `slots` scratch tiles of lanes * m doubles
   unsigned slots;
-  std::unique_ptr<std::atomic<bool>[]> busy;
+  std::atomic<bool>* busy;
+  unsigned char* packed;  // per full group: stored as a tile (row by row) right now
+
+  double* group(size_t g) const { return a + g * lanes * m; }
 };
+
+// Scratch tile for the duration of one callback (at most q->slots run at once).
+class Slot {
+ public:
+  explicit Slot(const Qr* q) : q_(q) {
+    for (;; s_ = (s_ + 1) % q->slots) {
+      bool free = false;
+      if (q->busy[s_].compare_exchange_strong(free, true, std::memory_order_acquire)) break;
+    }
+  }
+  ~Slot() { q_->busy[s_].store(false, std::memory_order_release); }
+  double* tile() const { return q_->tiles + s_ * q_->lanes * q_->m; }
+
+ private:
+  const Qr* q_;
+  unsigned s_ = 0;
+};
+
+// Runs fn(q, i) for i in [0, count) on the pool (when `parallel` and there is enough work:
+// `work` multiply-adds in all) or on the calling thread.
+struct ForEach {
+  Qr* q;
+  void (*fn)(Qr* q, size_t i, void* ctx);
+  void* ctx;
+};
+void for_each_chunk(void* p, size_t c0, size_t c1) {
+  const ForEach* f = static_cast<const ForEach*>(p);
+  for (size_t i = c0 / kChunkAlign; i < c1 / kChunkAlign; i++) f->fn(f->q, i, f->ctx);
+}
+void for_each(Qr* q, size_t count, double work, bool parallel,
+              void (*fn)(Qr* q, size_t i, void* ctx), void* ctx) {
+  const size_t test_work = g_test_work.load(std::memory_order_relaxed);
+  if (!parallel || q->slots < 2 || count < 2 ||
+      work < (test_work ? static_cast<double>(test_work) : kParallelWork)) {
+    for (size_t i = 0; i < count; i++) fn(q, i, ctx);
+    return;
+  }
+  ForEach f{q, fn, ctx};
+  parallel_for(count * kChunkAlign, 0, kChunkAlign, q->slots, for_each_chunk, &f);
+}
+
+void pack_one(Qr* q, size_t g, void*) {
+  Slot s(q);
+  q->qk->pack(q->group(g), q->m, s.tile());
+  q->packed[g] = 1;
+}
+void unpack_one(Qr* q, size_t g, void*) {
+  Slot s(q);
+  q->qk->unpack(q->group(g), q->m, s.tile());
+  q->packed[g] = 0;
+}
+// Full groups [g0, g1) to tiles (`to_tile`) or back to columns, where they are not already.
+void convert(Qr* q, size_t g0, size_t g1, bool to_tile, bool parallel) {
+  struct Range {
+    size_t g0;
+    bool to_tile;
+  } range{g0, to_tile};
+  auto fn = [](Qr* q, size_t i, void* ctx) {
+    const Range* r = static_cast<const Range*>(ctx);
+    const size_t g = r->g0 + i;
+    if (q->packed[g] == (r->to_tile ? 1 : 0)) return;
+    if (r->to_tile) pack_one(q, g, nullptr);
+    else unpack_one(q, g, nullptr);
+  };
+  if (g0 >= g1) return;
+  const double moves = static_cast<double>(g1 - g0) * static_cast<double>(q->lanes * q->m);
+  for_each(q, g1 - g0, 4 * moves, parallel, fn, &range);
+}
 
 // Reflections r[0 .. count) on columns [j0, j1) with orthogonal.ts's rule for beta = 0
 // reflections of the factorization (skipped within their TypeScript block), one column at a
-// time with reflect(): only used when a block has such a reflection.
+// time with reflect(): only used when a block has such a reflection. Columns must be
+// column-major.
 void apply_exact(const Qr& q, size_t j0, size_t j1, const QrReflector* r, size_t count) {
   for (size_t j = j0; j < j1; j++) {
     for (size_t i = 0; i < count; i++) {
@@ -147,53 +221,51 @@ void apply_exact(const Qr& q, size_t j0, size_t j1, const QrReflector* r, size_t
   }
 }
 
-struct TileJob {
-  Qr* q;
-  size_t j0, j1;
+struct Update {
+  size_t j0, j1, g0, ng;  // columns [j0, j1); its full groups [g0, g0 + ng) are tiles
   const QrReflector* r;
   size_t count;
 };
 
-// parallel_for callback: tiles [c0, c1) / kChunkAlign of the job's columns, on the first
-// free scratch tile (at most q->slots callbacks run at once).
-void tile_chunk(void* ctx, size_t c0, size_t c1) {
-  TileJob* job = static_cast<TileJob*>(ctx);
-  Qr* q = job->q;
-  const size_t lanes = q->qk->lanes;
-  unsigned s = 0;
-  for (;; s = (s + 1) % q->slots) {
-    bool free = false;
-    if (q->busy[s].compare_exchange_strong(free, true, std::memory_order_acquire)) break;
+// Item i of an update: full group g0 + i in place, or the columns after the last full group.
+void update_one(Qr* q, size_t i, void* ctx) {
+  const Update* u = static_cast<const Update*>(ctx);
+  if (i < u->ng) {
+    q->qk->tile(q->group(u->g0 + i), q->m, u->r, u->count);
+    return;
   }
-  const size_t j0 = job->j0 + c0 / kChunkAlign * lanes;
-  const size_t j1 = job->j0 + c1 / kChunkAlign * lanes;
-  q->qk->apply(q->a, q->m, j0, j1 < job->j1 ? j1 : job->j1, job->r, job->count,
-               q->tiles + s * lanes * q->m);
-  q->busy[s].store(false, std::memory_order_release);
+  Slot s(q);
+  const size_t j = (u->g0 + u->ng) * q->lanes;
+  q->qk->apply(q->a, q->m, j > u->j0 ? j : u->j0, u->j1, u->r, u->count, s.tile());
 }
 
-// Reflections r[0 .. count) to columns [j0, j1), on the pool when `parallel` and large.
-// `factor`: the reflections of the factorization (the beta = 0 rule applies).
+// Reflections r[0 .. count) to columns [j0, j1). `trailing`: the columns from j0 (a
+// multiple of lanes) to n, whose full groups are tiles, updated on the pool when large;
+// else column-major columns on the calling thread. `factor`: reflections of the
+// factorization (the beta = 0 rule applies).
 void apply_block(Qr* q, size_t j0, size_t j1, const QrReflector* r, size_t count, bool factor,
-                 bool parallel) {
+                 bool trailing) {
   if (j0 >= j1 || count == 0) return;
+  const size_t g0 = trailing ? j0 / q->lanes : 0;
+  const size_t ng = trailing ? q->groups - g0 : 0;
   if (factor) {
     for (size_t i = 0; i < count; i++) {
-      if (r[i].beta == 0) return apply_exact(*q, j0, j1, r, count);
+      if (r[i].beta != 0) continue;
+      convert(q, g0, g0 + ng, false, true);
+      apply_exact(*q, j0, j1, r, count);
+      convert(q, g0, g0 + ng, true, true);
+      return;
     }
   }
-  const size_t lanes = q->qk->lanes;
-  const size_t ntiles = (j1 - j0 + lanes - 1) / lanes;
-  const double work = static_cast<double>(q->m - r[0].row) * static_cast<double>(j1 - j0) *
-                      static_cast<double>(count);
-  const size_t test_work = g_test_work.load(std::memory_order_relaxed);
-  if (!parallel || q->slots < 2 || ntiles < 2 ||
-      work < (test_work ? static_cast<double>(test_work) : kParallelWork)) {
+  if (!trailing) {
     q->qk->apply(q->a, q->m, j0, j1, r, count, q->tiles);
     return;
   }
-  TileJob job{q, j0, j1, r, count};
-  parallel_for(ntiles * kChunkAlign, 0, kChunkAlign, q->slots, tile_chunk, &job);
+  Update u{j0, j1, g0, ng, r, count};
+  const size_t items = ng + ((g0 + ng) * q->lanes < j1 ? 1 : 0);
+  const double work = static_cast<double>(q->m - r[0].row) * static_cast<double>(j1 - j0) *
+                      static_cast<double>(count);
+  for_each(q, items, work, true, update_one, &u);
 }
 
 // Leaf of the factorization: reflections k0 .. k1-1 computed from their columns, each
@@ -254,24 +326,29 @@ bool householder_q(const Kernels* isa, double* a, size_t m, size_t n, unsigned t
   const size_t lanes = qk->lanes;
   const size_t block = outer_block(m, n);
   const size_t vb_cols = n < block ? n : block;
-  const size_t ntiles = (n + lanes - 1) / lanes;
-  const unsigned slots = static_cast<unsigned>(
-      threads < 1 ? 1 : (threads < ntiles ? threads : (ntiles < 1 ? 1 : ntiles)));
+  const size_t groups = n / lanes;
+  const size_t items = groups + 1;
+  const unsigned slots = static_cast<unsigned>(threads <= 1 ? 1 : (threads < items ? threads : items));
   // Every allocation before the first write to a: on failure a is untouched.
   std::unique_ptr<double[]> scratch(
       new (std::nothrow) double[2 * n + vb_cols * m + static_cast<size_t>(slots) * lanes * m]);
   std::unique_ptr<std::atomic<bool>[]> busy(new (std::nothrow) std::atomic<bool>[slots]);
   std::unique_ptr<QrReflector[]> refl(new (std::nothrow) QrReflector[block]);
-  if (!scratch || !busy || !refl) return false;
+  std::unique_ptr<unsigned char[]> packed(new (std::nothrow) unsigned char[groups + 1]());
+  if (!scratch || !busy || !refl || !packed) return false;
   for (unsigned s = 0; s < slots; s++) busy[s].store(false, std::memory_order_relaxed);
-  Qr q{a, m, n, qk, threads, scratch.get(), scratch.get() + n, scratch.get() + 2 * n,
-       scratch.get() + 2 * n + vb_cols * m, slots, std::move(busy)};
+  Qr q{a, m, n, qk, lanes, groups, threads, scratch.get(), scratch.get() + n,
+       scratch.get() + 2 * n, scratch.get() + 2 * n + vb_cols * m, slots, busy.get(),
+       packed.get()};
   QrReflector* r = refl.get();
 
   // Factorization: outer blocks [k0, k1); inside, leaves [s0, s1) factored column by column
   // and applied to the rest of the block; then the block applied to the trailing columns.
+  // The trailing columns' full groups stay tiles from the start until they are factored.
+  convert(&q, block / lanes, groups, true, true);
   for (size_t k0 = 0; k0 < n; k0 += block) {
     const size_t k1 = k0 + block < n ? k0 + block : n;
+    convert(&q, k0 / lanes, k1 / lanes, false, false);
     for (size_t s0 = k0; s0 < k1; s0 += kLeaf) {
       const size_t s1 = s0 + kLeaf < k1 ? s0 + kLeaf : k1;
       factor_leaf(&q, s0, s1);
@@ -285,7 +362,8 @@ bool householder_q(const Kernels* isa, double* a, size_t m, size_t n, unsigned t
   // Q = H_0 ... H_{n-1} [I; 0], accumulated backwards: before step k, column k is e_k and
   // columns > k hold H_{k+1} ... H_{n-1} applied to their unit vectors. Outer blocks from the
   // last; each saves its reflections (their columns become Q's), applies them (descending)
-  // to the trailing columns, then forms its own columns leaf by leaf, from the last.
+  // to the trailing columns, then forms its own columns leaf by leaf, from the last, and
+  // turns them into tiles for the blocks before it.
   for (size_t k1 = n; k1 > 0;) {
     const size_t k0 = (k1 - 1) / block * block;
     for (size_t k = k0; k < k1; k++)
@@ -299,8 +377,10 @@ bool householder_q(const Kernels* isa, double* a, size_t m, size_t n, unsigned t
       q_leaf(&q, s0, s1, k0);
       s1 = s0;
     }
+    if (k0 > 0) convert(&q, k0 / lanes, k1 / lanes, true, false);
     k1 = k0;
   }
+  convert(&q, 0, groups, false, true);
   for (size_t j = 0; j < n; j++) {
     if (q.sign[j] == -1) {
       double* c = a + j * m;

@@ -1,4 +1,4 @@
-// The QR column kernel (qr_impl.h) for AVX2: a tile row is two ymm of 4 columns.
+// The QR column kernel (qr_impl.h) for AVX2: a tile row is one ymm of 4 columns.
 // Enabled per function by the target pragma, never by flags; runs only after CPUID+XGETBV
 // said so (the same ISA as the fill kernels, dispatch.cc). No FMA is enabled or written.
 #include "isa_tables.h"
@@ -20,7 +20,7 @@ namespace nninit {
 namespace avx2 {
 namespace {
 
-const size_t kQrLanes = 8;
+const size_t kQrLanes = 4;
 
 #include "qr_impl.h"
 
@@ -36,7 +36,8 @@ const size_t kQrLanes = 8;
 
 namespace nninit {
 namespace avx2 {
-const QrKernels qr_table = {"avx2", kQrLanes, qr_apply};
+const QrKernels qr_table = {"avx2", kQrLanes, qr_apply, qr_tile,
+                           qr_pack_group, qr_unpack_group};
 }  // namespace avx2
 }  // namespace nninit
 

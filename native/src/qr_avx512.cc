@@ -36,7 +36,8 @@ const size_t kQrLanes = 8;
 
 namespace nninit {
 namespace avx512 {
-const QrKernels qr_table = {"avx512", kQrLanes, qr_apply};
+const QrKernels qr_table = {"avx512", kQrLanes, qr_apply, qr_tile,
+                           qr_pack_group, qr_unpack_group};
 }  // namespace avx512
 }  // namespace nninit
 

@@ -3,7 +3,8 @@
 //
 // NOT a normal header: an ISA file includes it inside its own namespace + anonymous
 // namespace, after all system headers (<cstring>) and under its target pragma, having
-// defined kQrLanes, W, the columns of a tile; so everything here has internal linkage and
+// defined kQrLanes, W, the columns of a tile (one register: GCC 12's code for vectors of
+// two or four registers ran 3-4x slower here); so everything here has internal linkage and
 // this ISA's code generation. QrV (W doubles with element-wise + -, double * QrV and
 // QrV * double, zero-initialized by QrV{}) and qr_load/qr_store (W doubles at p, any
 // alignment) are a GCC/clang vector, or, with NNINIT_QR_PLAIN_LANES, the ISA file's own.
@@ -68,9 +69,9 @@ inline void qr_row(QrV* x, double* p, size_t i, const double* vc, size_t rc, con
   }
 }
 
-// Rows [rc, m) of tile T (row rbase first): x = x - sc * vc[i - rc].
-void qr_update(double* T, size_t rbase, size_t m, const double* vc, size_t rc, const QrV& sc) {
-  double* p = T + (rc - rbase) * W;
+// Rows [rc, m) of tile T: x = x - sc * vc[i - rc].
+void qr_update(double* T, size_t m, const double* vc, size_t rc, const QrV& sc) {
+  double* p = T + rc * W;
   const size_t len = m - rc;
   size_t t = 0;
   for (; t + 1 < len; t += 2) {
@@ -86,18 +87,18 @@ void qr_update(double* T, size_t rbase, size_t m, const double* vc, size_t rc, c
 // multiplication by beta; when UPD, rows [rc, m) are first updated with (vc, rc, sc), each
 // row before its term is added. Used with |rc - rn| <= 1 (consecutive reflections).
 template <bool UPD>
-void qr_pass(QrV* sum, double* T, size_t rbase, size_t m, const double* vc, size_t rc,
-             const QrV& sc, const double* vn, size_t rn) {
+void qr_pass(QrV* sum, double* T, size_t m, const double* vc, size_t rc, const QrV& sc,
+             const double* vn, size_t rn) {
   // Rows above rn only get the update (rc = rn - 1: ascending reflections).
   if (UPD) {
     for (size_t i = rc; i < rn; i++) {
-      double* p = T + (i - rbase) * W;
+      double* p = T + i * W;
       qr_store(p, qr_load(p) - sc * vc[i - rc]);
     }
   }
   const size_t len = m - rn;
   const size_t l4 = len & ~static_cast<size_t>(3);
-  double* base = T + (rn - rbase) * W;  // row t of the sums
+  double* base = T + rn * W;  // row t of the sums
   // Row t also gets the update when UPD and rn + t >= rc (rc = rn + 1 when descending).
   const size_t first_upd = UPD && rc > rn ? rc - rn : 0;
   QrDotState d;
@@ -144,38 +145,66 @@ void qr_pass(QrV* sum, double* T, size_t rbase, size_t m, const double* vc, size
   *sum = d.s;
 }
 
-// Reflections r[0 .. count) in order on the tile (rows [rbase, m), every r[q].row >= rbase).
-void qr_tile(double* T, size_t rbase, size_t m, const QrReflector* r, size_t count) {
+// Reflections r[0 .. count) in order on the tile T (row i of its W columns at T + i * W;
+// rows above every r[q].row are not read).
+void qr_tile(double* T, size_t m, const QrReflector* r, size_t count) {
+  if (count == 0) return;
   // s: the current reflection's sums times beta (s = s * beta, as `s *= beta`).
   QrV s{}, next;
-  qr_pass<false>(&next, T, rbase, m, nullptr, r[0].row, s, r[0].v, r[0].row);
+  qr_pass<false>(&next, T, m, nullptr, r[0].row, s, r[0].v, r[0].row);
   s = next * r[0].beta;
   for (size_t q = 0; q + 1 < count; q++) {
-    qr_pass<true>(&next, T, rbase, m, r[q].v, r[q].row, s, r[q + 1].v, r[q + 1].row);
+    qr_pass<true>(&next, T, m, r[q].v, r[q].row, s, r[q + 1].v, r[q + 1].row);
     s = next * r[q + 1].beta;
   }
-  qr_update(T, rbase, m, r[count - 1].v, r[count - 1].row, s);
+  qr_update(T, m, r[count - 1].v, r[count - 1].row, s);
 }
 
+// Rows [r0, m) of the w <= W column-major columns at a (stride m) into the tile T; lanes
+// w .. W-1 become zeros (their results are never read back).
+void qr_pack(const double* a, size_t m, size_t w, size_t r0, double* T) {
+  if (w == W) {
+    for (size_t i = r0; i < m; i++) {
+      double* t = T + i * W;
+      for (size_t l = 0; l < W; l++) t[l] = a[l * m + i];
+    }
+    return;
+  }
+  for (size_t i = r0; i < m; i++) {
+    double* t = T + i * W;
+    for (size_t l = 0; l < w; l++) t[l] = a[l * m + i];
+    for (size_t l = w; l < W; l++) t[l] = 0;
+  }
+}
+
+// The inverse of qr_pack for lanes [0, w).
+void qr_unpack(const double* T, size_t m, size_t w, size_t r0, double* a) {
+  for (size_t l = 0; l < w; l++) {
+    double* c = a + l * m;
+    for (size_t i = r0; i < m; i++) c[i] = T[i * W + l];
+  }
+}
+
+// Columns [j0, j1) of the column-major a: packed into `tile` W at a time, r applied, back.
 void qr_apply(double* a, size_t m, size_t j0, size_t j1, const QrReflector* r, size_t count,
               double* tile) {
   if (count == 0 || j0 >= j1) return;
-  size_t rbase = r[0].row;
-  for (size_t q = 1; q < count; q++) rbase = r[q].row < rbase ? r[q].row : rbase;
-  const size_t rows = m - rbase;
+  size_t r0 = r[0].row;
+  for (size_t q = 1; q < count; q++) r0 = r[q].row < r0 ? r[q].row : r0;
   for (size_t j = j0; j < j1; j += W) {
     const size_t w = j1 - j < W ? j1 - j : W;
-    // Transpose the columns in; unused lanes are zeros (their results are dropped).
-    for (size_t l = 0; l < w; l++) {
-      const double* c = a + (j + l) * m + rbase;
-      for (size_t i = 0; i < rows; i++) tile[i * W + l] = c[i];
-    }
-    for (size_t l = w; l < W; l++)
-      for (size_t i = 0; i < rows; i++) tile[i * W + l] = 0;
-    qr_tile(tile, rbase, m, r, count);
-    for (size_t l = 0; l < w; l++) {
-      double* c = a + (j + l) * m + rbase;
-      for (size_t i = 0; i < rows; i++) c[i] = tile[i * W + l];
-    }
+    qr_pack(a + j * m, m, w, r0, tile);
+    qr_tile(tile, m, r, count);
+    qr_unpack(tile, m, w, r0, a + j * m);
   }
+}
+
+// In place: the W column-major columns at g (W * m doubles) become one tile, or back.
+void qr_pack_group(double* g, size_t m, double* scratch) {
+  qr_pack(g, m, W, 0, scratch);
+  std::memcpy(g, scratch, W * m * sizeof(double));
+}
+void qr_unpack_group(double* g, size_t m, double* scratch) {
+  std::memcpy(scratch, g, W * m * sizeof(double));
+  qr_unpack(scratch, m, W, 0, g);
 }

@@ -19,15 +19,23 @@ struct QrReflector {
   double beta;
 };
 
+// A tile is `lanes` columns of an m-row matrix stored row by row (row i at tile + i * lanes):
+// lanes consecutive columns of a column-major matrix occupy the same lanes * m doubles
+// either way, so a group of columns can be turned into a tile in place.
 struct QrKernels {
   const char* name;  // the ISA, as Kernels::name
-  size_t lanes;      // columns per tile: `tile` below holds lanes * m doubles
+  size_t lanes;      // columns per tile; scratch below means lanes * m doubles
   // Applies r[0], r[1], ..., r[count - 1], in that order, to each of the columns
   // [j0, j1) of the column-major m-row matrix a, each column with exactly the operations of
   // reflect() in lib/initializers/orthogonal.ts (so the bits do not depend on which
-  // columns are processed together). `tile` is scratch memory of this call.
+  // columns are processed together). `scratch` is scratch memory of this call.
   void (*apply)(double* a, size_t m, size_t j0, size_t j1, const QrReflector* r, size_t count,
-                double* tile);
+                double* scratch);
+  // The same on the `lanes` columns of a tile, in place.
+  void (*tile)(double* tile, size_t m, const QrReflector* r, size_t count);
+  // In place: `lanes` column-major columns at g into a tile, and back.
+  void (*pack)(double* g, size_t m, double* scratch);
+  void (*unpack)(double* g, size_t m, double* scratch);
 };
 
 namespace scalar { extern const QrKernels qr_table; }

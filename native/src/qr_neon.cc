@@ -1,5 +1,5 @@
 // The QR column kernel (qr_impl.h) for AArch64 NEON, the baseline (no target pragma): a
-// tile row is four 2-lane registers. No vfma: -ffp-contract=off, and none is written.
+// tile row is one register of 2 columns. No vfma: -ffp-contract=off, and none is written.
 #include "isa_tables.h"
 
 #if defined(NNINIT_HAVE_NEON)
@@ -12,13 +12,14 @@ namespace nninit {
 namespace neon {
 namespace {
 
-const size_t kQrLanes = 8;
+const size_t kQrLanes = 2;
 
 #include "qr_impl.h"
 
 }  // namespace
 
-const QrKernels qr_table = {"neon", kQrLanes, qr_apply};
+const QrKernels qr_table = {"neon", kQrLanes, qr_apply, qr_tile,
+                           qr_pack_group, qr_unpack_group};
 
 }  // namespace neon
 }  // namespace nninit
