@@ -318,9 +318,61 @@ size_t outer_block(size_t m, size_t n) {
   return static_cast<double>(m) * static_cast<double>(n) > (1 << 22) ? 64 : 32;
 }
 
+
+// Row-major input and output (householder_q's row_major): the caller's m x n matrix `rm`
+// (row i at rm + i * n) and the working copy q->a. Item g < groups is full group g, item
+// `groups` the columns after the last full group.
+struct RowMajor {
+  double* rm;
+  size_t first_tile;  // groups from here on start as tiles
+};
+
+// Column-major columns [j0, j1) from / to the row-major matrix; to it with the sign of each
+// column applied (-x for sign -1, as orthogonal.ts's sign loop).
+void columns_from(const Qr* q, const double* rm, size_t j0, size_t j1) {
+  for (size_t i = 0; i < q->m; i++)
+    for (size_t j = j0; j < j1; j++) q->a[j * q->m + i] = rm[i * q->n + j];
+}
+void columns_to(const Qr* q, double* rm, size_t j0, size_t j1) {
+  for (size_t i = 0; i < q->m; i++) {
+    for (size_t j = j0; j < j1; j++) {
+      const double x = q->a[j * q->m + i];
+      rm[i * q->n + j] = q->sign[j] == -1 ? -x : x;
+    }
+  }
+}
+
+void load_one(Qr* q, size_t g, void* ctx) {
+  const RowMajor* r = static_cast<const RowMajor*>(ctx);
+  const size_t w = q->lanes, j0 = g * w, j1 = g < q->groups ? j0 + w : q->n;
+  if (g < q->groups && g >= r->first_tile) {
+    // A tile is the group's rows, as they are in the row-major matrix.
+    double* t = q->group(g);
+    for (size_t i = 0; i < q->m; i++) std::memcpy(t + i * w, r->rm + i * q->n + j0, w * sizeof(double));
+    q->packed[g] = 1;
+  } else {
+    columns_from(q, r->rm, j0, j1);
+  }
+}
+
+void store_one(Qr* q, size_t g, void* ctx) {
+  const RowMajor* r = static_cast<const RowMajor*>(ctx);
+  const size_t w = q->lanes, j0 = g * w, j1 = g < q->groups ? j0 + w : q->n;
+  if (g < q->groups && q->packed[g]) {
+    const double* t = q->group(g);
+    for (size_t i = 0; i < q->m; i++) {
+      double* out = r->rm + i * q->n + j0;
+      for (size_t l = 0; l < w; l++) out[l] = q->sign[j0 + l] == -1 ? -t[i * w + l] : t[i * w + l];
+    }
+  } else {
+    columns_to(q, r->rm, j0, j1);
+  }
+}
+
 }  // namespace
 
-bool householder_q(const Kernels* isa, double* a, size_t m, size_t n, unsigned threads) {
+bool householder_q(const Kernels* isa, double* a, size_t m, size_t n, unsigned threads,
+                   bool row_major) {
   if (n == 0) return true;
   const QrKernels* qk = qr_kernels(isa);
   const size_t lanes = qk->lanes;
@@ -335,17 +387,25 @@ bool householder_q(const Kernels* isa, double* a, size_t m, size_t n, unsigned t
   std::unique_ptr<std::atomic<bool>[]> busy(new (std::nothrow) std::atomic<bool>[slots]);
   std::unique_ptr<QrReflector[]> refl(new (std::nothrow) QrReflector[block]);
   std::unique_ptr<unsigned char[]> packed(new (std::nothrow) unsigned char[groups + 1]());
-  if (!scratch || !busy || !refl || !packed) return false;
+  std::unique_ptr<double[]> work(row_major ? new (std::nothrow) double[m * n] : nullptr);
+  if (!scratch || !busy || !refl || !packed || (row_major && !work)) return false;
   for (unsigned s = 0; s < slots; s++) busy[s].store(false, std::memory_order_relaxed);
-  Qr q{a, m, n, qk, lanes, groups, threads, scratch.get(), scratch.get() + n,
+  Qr q{row_major ? work.get() : a, m, n, qk, lanes, groups, threads, scratch.get(), scratch.get() + n,
        scratch.get() + 2 * n, scratch.get() + 2 * n + vb_cols * m, slots, busy.get(),
        packed.get()};
   QrReflector* r = refl.get();
+  RowMajor rm{a, block / lanes};  // the caller's matrix
+  a = q.a;                        // the one the QR works on
+  const double moves = static_cast<double>(m) * static_cast<double>(n);
 
   // Factorization: outer blocks [k0, k1); inside, leaves [s0, s1) factored column by column
   // and applied to the rest of the block; then the block applied to the trailing columns.
   // The trailing columns' full groups stay tiles from the start until they are factored.
-  convert(&q, block / lanes, groups, true, true);
+  if (row_major) {
+    for_each(&q, groups + 1, 4 * moves, true, load_one, &rm);
+  } else {
+    convert(&q, block / lanes, groups, true, true);
+  }
   for (size_t k0 = 0; k0 < n; k0 += block) {
     const size_t k1 = k0 + block < n ? k0 + block : n;
     convert(&q, k0 / lanes, k1 / lanes, false, false);
@@ -379,6 +439,10 @@ bool householder_q(const Kernels* isa, double* a, size_t m, size_t n, unsigned t
     }
     if (k0 > 0) convert(&q, k0 / lanes, k1 / lanes, true, false);
     k1 = k0;
+  }
+  if (row_major) {
+    for_each(&q, groups + 1, 4 * moves, true, store_one, &rm);
+    return true;
   }
   convert(&q, 0, groups, false, true);
   for (size_t j = 0; j < n; j++) {

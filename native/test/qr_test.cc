@@ -133,33 +133,43 @@ std::string describe(const Config& c, size_t m, size_t n, const std::string& wha
          std::to_string(n) + " " + what;
 }
 
-// householder_q on a copy of `input` (with canaries after it) against `want`.
+bool same(double x, double y) {
+  // Any NaN equals any NaN: which operand's NaN an addition or multiplication of two NaNs
+  // returns depends on the operand order the compiler picks for a commutative operation,
+  // here and in the reference alike (the vitest suite compares NaN bytes with the
+  // TypeScript results).
+  return std::memcmp(&x, &y, sizeof x) == 0 || (std::isnan(x) && std::isnan(y));
+}
+
+// householder_q on a copy of `input` (with canaries after it) against `want`, and in
+// row-major form on its transpose.
 void check(const Config& c, const std::vector<double>& input, const std::vector<double>& want,
            size_t m, size_t n, const std::string& what) {
   const size_t canary = 5;
-  std::vector<double> got(input);
-  got.resize(input.size() + canary, 12345.678);
   set_qr_limits_for_testing(c.block, c.threads > 1 ? 1 : 0);
-  if (!householder_q(c.isa, got.data(), m, n, c.threads)) {
-    fail(describe(c, m, n, what) + ": returned false");
-    return;
-  }
-  g_checks++;
-  for (size_t i = 0; i < want.size(); i++) {
-    // Any NaN equals any NaN: which operand's NaN an addition or multiplication of two NaNs
-    // returns depends on the operand order the compiler picks for a commutative operation,
-    // here and in the reference alike (the vitest suite compares NaN bytes with the
-    // TypeScript results).
-    if (std::memcmp(&got[i], &want[i], sizeof(double)) == 0 ||
-        (std::isnan(got[i]) && std::isnan(want[i])))
+  for (bool row_major : {false, true}) {
+    std::vector<double> got(input.size() + canary, 12345.678);
+    for (size_t j = 0; j < n; j++)
+      for (size_t i = 0; i < m; i++) got[row_major ? i * n + j : j * m + i] = input[j * m + i];
+    const std::string ctx = describe(c, m, n, what) + (row_major ? " row-major" : "");
+    if (!householder_q(c.isa, got.data(), m, n, c.threads, row_major)) {
+      fail(ctx + ": returned false");
       continue;
-    fail(describe(c, m, n, what) + ": first difference at " + std::to_string(i) + " (row " +
-         std::to_string(i % m) + ", column " + std::to_string(i / m) + "): got " +
-         std::to_string(got[i]) + ", want " + std::to_string(want[i]));
-    break;
+    }
+    g_checks++;
+    for (size_t j = 0; j < n; j++) {
+      for (size_t i = 0; i < m; i++) {
+        const double x = got[row_major ? i * n + j : j * m + i], y = want[j * m + i];
+        if (same(x, y)) continue;
+        fail(ctx + ": first difference at row " + std::to_string(i) + ", column " +
+             std::to_string(j) + ": got " + std::to_string(x) + ", want " + std::to_string(y));
+        j = n;
+        break;
+      }
+    }
+    for (size_t i = 0; i < canary; i++)
+      if (got[input.size() + i] != 12345.678) fail(ctx + ": wrote past a");
   }
-  for (size_t i = 0; i < canary; i++)
-    if (got[input.size() + i] != 12345.678) fail(describe(c, m, n, what) + ": wrote past a");
 }
 
 void check_all(const std::vector<Config>& configs, const std::vector<double>& input, size_t m,

@@ -14,10 +14,14 @@ namespace nninit {
 // its thin Q, column j multiplied by sign(R_jj) (+1 for a zero diagonal), in float64 with
 // the exact operations of orthogonal.ts: the same bits for every `isa` (the fill kernels'
 // table; its QR kernel is used) and every thread count (`threads` <= 1: the calling thread
-// only; else up to that many threads of the pool, the caller included). Scratch memory is
-// about (64 + threads * 8) * m doubles; returns false (a untouched) when it cannot be
-// allocated. The caller's FP environment must be IEEE (FpEnvGuard).
-bool householder_q(const Kernels* isa, double* a, size_t m, size_t n, unsigned threads);
+// only; else up to that many threads of the pool, the caller included). With row_major, a
+// holds the matrix row by row (row i at a + i * n) on input and Q row by row on output:
+// orthogonal.ts's transposes around the QR, done here (a copy: the same bits). Scratch
+// memory is about (64 + threads * 8) * m doubles, plus m * n with row_major; returns false
+// (a untouched) when it cannot be allocated. The caller's FP environment must be IEEE
+// (FpEnvGuard).
+bool householder_q(const Kernels* isa, double* a, size_t m, size_t n, unsigned threads,
+                   bool row_major = false);
 
 // For tests: the reflections per outer block (rounded up to a multiple of 8) and the
 // multiply-adds below which a block's update stays on the calling thread (1 = always split
