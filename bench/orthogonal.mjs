@@ -22,7 +22,7 @@ const require = createRequire(import.meta.url);
 /** Shapes [rows, cols] and calls per sample set, per mode; ts: shapes the TypeScript backend runs. */
 const MODES = {
   smoke: { shapes: [[64, 64], [96, 40]], reps: () => 2, ts: 2 },
-  quick: { shapes: [[256, 256], [1024, 1024], [4096, 1024], [4096, 4096]], reps: (n) => (n <= 1 << 16 ? 15 : n <= 1 << 20 ? 7 : 3), ts: 2 },
+  quick: { shapes: [[256, 256], [1024, 1024], [4096, 1024], [4096, 4096]], reps: (n) => (n <= 1 << 16 ? 15 : n <= 1 << 20 ? 7 : n <= 1 << 22 ? 3 : 2), ts: 2 },
   full: { shapes: [[256, 256], [1024, 1024], [4096, 1024], [4096, 4096]], reps: (n) => (n <= 1 << 16 ? 41 : n <= 1 << 20 ? 15 : 5), ts: 2 },
 };
 
