@@ -91,7 +91,10 @@ const BLOCK = 16;
  *
  * Blocking only interchanges loops: every column still receives the same reflections in
  * the same order with the same operations as the unblocked algorithm, so the bits do not
- * depend on BLOCK; it keeps a column in cache while a block of reflectors is applied.
+ * depend on BLOCK (it keeps a column in cache while a block of reflectors is applied), with
+ * one exception: a zero-norm reflection (beta = 0) is skipped for the later columns of its
+ * own block and applied, with beta = 0, to the others, which only NaN bits can show. The
+ * native QR (native/src/qr.cc) keeps that rule.
  */
 export function householderQ(a: Float64Array, m: number, n: number): void {
   const beta = new Float64Array(n);

@@ -128,7 +128,6 @@ struct Qr {
   const QrKernels* qk;
   size_t lanes;      // qk->lanes
   size_t groups;     // full groups of `lanes` columns: columns [g * lanes, g * lanes + lanes)
-  unsigned threads;
   double* beta;
   double* sign;
   double* vb;        // the current outer block's reflections, column k0 + q at vb + q * m
@@ -157,8 +156,6 @@ class Slot {
   unsigned s_ = 0;
 };
 
-// Runs fn(q, i) for i in [0, count) on the pool (when `parallel` and there is enough work:
-// `work` multiply-adds in all) or on the calling thread.
 struct ForEach {
   Qr* q;
   void (*fn)(Qr* q, size_t i, void* ctx);
@@ -168,6 +165,8 @@ void for_each_chunk(void* p, size_t c0, size_t c1) {
   const ForEach* f = static_cast<const ForEach*>(p);
   for (size_t i = c0 / kChunkAlign; i < c1 / kChunkAlign; i++) f->fn(f->q, i, f->ctx);
 }
+// Runs fn(q, i) for i in [0, count) on the pool (when `parallel` and there is enough work:
+// `work` multiply-adds in all; up to q->slots threads) or on the calling thread.
 void for_each(Qr* q, size_t count, double work, bool parallel,
               void (*fn)(Qr* q, size_t i, void* ctx), void* ctx) {
   const size_t test_work = g_test_work.load(std::memory_order_relaxed);
@@ -390,7 +389,7 @@ bool householder_q(const Kernels* isa, double* a, size_t m, size_t n, unsigned t
   std::unique_ptr<double[]> work(row_major ? new (std::nothrow) double[m * n] : nullptr);
   if (!scratch || !busy || !refl || !packed || (row_major && !work)) return false;
   for (unsigned s = 0; s < slots; s++) busy[s].store(false, std::memory_order_relaxed);
-  Qr q{row_major ? work.get() : a, m, n, qk, lanes, groups, threads, scratch.get(), scratch.get() + n,
+  Qr q{row_major ? work.get() : a, m, n, qk, lanes, groups, scratch.get(), scratch.get() + n,
        scratch.get() + 2 * n, scratch.get() + 2 * n + vb_cols * m, slots, busy.get(),
        packed.get()};
   QrReflector* r = refl.get();
