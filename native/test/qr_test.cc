@@ -7,6 +7,7 @@
 // NaN and infinities.
 //
 // Usage: qr_test [--quick]
+#include <atomic>
 #include <cmath>
 #include <cstdint>
 #include <cstdio>
@@ -14,6 +15,7 @@
 #include <cstring>
 #include <limits>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "nninit/dispatch.h"
@@ -287,6 +289,35 @@ int main(int argc, char** argv) {
     c.change(a, dm, dn);
     check_all(configs, a, dm, dn, c.what);
   }
+  // Several callers at once share the pool (Node worker_threads, async QRs): each gets its
+  // own bytes.
+  {
+    set_threads(3);
+    set_qr_limits_for_testing(8, 1);
+    const size_t m = quick ? 70 : 150, n = quick ? 50 : 120;
+    const std::vector<double> a = gaussian(m, n), b = gaussian(m, n);
+    std::vector<double> wa(a), wb(b);
+    reference_q(wa.data(), m, n);
+    reference_q(wb.data(), m, n);
+    const Kernels* isa = available_isas().front();
+    std::atomic<int> bad{0};
+    std::vector<std::thread> callers;
+    for (int c = 0; c < 4; c++) {
+      callers.emplace_back([&, c] {
+        FpEnvGuard g;
+        const std::vector<double>& want = c & 1 ? wb : wa;
+        for (int rep = 0; rep < 3; rep++) {
+          std::vector<double> x(c & 1 ? b : a);
+          householder_q(isa, x.data(), m, n, 3);
+          if (std::memcmp(x.data(), want.data(), m * n * sizeof(double)) != 0) bad++;
+        }
+      });
+    }
+    for (std::thread& t : callers) t.join();
+    g_checks++;
+    if (bad.load()) fail("concurrent callers got wrong bytes " + std::to_string(bad.load()) + " times");
+  }
+
   set_qr_limits_for_testing(0, 0);
   set_threads(0);
   std::printf("qr_test: %ld checks, %d failures\n", g_checks, g_failures);
