@@ -220,51 +220,17 @@ void apply_exact(const Qr& q, size_t j0, size_t j1, const QrReflector* r, size_t
   }
 }
 
-struct Update {
-  size_t j0, j1, g0, ng;  // columns [j0, j1); its full groups [g0, g0 + ng) are tiles
-  const QrReflector* r;
-  size_t count;
-};
-
-// Item i of an update: full group g0 + i in place, or the columns after the last full group.
-void update_one(Qr* q, size_t i, void* ctx) {
-  const Update* u = static_cast<const Update*>(ctx);
-  if (i < u->ng) {
-    q->qk->tile(q->group(u->g0 + i), q->m, u->r, u->count);
-    return;
-  }
-  Slot s(q);
-  const size_t j = (u->g0 + u->ng) * q->lanes;
-  q->qk->apply(q->a, q->m, j > u->j0 ? j : u->j0, u->j1, u->r, u->count, s.tile());
-}
-
-// Reflections r[0 .. count) to columns [j0, j1). `trailing`: the columns from j0 (a
-// multiple of lanes) to n, whose full groups are tiles, updated on the pool when large;
-// else column-major columns on the calling thread. `factor`: reflections of the
-// factorization (the beta = 0 rule applies).
-void apply_block(Qr* q, size_t j0, size_t j1, const QrReflector* r, size_t count, bool factor,
-                 bool trailing) {
+// Reflections r[0 .. count) to the column-major columns [j0, j1) on the calling thread.
+// `factor`: reflections of the factorization (the beta = 0 rule applies).
+void apply_columns(Qr* q, size_t j0, size_t j1, const QrReflector* r, size_t count, bool factor) {
   if (j0 >= j1 || count == 0) return;
-  const size_t g0 = trailing ? j0 / q->lanes : 0;
-  const size_t ng = trailing ? q->groups - g0 : 0;
   if (factor) {
     for (size_t i = 0; i < count; i++) {
-      if (r[i].beta != 0) continue;
-      convert(q, g0, g0 + ng, false, true);
-      apply_exact(*q, j0, j1, r, count);
-      convert(q, g0, g0 + ng, true, true);
-      return;
+      if (r[i].beta == 0) return apply_exact(*q, j0, j1, r, count);
     }
   }
-  if (!trailing) {
-    q->qk->apply(q->a, q->m, j0, j1, r, count, q->tiles);
-    return;
-  }
-  Update u{j0, j1, g0, ng, r, count};
-  const size_t items = ng + ((g0 + ng) * q->lanes < j1 ? 1 : 0);
-  const double work = static_cast<double>(q->m - r[0].row) * static_cast<double>(j1 - j0) *
-                      static_cast<double>(count);
-  for_each(q, items, work, true, update_one, &u);
+  Slot s(q);
+  q->qk->apply(q->a, q->m, j0, j1, r, count, s.tile());
 }
 
 // Leaf of the factorization: reflections k0 .. k1-1 computed from their columns, each
@@ -307,6 +273,102 @@ void q_leaf(Qr* q, size_t k0, size_t k1, size_t block0) {
     for (size_t i = 1; i < len; i++) a[ck + k + i] = 0 - bv0 * v[i];
     reflect(a, m, k, k + 1, k1, v, len, bk);
   }
+}
+
+// The factorization of the block [k0, k1) (its columns already have every earlier
+// reflection): its groups back to columns, then leaves [s0, s1), each factored column by
+// column and applied to the rest of the block.
+void factor_block(Qr* q, size_t k0, size_t k1) {
+  convert(q, k0 / q->lanes, k1 / q->lanes, false, false);
+  QrReflector r[kLeaf];
+  for (size_t s0 = k0; s0 < k1; s0 += kLeaf) {
+    const size_t s1 = s0 + kLeaf < k1 ? s0 + kLeaf : k1;
+    factor_leaf(q, s0, s1);
+    for (size_t k = s0; k < s1; k++) r[k - s0] = {q->a + k * q->m + k, k, q->beta[k]};
+    apply_columns(q, s1, k1, r, s1 - s0, true);
+  }
+}
+
+// Forming Q's columns of the block [k0, k1) (reflections saved in vb from column k0):
+// leaves from the last, each getting the reflections of the block's later leaves first;
+// then, unless the block starts at column 0, its groups become tiles for the blocks before
+// it.
+void form_block(Qr* q, size_t k0, size_t k1) {
+  QrReflector r[kLeaf];
+  for (size_t s1 = k1; s1 > k0;) {
+    const size_t s0 = (s1 - 1) / kLeaf * kLeaf > k0 ? (s1 - 1) / kLeaf * kLeaf : k0;
+    for (size_t k = s1; k-- > s0;) r[s1 - 1 - k] = {q->vb + (k - k0) * q->m, k, q->beta[k]};
+    apply_columns(q, s1, k1, r, s1 - s0, false);
+    q_leaf(q, s0, s1, k0);
+    s1 = s0;
+  }
+  if (k0 > 0) convert(q, k0 / q->lanes, k1 / q->lanes, true, false);
+}
+
+// One step: a block's reflections r[0 .. count) applied to the trailing columns [j0, n)
+// (j0 a multiple of lanes; their full groups are tiles), together with the work on the
+// block [p0, p1) that does not depend on that update: forming Q's block [p0, p1 = j0) (Q),
+// or, in the factorization, the next block [p0 = j0, p1) itself, once the update reached
+// it. That work is item 0, the trailing tiles the next items: the panel runs on one thread
+// while the others update.
+struct Step {
+  const QrReflector* r;
+  size_t count;
+  size_t j0, p0, p1;
+  bool factor;
+  size_t g_first, g_end;  // the full groups of items 1 ..
+  bool tail;              // the columns after the last full group are the last item
+};
+
+void step_one(Qr* q, size_t i, void* ctx) {
+  const Step* st = static_cast<const Step*>(ctx);
+  if (i == 0) {
+    if (!st->factor) return form_block(q, st->p0, st->p1);
+    if (st->p0 >= st->p1) return;
+    // The next block gets this update first (tiles, and the columns after the last full
+    // group when the block reaches them), then is factored.
+    const size_t gb = st->p0 / q->lanes, ge = st->p1 / q->lanes;
+    for (size_t g = gb; g < ge && g < q->groups; g++) q->qk->tile(q->group(g), q->m, st->r, st->count);
+    if (st->p1 > q->groups * q->lanes) {
+      Slot s(q);
+      const size_t j = q->groups * q->lanes > st->p0 ? q->groups * q->lanes : st->p0;
+      q->qk->apply(q->a, q->m, j, st->p1, st->r, st->count, s.tile());
+    }
+    return factor_block(q, st->p0, st->p1);
+  }
+  const size_t g = st->g_first + (i - 1);
+  if (g < st->g_end) return q->qk->tile(q->group(g), q->m, st->r, st->count);
+  Slot s(q);
+  const size_t j = q->groups * q->lanes > st->j0 ? q->groups * q->lanes : st->j0;
+  q->qk->apply(q->a, q->m, j, q->n, st->r, st->count, s.tile());
+}
+
+// Runs a step (see Step) on the pool when large. A factorization block with a zero-norm
+// reflection is applied column by column (apply_exact) before the next block is factored.
+void run_step(Qr* q, const QrReflector* r, size_t count, size_t j0, size_t p0, size_t p1,
+              bool factor) {
+  const size_t n = q->n, lanes = q->lanes;
+  if (factor) {
+    for (size_t i = 0; i < count; i++) {
+      if (r[i].beta != 0) continue;
+      convert(q, j0 / lanes, q->groups, false, true);
+      apply_exact(*q, j0, n, r, count);
+      convert(q, j0 / lanes, q->groups, true, true);
+      if (p0 < p1) factor_block(q, p0, p1);
+      return;
+    }
+  }
+  Step st{r, count, j0, p0, p1, factor, 0, q->groups, false};
+  // Items 1 ..: the trailing groups outside the factorization's next block, then the
+  // columns after the last full group unless that block holds them.
+  const size_t rest = factor ? p1 : j0;
+  st.g_first = rest / lanes < q->groups ? rest / lanes : q->groups;
+  st.tail = q->groups * lanes < n && rest < n;
+  const size_t items = 1 + (st.g_end - st.g_first) + (st.tail ? 1 : 0);
+  const double work = static_cast<double>(q->m - r[count - 1].row) *
+                      (static_cast<double>(n - j0) * static_cast<double>(count) +
+                       static_cast<double>(p1 - p0) * static_cast<double>(p1 - p0) / 2);
+  for_each(q, items, work, true, step_one, &st);
 }
 
 size_t outer_block(size_t m, size_t n) {
@@ -397,46 +459,34 @@ bool householder_q(const Kernels* isa, double* a, size_t m, size_t n, unsigned t
   a = q.a;                        // the one the QR works on
   const double moves = static_cast<double>(m) * static_cast<double>(n);
 
-  // Factorization: outer blocks [k0, k1); inside, leaves [s0, s1) factored column by column
-  // and applied to the rest of the block; then the block applied to the trailing columns.
-  // The trailing columns' full groups stay tiles from the start until they are factored.
+  // Factorization: outer blocks [k0, k1), each factored (leaves [s0, s1) column by column,
+  // applied to the rest of the block), then applied to the trailing columns, whose full
+  // groups stay tiles from the start until their block is factored. The next block is
+  // factored as soon as it has this update, while the other threads update the rest.
   if (row_major) {
     for_each(&q, groups + 1, 4 * moves, true, load_one, &rm);
   } else {
     convert(&q, block / lanes, groups, true, true);
   }
+  factor_block(&q, 0, block < n ? block : n);
   for (size_t k0 = 0; k0 < n; k0 += block) {
     const size_t k1 = k0 + block < n ? k0 + block : n;
-    convert(&q, k0 / lanes, k1 / lanes, false, false);
-    for (size_t s0 = k0; s0 < k1; s0 += kLeaf) {
-      const size_t s1 = s0 + kLeaf < k1 ? s0 + kLeaf : k1;
-      factor_leaf(&q, s0, s1);
-      for (size_t k = s0; k < s1; k++) r[k - s0] = {a + k * m + k, k, q.beta[k]};
-      apply_block(&q, s1, k1, r, s1 - s0, true, false);
-    }
+    const size_t k2 = k1 + block < n ? k1 + block : n;
     for (size_t k = k0; k < k1; k++) r[k - k0] = {a + k * m + k, k, q.beta[k]};
-    apply_block(&q, k1, n, r, k1 - k0, true, true);
+    if (k1 < n) run_step(&q, r, k1 - k0, k1, k1, k2, true);
   }
 
   // Q = H_0 ... H_{n-1} [I; 0], accumulated backwards: before step k, column k is e_k and
   // columns > k hold H_{k+1} ... H_{n-1} applied to their unit vectors. Outer blocks from the
   // last; each saves its reflections (their columns become Q's), applies them (descending)
-  // to the trailing columns, then forms its own columns leaf by leaf, from the last, and
-  // turns them into tiles for the blocks before it.
+  // to the trailing columns and, meanwhile, forms its own columns leaf by leaf from the last
+  // (form_block), turning them into tiles for the blocks before it.
   for (size_t k1 = n; k1 > 0;) {
     const size_t k0 = (k1 - 1) / block * block;
     for (size_t k = k0; k < k1; k++)
       std::memcpy(q.vb + (k - k0) * m, a + k * m + k, (m - k) * sizeof(double));
     for (size_t k = k1; k-- > k0;) r[k1 - 1 - k] = {q.vb + (k - k0) * m, k, q.beta[k]};
-    apply_block(&q, k1, n, r, k1 - k0, false, true);
-    for (size_t s1 = k1; s1 > k0;) {
-      const size_t s0 = (s1 - 1) / kLeaf * kLeaf > k0 ? (s1 - 1) / kLeaf * kLeaf : k0;
-      for (size_t k = s1; k-- > s0;) r[s1 - 1 - k] = {q.vb + (k - k0) * m, k, q.beta[k]};
-      apply_block(&q, s1, k1, r, s1 - s0, false, false);
-      q_leaf(&q, s0, s1, k0);
-      s1 = s0;
-    }
-    if (k0 > 0) convert(&q, k0 / lanes, k1 / lanes, true, false);
+    run_step(&q, r, k1 - k0, k1, k0, k1, false);
     k1 = k0;
   }
   if (row_major) {
