@@ -16,7 +16,7 @@
 // every block size, tile width, ISA and thread count. One exception, kept exactly: the
 // factorization skips a zero-norm reflection (beta = 0) for the columns of its own
 // 16-column block in orthogonal.ts (BLOCK) and applies it, with beta = 0, to later ones,
-// which can turn -0 into +0 or spread a NaN.
+// which can turn -0 into +0 in R's columns or spread a NaN (only NaN bits can show in Q).
 #include "nninit/qr.h"
 
 #include <atomic>
@@ -24,7 +24,6 @@
 #include <cstring>
 #include <memory>
 #include <new>
-#include <vector>
 
 #include "nninit/threads.h"
 #include "qr_kernels.h"
@@ -378,7 +377,6 @@ size_t outer_block(size_t m, size_t n) {
   // fits in the last-level cache); smaller ones leave less serial work in the leaves.
   return static_cast<double>(m) * static_cast<double>(n) > (1 << 22) ? 64 : 32;
 }
-
 
 // Row-major input and output (householder_q's row_major): the caller's m x n matrix `rm`
 // (row i at rm + i * n) and the working copy q->a. Item g < groups is full group g, item
