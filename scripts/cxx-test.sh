@@ -4,6 +4,7 @@
 #   bash scripts/cxx-test.sh --sanitize   ASan + UBSan build, run
 #   bash scripts/cxx-test.sh --tsan       ThreadSanitizer build, run (the thread pool)
 #   bash scripts/cxx-test.sh --bench      -O3 benchmark (ns/element per kernel per ISA)
+#   bash scripts/cxx-test.sh --qr-bench M N THREADS [REPS [ISA]]   the native QR alone
 # Extra arguments after the mode go to the binary (the benchmark takes: log2(n) runs).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -14,8 +15,9 @@ case "${1:-}" in
   --sanitize) mode="sanitize"; shift ;;
   --tsan) mode="tsan"; shift ;;
   --bench) mode="bench"; shift ;;
+  --qr-bench) mode="qr-bench"; shift ;;
   "") ;;
-  *) echo "usage: $0 [--sanitize|--tsan|--bench] [args...]" >&2; exit 2 ;;
+  *) echo "usage: $0 [--sanitize|--tsan|--bench|--qr-bench] [args...]" >&2; exit 2 ;;
 esac
 
 out="build/cxx-test"
@@ -55,5 +57,9 @@ case "$mode" in
   bench)
     "$CXX" "${common[@]}" -O3 "${existing[@]}" native/test/kernels_bench.cc -o "$out/kernels_bench"
     "$out/kernels_bench" "$@"
+    ;;
+  qr-bench)
+    "$CXX" "${common[@]}" -O3 "${existing[@]}" native/test/qr_bench.cc -o "$out/qr_bench"
+    "$out/qr_bench" "$@"
     ;;
 esac
