@@ -19,6 +19,7 @@ import { distFn, modelInit, modelInitAsync, hasAsyncModel, arenaViews, overheadC
 import { peersFor, loadTfjs, tfjsModelInit } from './peers.mjs';
 import { renderTables, renderSvg, analyze } from './report.mjs';
 import { tfjsInspectBench } from './tfjs-inspect.mjs';
+import { orthogonalBench, renderOrthogonal } from './orthogonal.mjs';
 
 const require = createRequire(import.meta.url);
 const here = dirname(fileURLToPath(import.meta.url));
@@ -498,12 +499,14 @@ async function main() {
   res.skipped.push(...js.skipped, ...peers.skipped);
   res.tfjsModel = cfg.tfjsModel ? await tfjsModelBuild(nn, cfg.tfjsModel) : null;
   res.tfjsInspect = cfg.tfjsInspect ? await tfjsInspectBench(root, cfg.tfjsInspect) : null;
+  res.orthogonal = orthogonalBench(nn, args.mode);
   res.meta.seconds = (Date.now() - t0) / 1000;
   res.meta.checksum = sink.value + js.sink + peers.sink;
   progressDone();
 
   analyze(res);
   process.stdout.write(renderTables(res));
+  process.stdout.write(renderOrthogonal(res.orthogonal));
   if (args.json) {
     mkdirSync(dirname(resolve(args.json)), { recursive: true });
     writeFileSync(args.json, JSON.stringify(res, null, 1) + '\n');

@@ -59,22 +59,25 @@ export interface NativeBinding {
   ): Promise<void>;
   /**
    * householderQ of lib/initializers/orthogonal.ts in C++, bit for bit: overwrites the
-   * column-major m x n matrix a[0 .. m*n) (m >= n) with its thin Q, sign-corrected. Throws
-   * TypeError (a not a Float64Array, m or n not numbers) or RangeError (m, n not integers
-   * >= 0, n > m, a.length < m * n), prefix `householderQ:`.
+   * column-major m x n matrix a[0 .. m*n) (m >= n) with its thin Q, sign-corrected. With
+   * `rowMajor` true, a holds the matrix row by row and gets Q row by row (the transposes
+   * around householderQ, done natively: the same bits). Blocked, vectorized across columns
+   * and run on the thread pool (setThreads); the bits depend on none of it. Throws
+   * TypeError (a not a Float64Array, m or n not numbers, rowMajor not a boolean) or
+   * RangeError (m, n not integers >= 0, n > m, a.length < m * n), prefix `householderQ:`.
    */
-  householderQ(a: Float64Array, m: number, n: number): void;
+  householderQ(a: Float64Array, m: number, n: number, rowMajor?: boolean): void;
   /**
    * householderQ on a libuv pool thread. Validates synchronously and throws what
    * householderQ throws (prefix `householderQAsync:`); `a` is strongly referenced until the
    * promise settles (do not detach or transfer its buffer meanwhile). Small matrices
    * (m n^2 < 2^17) are done before it returns. Same bits as householderQ.
    */
-  householderQAsync(a: Float64Array, m: number, n: number): Promise<void>;
+  householderQAsync(a: Float64Array, m: number, n: number, rowMajor?: boolean): Promise<void>;
 }
 
 /** The ABI version this TypeScript expects. */
-export const ABI_VERSION = 1;
+export const ABI_VERSION = 2;
 
 /** Loads the addon through node-gyp-build (build/Release, else prebuilds/). */
 export function loadBinding(root: string): NativeBinding {

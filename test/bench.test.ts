@@ -25,6 +25,7 @@ interface Report {
   tfjsModel: { rows: Row[] } | null;
   tfjsInspect: { ratio: number; median: Record<string, number>; layers: number } | null;
   targets: Row[];
+  orthogonal: { shapes: number[][]; peer: { available: boolean }; rows: Row[] };
 }
 
 let run: ReturnType<typeof spawnSync>;
@@ -47,6 +48,20 @@ const finitePositive = (x: unknown) => finite(x) && (x as number) > 0;
 const ratioOk = (x: unknown) => x === null || finitePositive(x);
 
 describe('npm run bench -- --smoke', () => {
+  it('has the orthogonal section: nninit on every shape, the LAPACK peer or the line saying it is missing', () => {
+    const o = report.orthogonal;
+    expect(String(run.stdout)).toContain('== orthogonal(): nninit vs LAPACK');
+    if (!o.peer.available) expect(String(run.stdout)).toContain('LAPACK peer not installed (apt-get install libopenblas-dev)');
+    for (const [r, c] of o.shapes) {
+      const rows = o.rows.filter((x) => x.rows === r && x.cols === c);
+      const impls = rows.map((x) => x.impl);
+      if (report.meta.backend.name === 'native') expect(impls).toContain('nninit native 1T');
+      if (o.peer.available) expect(impls).toContain('LAPACK float32 1T');
+      for (const x of rows) expect(finitePositive(x.median)).toBe(true);
+    }
+    expect(o.rows.some((x) => x.impl === 'nninit TypeScript')).toBe(true);
+  });
+
   it('exits 0 and prints the table on stdout', () => {
     const out = String(run.stdout);
     for (const s of ['nninit benchmark (smoke)', '== float32 · normal(0, 1) ==', 'Whole models', 'Call overhead', 'TF.js model building', '== Targets ==']) {
