@@ -1,0 +1,113 @@
+// WebAssembly SIMD (simd128) kernels: the shared vector body (simd_impl.h) on 128-bit wasm
+// vectors. Built only by scripts/build-wasm.cjs (clang --target=wasm32 -msimd128); in a
+// native build this file is empty. No relaxed-SIMD: its fused multiply-adds and
+// approximate operations differ between engines, and the bits must not.
+#include "isa_tables.h"
+
+#if defined(NNINIT_HAVE_WASM_SIMD)
+#include <wasm_simd128.h>
+
+#include <cstddef>
+#include <cstdint>
+
+#include "math.h"
+#include "nninit/kernels.h"
+
+namespace nninit {
+namespace wasm {
+namespace {
+
+// The 64-bit products of lanes 0-1 (extmul_lo) and 2-3 (extmul_hi) of a and m. Written as
+// instructions: clang 14 folds the zero extension of a constant multiplier and then emits a
+// full i64x2.mul, which V8 emulates with three multiplies.
+#define NNINIT_EXTMUL(name, insn)                                                        \
+  inline v128_t name(v128_t a, v128_t m) {                                               \
+    v128_t r;                                                                            \
+    __asm__("local.get %1\n\tlocal.get %2\n\t" insn "\n\tlocal.set %0" : "=r"(r) : "r"(a), "r"(m)); \
+    return r;                                                                            \
+  }
+NNINIT_EXTMUL(extmul_lo, "i64x2.extmul_low_i32x4_u")
+NNINIT_EXTMUL(extmul_hi, "i64x2.extmul_high_i32x4_u")
+#undef NNINIT_EXTMUL
+
+// The high 32 bits of each lane's 32 x 32-bit product (wasm has no pmuludq).
+inline v128_t mulhi_u32(v128_t a, v128_t m) {
+  return wasm_i32x4_shuffle(extmul_lo(a, m), extmul_hi(a, m), 1, 3, 5, 7);
+}
+
+// Two groups of 4 blocks: enough independent work to hide the multiply latency, few enough
+// registers for V8's 16 (other layouts measured no faster: two blocks per vector, low
+// halves from the extended products instead of i32x4.mul, one or four groups).
+const size_t kGroups = 2;
+const size_t kBatchBlocks = 4 * kGroups;
+
+// Philox4x32-10 with x0..x3 holding word k of 4 blocks (as on NEON), transposed back to
+// word order on the way out.
+inline void philox_gen(uint32_t* dst, uint64_t b0, size_t nblocks, const Key& key) {
+  const v128_t m0 = wasm_i32x4_splat(static_cast<int32_t>(0xD2511F53u));
+  const v128_t m1 = wasm_i32x4_splat(static_cast<int32_t>(0xCD9E8D57u));
+  const v128_t s0 = wasm_i32x4_splat(static_cast<int32_t>(key.s0));
+  const v128_t s1 = wasm_i32x4_splat(static_cast<int32_t>(key.s1));
+  for (size_t i = 0; i < nblocks; i += kBatchBlocks) {
+    v128_t x0[kGroups], x1[kGroups], x2[kGroups], x3[kGroups];
+    for (size_t u = 0; u < kGroups; u++) {
+      const uint64_t b = b0 + i + 4 * u;  // blocks b .. b+3; the 64-bit counter wraps
+      const uint64_t c1 = b + 1, c2 = b + 2, c3 = b + 3;
+      x0[u] = wasm_u32x4_make(static_cast<uint32_t>(b), static_cast<uint32_t>(c1),
+                              static_cast<uint32_t>(c2), static_cast<uint32_t>(c3));
+      x1[u] = wasm_u32x4_make(static_cast<uint32_t>(b >> 32), static_cast<uint32_t>(c1 >> 32),
+                              static_cast<uint32_t>(c2 >> 32), static_cast<uint32_t>(c3 >> 32));
+      x2[u] = s0;
+      x3[u] = s1;
+    }
+    uint32_t kk0 = key.k0, kk1 = key.k1;
+#pragma clang loop unroll(full)
+    for (int r = 0; r < 10; r++) {
+      const v128_t k0 = wasm_i32x4_splat(static_cast<int32_t>(kk0));
+      const v128_t k1 = wasm_i32x4_splat(static_cast<int32_t>(kk1));
+      for (size_t u = 0; u < kGroups; u++) {
+        const v128_t lo0 = wasm_i32x4_mul(x0[u], m0), hi0 = mulhi_u32(x0[u], m0);
+        const v128_t lo1 = wasm_i32x4_mul(x2[u], m1), hi1 = mulhi_u32(x2[u], m1);
+        x0[u] = wasm_v128_xor(wasm_v128_xor(hi1, x1[u]), k0);
+        x2[u] = wasm_v128_xor(wasm_v128_xor(hi0, x3[u]), k1);
+        x1[u] = lo1;
+        x3[u] = lo0;
+      }
+      kk0 += 0x9E3779B9u;
+      kk1 += 0xBB67AE85u;
+    }
+    for (size_t u = 0; u < kGroups; u++) {
+      // 4x4 transpose: block l's words x0[l], x1[l], x2[l], x3[l] become row l.
+      const v128_t t0 = wasm_i32x4_shuffle(x0[u], x1[u], 0, 4, 1, 5);
+      const v128_t t1 = wasm_i32x4_shuffle(x0[u], x1[u], 2, 6, 3, 7);
+      const v128_t t2 = wasm_i32x4_shuffle(x2[u], x3[u], 0, 4, 1, 5);
+      const v128_t t3 = wasm_i32x4_shuffle(x2[u], x3[u], 2, 6, 3, 7);
+      uint32_t* d = dst + 4 * (i + 4 * u);
+      wasm_v128_store(d, wasm_i64x2_shuffle(t0, t2, 0, 2));
+      wasm_v128_store(d + 4, wasm_i64x2_shuffle(t0, t2, 1, 3));
+      wasm_v128_store(d + 8, wasm_i64x2_shuffle(t1, t3, 0, 2));
+      wasm_v128_store(d + 12, wasm_i64x2_shuffle(t1, t3, 1, 3));
+    }
+  }
+}
+
+#define NNINIT_VB 16
+#define NNINIT_N32 4
+#define NNINIT_N64 2
+#define NNINIT_SQRT_PS(v) ((vf)wasm_f32x4_sqrt((v128_t)(v)))
+#define NNINIT_SQRT_PD(v) ((vd)wasm_f64x2_sqrt((v128_t)(v)))
+#define NNINIT_ANY64(m) wasm_v128_any_true((v128_t)(m))
+#include "simd_impl.h"
+
+}  // namespace
+}  // namespace wasm
+}  // namespace nninit
+
+namespace nninit {
+namespace wasm {
+const Kernels table = {"wasm",       k_bits,       k_uniform_f32,          k_uniform_f64,
+                       k_normal_f32, k_normal_f64, k_truncated_normal_f32, k_truncated_normal_f64};
+}  // namespace wasm
+}  // namespace nninit
+
+#endif  // NNINIT_HAVE_WASM_SIMD
