@@ -1,6 +1,6 @@
 /**
- * The typed interface of the raw native addon. This is the only file that touches it;
- * everything else goes through lib/backend.ts.
+ * The typed interface of the raw native addon. Only lib/node.ts loads it (through
+ * node-gyp-build); everything else reaches it through lib/backend.ts.
  */
 
 /** Kernel identifiers shared with native/src/addon.cc. */
@@ -85,14 +85,3 @@ export interface NativeBinding {
 
 /** The ABI version this TypeScript expects. */
 export const ABI_VERSION = 1;
-
-/** Loads the addon through node-gyp-build (build/Release, else prebuilds/). */
-export function loadBinding(root: string): NativeBinding {
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  const load = require('node-gyp-build') as (dir: string) => unknown;
-  const binding = load(root) as NativeBinding;
-  if (binding.abiVersion !== ABI_VERSION) {
-    throw new Error(`native addon ABI ${String(binding.abiVersion)} does not match ${ABI_VERSION}`);
-  }
-  return binding;
-}

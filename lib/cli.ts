@@ -10,7 +10,7 @@
 import { spawn } from 'node:child_process';
 import { existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { packageRoot } from './backend.js';
+import { packageRoot } from './node.js';
 import { checkInspectOptions, inspect, type InspectOptions, type InspectReport } from './diagnostics/inspect.js';
 import { recommend } from './diagnostics/recommend.js';
 import { ACTIVATIONS, INITIALIZER_NAMES, type Activation } from './diagnostics/registry.js';

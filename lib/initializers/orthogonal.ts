@@ -7,13 +7,14 @@
  * Householder QR in float64 with only + - * / sqrt in a fixed order (dot products are
  * accumulated in 4 interleaved partial sums combined as (s0 + s1) + (s2 + s3), then the
  * tail), so the result is the same on every engine. A native port must keep this order:
- * native/src/qr.cc is one (the addon's householderQ, used when the addon is loaded).
+ * native/src/qr.cc is one (the addon's householderQ, used when the addon is loaded, and
+ * the wasm backend's).
  */
 import { rangeError } from '../errors.js';
 import { checkSeed } from '../seed.js';
 import { fillNormal } from '../random.js';
 import { capturing, defer, pushStep } from '../async.js';
-import { nativeBinding } from '../backend.js';
+import { nativeBinding, wasmKernels } from '../backend.js';
 import { oneOf } from '../validate.js';
 import { LAYOUTS } from '../fans.js';
 import {
@@ -212,7 +213,11 @@ export function orthogonal<D extends DType = 'float32'>(shape: Shape, options?: 
       after(q);
     });
   } else {
-    const qr = native !== null ? native.householderQ.bind(native) : householderQ;
+    const wasm = wasmKernels();
+    // The wasm QR declines (false) a matrix that does not fit in its 4 GiB; TypeScript then runs it.
+    const qr = native !== null ? native.householderQ.bind(native)
+      : wasm !== null ? (q: Float64Array, m: number, n: number) => { if (!wasm.householderQ(q, m, n)) householderQ(q, m, n); }
+      : householderQ;
     defer(() => {
       const q = before();
       qr(q, m, n);
