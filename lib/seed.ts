@@ -33,7 +33,7 @@ function initialState(): GlobalState {
     return { seed: u64('seed', 'the NNINIT_SEED environment variable', value), nextStream: 0n };
   }
   // Web Crypto: globalThis.crypto in Node >= 19 and every browser.
-  const w = (globalThis as { crypto: { getRandomValues(a: Uint32Array): Uint32Array } }).crypto.getRandomValues(new Uint32Array(2));
+  const w = (globalThis as unknown as { crypto: { getRandomValues(a: Uint32Array): Uint32Array } }).crypto.getRandomValues(new Uint32Array(2));
   return { seed: [w[0]!, w[1]!], nextStream: 0n };
 }
 

@@ -78,7 +78,7 @@ describe('the wasm backend when the native addon is missing', () => {
     ['a missing', null, /nninit\.wasm is missing/],
     ['an empty', new Uint8Array(0), /not a valid WebAssembly module/],
     ['a truncated', good.subarray(0, good.length >> 1), /not a valid WebAssembly module/],
-    ['a corrupted', (() => { const b = Uint8Array.from(good); for (let i = 200; i < b.length; i += 97) b[i] ^= 0x5a; return b; })(), /not a valid WebAssembly module/],
+    ['a corrupted', (() => { const b = Uint8Array.from(good); for (let i = 200; i < b.length; i += 97) b[i]! ^= 0x5a; return b; })(), /not a valid WebAssembly module/],
     ['another module\'s', new Uint8Array([0, 0x61, 0x73, 0x6d, 1, 0, 0, 0]), /lacks the export "memory"/],
   ];
   for (const [what, bytes, message] of broken) {

@@ -15,6 +15,7 @@ import { rangeError, typeError } from '../errors.js';
 import { checkOptions, u64 } from '../validate.js';
 import type { Seed } from '../seed.js';
 import { matmul } from './matmul.js';
+import { now } from '../platform.js';
 import {
   ACTIVATIONS,
   checkInitializer,
@@ -460,7 +461,7 @@ function pct(x: number): string {
  * ```
  */
 export function inspect(options: InspectOptions): InspectReport {
-  const t0 = performance.now();
+  const t0 = now();
   const cfg = checkInspectOptions(options);
   const seed: Seed = typeof cfg.seed === 'string' ? BigInt(cfg.seed) : cfg.seed;
   const { layers: widths, batch, activation } = cfg;
@@ -566,6 +567,6 @@ export function inspect(options: InspectOptions): InspectReport {
     gradientRatio: v.gradientRatio,
     layers: reports,
     verdict: v.verdict,
-    elapsedMs: performance.now() - t0,
+    elapsedMs: now() - t0,
   };
 }

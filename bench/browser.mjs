@@ -1,0 +1,95 @@
+#!/usr/bin/env node
+// npm run bench:browser [-- --reps N] [--json FILE]
+//
+// The WebAssembly backend in Node and in Debian's headless Chromium (playwright-core drives
+// /usr/bin/chromium or CHROMIUM_PATH; no browser is downloaded), the same loop
+// (bench/wasm-timing.mjs: 2^24 float32, one thread) in one run, and the ratio. The page
+// imports dist/browser/browser.js as is (plain ES modules, the .wasm inlined), served from
+// 127.0.0.1. Issue 15's target: Chromium within 1.5x of Node.
+import { spawnSync } from 'node:child_process';
+import { createServer } from 'node:http';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, extname, join, normalize } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { chromium } from 'playwright-core';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const args = process.argv.slice(2);
+const opt = (name, dflt) => (args.includes(name) ? args[args.indexOf(name) + 1] : dflt);
+const reps = Number(opt('--reps', 9));
+const jsonFile = opt('--json', null);
+const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+
+if (!existsSync(join(root, 'dist', 'browser', 'browser.js'))) {
+  spawnSync(process.execPath, [join(root, 'scripts', 'build-ts.cjs')], { stdio: 'inherit' });
+}
+
+// Node: a child forced to the wasm backend.
+const child = spawnSync(process.execPath, ['--input-type=module', '-e', `
+  import { createRequire } from 'node:module';
+  import { timeDistributions } from ${JSON.stringify(join(root, 'bench', 'wasm-timing.mjs'))};
+  const nn = createRequire(import.meta.url)(${JSON.stringify(join(root, 'dist', 'cjs', 'index.js'))});
+  if (nn.backendInfo().name !== 'wasm') throw new Error('not the wasm backend: ' + nn.backendInfo().reason);
+  process.stdout.write(JSON.stringify(timeDistributions(nn, { reps: ${reps} })));
+`], { env: { ...process.env, NNINIT_BACKEND: 'wasm' }, encoding: 'utf8', maxBuffer: 1 << 20 });
+if (child.status !== 0) {
+  process.stderr.write(child.stderr);
+  process.exit(1);
+}
+const node = JSON.parse(child.stdout);
+
+// Chromium: the same module, served with the browser build.
+const files = { '/bench/wasm-timing.mjs': join(root, 'bench', 'wasm-timing.mjs') };
+const server = createServer((req, res) => {
+  const url = (req.url ?? '/').split('?')[0];
+  if (url === '/') {
+    res.writeHead(200, { 'content-type': 'text/html' }).end(`<!doctype html><meta charset="utf-8"><link rel="icon" href="data:,">
+<script type="module">
+  import * as nn from '/dist/browser/browser.js';
+  import { timeDistributions } from '/bench/wasm-timing.mjs';
+  window.__result = nn.ready().then((info) => ({ info, times: timeDistributions(nn, { reps: ${reps} }) }))
+    .catch((e) => ({ error: String(e && e.stack || e) }));
+</script>`);
+    return;
+  }
+  const file = files[url] ?? normalize(join(root, url));
+  if (!file.startsWith(join(root, 'dist', 'browser')) && !files[url]) { res.writeHead(404).end(); return; }
+  if (!existsSync(file)) { res.writeHead(404).end(); return; }
+  res.writeHead(200, { 'content-type': extname(file) === '.html' ? 'text/html' : 'text/javascript' }).end(readFileSync(file));
+});
+await new Promise((r) => server.listen(0, '127.0.0.1', r));
+const profile = mkdtempSync(join(tmpdir(), 'nninit-bench-chromium-'));
+let browser;
+try {
+  const ctx = await chromium.launchPersistentContext(profile, {
+    executablePath: CHROMIUM,
+    headless: true,
+    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+  });
+  const page = await ctx.newPage();
+  await page.goto(`http://127.0.0.1:${server.address().port}/`);
+  browser = await page.evaluate(() => window.__result);
+  const ua = await page.evaluate(() => navigator.userAgent);
+  browser.userAgent = ua;
+  await ctx.close();
+} finally {
+  server.close();
+  rmSync(profile, { recursive: true, force: true });
+}
+if (browser.error) throw new Error(browser.error);
+if (browser.info.name !== 'wasm') throw new Error(`Chromium did not load the wasm backend: ${browser.info.reason}`);
+
+const fmt = (x) => x.toFixed(3);
+const rows = Object.keys(node).map((d) => {
+  const ratio = browser.times[d].median / node[d].median;
+  return { dist: d, node: node[d], chromium: browser.times[d], ratio, met: ratio <= 1.5 };
+});
+const w = [18, 16, 16, 8, 6];
+const line = (c) => c.map((x, i) => (i === 0 ? String(x).padEnd(w[i]) : String(x).padStart(w[i]))).join('  ');
+process.stdout.write(`\nnninit wasm: Node ${process.version} vs ${browser.userAgent.match(/HeadlessChrome\/[\d.]+/)?.[0] ?? 'Chromium'} · float32, 2^24 elements, 1 thread · ns/element, median of ${reps} (min)\n`);
+process.stdout.write(line(['distribution', 'Node', 'Chromium', 'ratio', '<=1.5x']) + '\n');
+for (const r of rows) {
+  process.stdout.write(line([r.dist, `${fmt(r.node.median)} (${fmt(r.node.min)})`, `${fmt(r.chromium.median)} (${fmt(r.chromium.min)})`, `${r.ratio.toFixed(2)}x`, r.met ? 'yes' : 'NO']) + '\n');
+}
+if (jsonFile) writeFileSync(jsonFile, JSON.stringify({ date: new Date().toISOString(), node: process.version, userAgent: browser.userAgent, reps, rows }, null, 1) + '\n');
