@@ -4,7 +4,7 @@
  * addon. No Node built-ins here: lib/wasm/load-node.ts and lib/browser.ts obtain the
  * compiled module, each in its own way.
  *
- * A fill runs the kernel into the module's scratch buffer (1 MiB) and copies each chunk out,
+ * A fill runs the kernel into the module's scratch buffer (256 KiB) and copies each chunk out,
  * so a fill of any length runs in bounded memory, and the caller's array is never part of
  * wasm memory. Chunk boundaries are multiples of 64 elements past `offset`, and every
  * element depends on its index alone, so the bytes equal one whole fill's.

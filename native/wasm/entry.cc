@@ -25,9 +25,10 @@ namespace {
 // Bumped when an export or the control block changes; lib/wasm checks it.
 const uint32_t kAbiVersion = 1;
 
-// 1 MiB: big enough that the per-chunk call and copy cost nothing measurable, small enough
-// to stay in the L2 cache between the kernel's stores and the copy's loads.
-const size_t kScratchBytes = size_t{1} << 20;
+// 256 KiB: big enough that the per-chunk call costs nothing measurable (256 calls per 2^24
+// float32), small enough to stay in a 512 KiB-1 MiB L2 cache between the kernel's stores and
+// the copy's loads, next to the lines of the output being written.
+const size_t kScratchBytes = size_t{1} << 18;
 alignas(16) unsigned char g_scratch[kScratchBytes];
 
 // The per-call inputs JavaScript writes before nninit_fill: the Philox key and the kind's
