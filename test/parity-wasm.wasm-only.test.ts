@@ -136,6 +136,8 @@ describe('wasm householderQ equals the TypeScript one', () => {
   test('a matrix beyond 4 GiB of wasm memory is declined with the input untouched', () => {
     const a = new Float64Array([1, 2, 3]);
     expect(wasm.householderQ(a, 70000, 8000)).toBe(false);
+    expect(wasm.householderQ(a, 2 ** 29, 1)).toBe(false); // exactly 4 GiB: no 32-bit wrap-around
+    expect(wasm.householderQ(a, 2 ** 29 - 2 ** 16, 1)).toBe(false); // the matrix fits, not with its scratch
     expect(Array.from(a)).toEqual([1, 2, 3]);
   });
 });

@@ -157,8 +157,10 @@ export class WasmKernels {
    * wasm memory (4 GiB); the caller then runs the TypeScript one.
    */
   householderQ(a: Float64Array, m: number, n: number): boolean {
+    // The matrix and qr.cc's scratch ((min(n, 16) m + 2 n) doubles) in a 4 GiB memory that
+    // also holds the module's own memory (under 1 MiB).
     const bytes = m * n * 8;
-    if (bytes > 2 ** 32) return false;
+    if (bytes + (Math.min(n, 16) * m + 2 * n) * 8 > 2 ** 32 - (4 << 20)) return false;
     let s = this.instance();
     const ptr = s.x.arena_alloc(bytes) >>> 0;
     try {
