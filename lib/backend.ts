@@ -110,7 +110,8 @@ export function backendInfo(): BackendInfo {
 /**
  * Forces one native instruction set for the rest of the process ('auto' restores the best).
  * Mainly for testing parity; throws NninitBackendError for an ISA this CPU cannot run or
- * when the TypeScript backend is active (except for 'js' / 'auto').
+ * when the addon is not in use (except for the active backend's own isa, 'simd128' or 'js',
+ * and 'auto').
  */
 export function setIsa(name: string): void {
   const cur = current();
@@ -129,7 +130,7 @@ export function setIsa(name: string): void {
 /**
  * Sets the number of native worker threads for large fills (0 = one per available core,
  * the default; NNINIT_THREADS sets it at load). Results are identical for every count.
- * The TypeScript backend always runs on the calling thread; there this only validates.
+ * The wasm and TypeScript backends always run on the calling thread; there this only validates.
  *
  * @param n - An integer in [0, 256].
  */
@@ -140,7 +141,7 @@ export function setThreads(n: number): void {
   if (native !== null) native.setThreads(n);
 }
 
-/** The number of threads a large native fill uses (1 on the TypeScript backend). */
+/** The number of threads a large native fill uses (1 on the wasm and TypeScript backends). */
 export function getThreads(): number {
   current();
   return native !== null ? native.threads() : 1;
