@@ -37,12 +37,13 @@ inline v128_t mulhi_u32(v128_t a, v128_t m) {
 
 // Each batch: two groups of 4 blocks in vectors (enough independent work to hide the
 // multiply latency, few enough registers for V8's 16) and kScalar more blocks on the scalar
-// 32 x 32 -> 64-bit multiplier (i64.mul), whose ports the vector code leaves idle. Measured in
-// Node 20 (V8 11.3, Zen 4), best ns per word: 4 + 4 blocks 0.95 (one group 1.33, three 0.95,
-// four 1.04), + 2 scalar blocks 0.80, + 3 0.78, + 4 0.87. Two blocks per vector, or the low
+// 32 x 32 -> 64-bit multiplier (i64.mul), whose ports the vector code leaves idle. Best ns
+// per word measured (Zen 4), Node 20 (V8 11.3) / Chromium 156: 4 + 4 vector blocks
+// 0.95-1.00 / 1.48, + 2 scalar blocks 0.80-0.82 / 1.24, + 3 0.78-0.80 / 1.43, + 4 0.87 / -.
+// Node alone: one vector group 1.33, three 0.95, four 1.04; two blocks per vector, or the low
 // halves taken from the extended products instead of i32x4.mul, were no faster.
 const size_t kGroups = 2;
-const size_t kScalar = 3;
+const size_t kScalar = 2;
 const size_t kBatchBlocks = 4 * kGroups + kScalar;
 
 // Philox4x32-10 with x0..x3 holding word k of 4 blocks (as on NEON), transposed back to
