@@ -2,7 +2,8 @@ import { defineConfig } from 'vitest/config';
 
 // Three projects run the same suites: on the native addon, on the WebAssembly kernels and on
 // the TypeScript kernels. A test that compares backends directly loads both itself
-// (*.native-only / *.wasm-only files run in one project).
+// (test/parity.native-only.test.ts, test/parity-wasm.wasm-only.test.ts: *.native-only and
+// *.wasm-only files run in one project).
 export default defineConfig({
   test: {
     testTimeout: 120_000,

@@ -7,10 +7,10 @@
  *
  * @packageDocumentation
  */
+import { packageRoot } from './node.js'; // first: the Node platform is in place before the API runs
 import { spawn } from 'node:child_process';
 import { existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { packageRoot } from './node.js';
 import { checkInspectOptions, inspect, type InspectOptions, type InspectReport } from './diagnostics/inspect.js';
 import { recommend } from './diagnostics/recommend.js';
 import { ACTIVATIONS, INITIALIZER_NAMES, type Activation } from './diagnostics/registry.js';

@@ -106,11 +106,11 @@ function softplusSecondMoment(beta: number): number {
  * ```
  */
 export function calculateGain(nonlinearity: Nonlinearity, param?: number): number {
-  return gainOf('calculateGain', 'nonlinearity', nonlinearity, 'param', param);
+  return calculateGainAs('calculateGain', 'nonlinearity', nonlinearity, 'param', param);
 }
 
 /** calculateGain under another function's name (for error messages). */
-export function gainOf(fn: string, what: string, nonlinearity: unknown, paramName: string, param: unknown): number {
+export function calculateGainAs(fn: string, what: string, nonlinearity: unknown, paramName: string, param: unknown): number {
   if (typeof nonlinearity !== 'string' || !NAMES.has(nonlinearity)) {
     const msg = `one of ${NONLINEARITIES.map((a) => JSON.stringify(a)).join(', ')}`;
     if (typeof nonlinearity !== 'string') throw typeError(fn, what, msg, nonlinearity);

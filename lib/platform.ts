@@ -4,7 +4,6 @@
  * (lib/browser.ts) each install one before anything runs a kernel; everything else imports
  * only this file, so the browser build contains no Node built-in.
  */
-import type { NativeBinding } from './binding.js';
 import type { WasmKernels } from './wasm/kernels.js';
 
 /** What a host provides. */
@@ -17,8 +16,11 @@ export interface Platform {
   env(name: string): string | undefined;
   /** Reports one warning (process.emitWarning in Node, console.warn in browsers). */
   warn(message: string): void;
-  /** The native addon; throws an Error saying why it cannot load. */
-  loadNative(): NativeBinding;
+  /**
+   * The native addon module as loaded, unchecked (lib/binding.ts's bindAddon checks and
+   * types it); throws an Error saying why it cannot load.
+   */
+  loadNative(): unknown;
   /**
    * The WebAssembly kernels; throws an Error saying why they cannot run. Returns null while
    * they are still loading (browsers, before `await ready()`).

@@ -7,26 +7,25 @@
 import { describe, expect, test } from 'vitest';
 import { join } from 'node:path';
 import { fillNormal } from '../lib/index.js';
-import { Kind } from '../lib/binding.js';
+import { BITS, type KernelPlan } from '../lib/kinds.js';
 import { runJs } from '../lib/backend.js';
 import { householderQ } from '../lib/initializers/orthogonal.js';
-import { packNormal, packTruncatedNormal, packUniform, normalParams, truncatedNormalParams, uniformParams, type Width } from '../lib/params.js';
+import { normalPlan, truncatedNormalPlan, uniformPlan, type Width } from '../lib/params.js';
 import type { PhiloxKey } from '../lib/kernels/philox.js';
-import { loadWasmNode } from '../lib/wasm/load-node.js';
+import { loadWasmNode } from '../lib/node.js';
 import { firstDiff, sameBytes } from './helpers.js';
 
 const wasm = loadWasmNode(join(__dirname, '..'));
 const key: PhiloxKey = { k0: 0x12345678, k1: 0x9abcdef0, s0: 7, s1: 1 };
 
-interface Case { name: string; kind: Kind; width: Width; params: Float64Array }
+interface Case { name: string; plan: KernelPlan; width: Width }
 function cases(): Case[] {
   const out: Case[] = [];
   for (const width of ['float32', 'float64'] as const) {
-    const f32 = width === 'float32';
-    out.push({ name: `uniform ${width}`, kind: f32 ? Kind.UniformF32 : Kind.UniformF64, width, params: packUniform(uniformParams('t', -0.3, 0.7, width)).slice() });
-    out.push({ name: `normal ${width}`, kind: f32 ? Kind.NormalF32 : Kind.NormalF64, width, params: packNormal(normalParams('t', 0.25, 1.5, width)).slice() });
+    out.push({ name: `uniform ${width}`, plan: uniformPlan('t', -0.3, 0.7, width), width });
+    out.push({ name: `normal ${width}`, plan: normalPlan('t', 0.25, 1.5, width), width });
     for (const [label, a, b] of [['[-2,2]', -2, 2], ['[-1,9]', -1, 9], ['[5,6]', 5, 6], ['[-51,-50]', -51, -50], ['[0,inf)', 0, Infinity], ['[-7,7]', -7, 7]] as const) {
-      out.push({ name: `truncatedNormal ${label} ${width}`, kind: f32 ? Kind.TruncatedNormalF32 : Kind.TruncatedNormalF64, width, params: packTruncatedNormal(truncatedNormalParams('t', 0, 1, a, b, width)).slice() });
+      out.push({ name: `truncatedNormal ${label} ${width}`, plan: truncatedNormalPlan('t', 0, 1, a, b, width), width });
     }
   }
   return out;
@@ -45,10 +44,10 @@ describe('wasm kernels equal the TypeScript kernels bit for bit', () => {
     test(`${c.name}: lengths 0..1100, offsets ${OFFSETS.join(', ')}, misaligned views`, () => {
       for (const offset of OFFSETS) {
         const ref = alloc(c.width, 1100, false);
-        runJs(c.kind, ref, key, offset, c.params);
+        runJs(c.plan, ref, key, offset);
         for (let n = 0; n <= 1100; n++) {
           const out = alloc(c.width, n, n % 2 === 1);
-          wasm.fill(c.kind, out, key, offset, c.params);
+          wasm.fill(c.plan, out, key, offset);
           const d = firstDiff(out, ref.subarray(0, n));
           if (d !== -1) throw new Error(`${c.name} offset ${offset} length ${n}: element ${d} wasm ${out[d]} vs js ${ref[d]}`);
         }
@@ -59,9 +58,9 @@ describe('wasm kernels equal the TypeScript kernels bit for bit', () => {
   test('2^20 elements of every kernel (several 256 KiB scratch chunks), misaligned, odd offset', () => {
     for (const c of cases()) {
       const ref = alloc(c.width, (1 << 20) + 3, false);
-      runJs(c.kind, ref, key, 12345, c.params);
+      runJs(c.plan, ref, key, 12345);
       const out = alloc(c.width, (1 << 20) + 3, true);
-      wasm.fill(c.kind, out, key, 12345, c.params);
+      wasm.fill(c.plan, out, key, 12345);
       expect(firstDiff(out, ref), c.name).toBe(-1);
     }
   });
@@ -70,10 +69,11 @@ describe('wasm kernels equal the TypeScript kernels bit for bit', () => {
     for (const [lo, hi, skip] of [[0, 0, 0], [5, 0, 3], [0xffffffff, 0xffffffff, 1], [123, 0x80000000, 2], [0xfffffff0, 0xffffffff, 3], [0xffffff00, 7, 0]]) {
       for (const n of [0, 1, 3, 4, 5, 15, 16, 17, 63, 64, 65, 1000, (1 << 18) - 1, (1 << 18) + 5, (1 << 19) + 3]) {
         const p = new Float64Array([lo!, hi!, skip!]);
+        const plan: KernelPlan = { kind: BITS, params: p };
         const out = new Uint32Array(n);
         const ref = new Uint32Array(n);
-        wasm.fill(Kind.Bits, out, key, 0, p);
-        runJs(Kind.Bits, ref, key, 0, p);
+        wasm.fill(plan, out, key, 0);
+        runJs(plan, ref, key, 0);
         expect(firstDiff(out, ref), `bits ${lo} ${hi} ${skip} ${n}`).toBe(-1);
         expect(Array.from(p), 'the caller\'s params are not modified').toEqual([lo, hi, skip]);
       }
@@ -87,7 +87,7 @@ describe('wasm kernels equal the TypeScript kernels bit for bit', () => {
         const buf = new ArrayBuffer((n + 4) * bytes);
         new Uint8Array(buf).fill(0xa5);
         const view = c.width === 'float32' ? new Float32Array(buf, 2 * bytes, n) : new Float64Array(buf, 2 * bytes, n);
-        wasm.fill(c.kind, view, key, 3, c.params);
+        wasm.fill(c.plan, view, key, 3);
         const u8 = new Uint8Array(buf);
         for (let i = 0; i < 2 * bytes; i++) expect(u8[i]).toBe(0xa5);
         for (let i = (n + 2) * bytes; i < u8.length; i++) expect(u8[i]).toBe(0xa5);

@@ -1,5 +1,6 @@
 /**
- * The initializers the diagnostics know by name ('kaiming-normal', 'normal:0.01', ...),
+ * The initializers the diagnostics know by name ('kaiming-normal', 'normal:0.01', ...): a
+ * selection of the initializer registry's, in kebab case,
  * each resolved to a function `(rows, cols, { seed, stream }) => Float32Array` that returns
  * a weight matrix in PyTorch's [out, in] layout (rows = fan-out, cols = fan-in).
  *
@@ -17,25 +18,25 @@ import {
   kaimingNormal, kaimingUniform, lecunNormal, lecunUniform, varianceScaling, xavierNormal, xavierUniform,
 } from '../initializers/variance-scaling.js';
 import type { Seed } from '../seed.js';
+import { readOptions } from '../validate.js';
+import type { InitializerName } from '../initializers/registry.js';
 
 /** Activations the diagnostics can simulate. */
 export const ACTIVATIONS = ['linear', 'relu', 'leaky_relu', 'tanh', 'sigmoid', 'selu', 'gelu', 'silu'] as const;
 /** One of {@link ACTIVATIONS}. */
 export type Activation = (typeof ACTIVATIONS)[number];
 
-/** The base names of the registry; `normal` and `uniform` take a parameter (`normal:0.01`). */
-export const INITIALIZER_NAMES = [
-  'zeros',
-  'normal',
-  'uniform',
-  'xavier-normal',
-  'xavier-uniform',
-  'kaiming-normal',
-  'kaiming-uniform',
-  'lecun-normal',
-  'lecun-uniform',
-  'orthogonal',
-] as const;
+/** The nninit initializers the diagnostics simulate, by their registry names. */
+const DIAGNOSED = [
+  'zeros', 'normal', 'uniform', 'xavierNormal', 'xavierUniform', 'kaimingNormal', 'kaimingUniform',
+  'lecunNormal', 'lecunUniform', 'orthogonal',
+] as const satisfies readonly InitializerName[];
+
+/** A registry name in the diagnostics' (and the CLI's) spelling: `kaimingNormal` → `kaiming-normal`. */
+type Kebab<S extends string> = S extends `${infer H}${infer T}` ? `${H extends Uppercase<H> ? `-${Lowercase<H>}` : H}${Kebab<T>}` : S;
+
+/** The base names the diagnostics know; `normal` and `uniform` take a parameter (`normal:0.01`). */
+export const INITIALIZER_NAMES = DIAGNOSED.map((n) => n.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)) as readonly Kebab<(typeof DIAGNOSED)[number]>[];
 
 /** An initializer with its options, as {@link inspect} accepts it. */
 export interface InitializerSpec {
@@ -95,7 +96,7 @@ export function parseInitializer(text: string, fn = 'parseInitializer', what = '
   if (!(INITIALIZER_NAMES as readonly string[]).includes(name) || extra !== undefined) {
     throw rangeError(fn, what, `one of ${INITIALIZER_NAMES.join(', ')} (normal and uniform may add ":<std or bound>")`, text);
   }
-  if (param === undefined) return { name };
+  if (param === undefined) return specOf(name, undefined, undefined, undefined);
   if (name !== 'normal' && name !== 'uniform') {
     throw rangeError(fn, what, `a parameter only on normal or uniform (as in "normal:0.01")`, text);
   }
@@ -103,7 +104,21 @@ export function parseInitializer(text: string, fn = 'parseInitializer', what = '
   if (param.trim() === '' || !Number.isFinite(v) || !(v > 0)) {
     throw rangeError(fn, what, `a positive finite number after "${name}:"`, text);
   }
-  return { name, std: v };
+  return specOf(name, v, undefined, undefined);
+}
+
+/**
+ * A normalized spec: only the fields given, each an own property, every absent one
+ * explicitly undefined so that reading it never reaches Object.prototype.
+ */
+function specOf(name: string, std: number | undefined, gain: number | undefined, mode: InitializerSpec['mode']): InitializerSpec {
+  const spec: InitializerSpec = { name };
+  Object.defineProperties(spec, {
+    std: { value: std, enumerable: std !== undefined, writable: true, configurable: true },
+    gain: { value: gain, enumerable: gain !== undefined, writable: true, configurable: true },
+    mode: { value: mode, enumerable: mode !== undefined, writable: true, configurable: true },
+  });
+  return spec;
 }
 
 function positiveOpt(fn: string, what: string, v: unknown): number | undefined {
@@ -122,18 +137,14 @@ export function checkInitializer(fn: string, what: string, value: unknown): Init
   if (value === null || typeof value !== 'object' || Array.isArray(value)) {
     throw typeError(fn, what, 'an initializer name or { name, std?, gain?, mode? }', value);
   }
-  const o = value as Record<string, unknown>;
+  const o = readOptions(fn, value, ['name', 'std', 'gain', 'mode'], what);
   const base = parseInitializer(o.name as string, fn, `${what}.name`);
   const std = positiveOpt(fn, `${what}.std`, o.std) ?? base.std;
   const gain = positiveOpt(fn, `${what}.gain`, o.gain);
   if (o.mode !== undefined && o.mode !== 'fan_in' && o.mode !== 'fan_out') {
     throw (typeof o.mode === 'string' ? rangeError : typeError)(fn, `${what}.mode`, '"fan_in" or "fan_out"', o.mode);
   }
-  const spec: InitializerSpec = { name: base.name };
-  if (std !== undefined) spec.std = std;
-  if (gain !== undefined) spec.gain = gain;
-  if (o.mode !== undefined) spec.mode = o.mode as 'fan_in' | 'fan_out';
-  return spec;
+  return specOf(base.name, std, gain, o.mode as InitializerSpec['mode']);
 }
 
 /** A short label for tables and legends: `kaiming-normal`, `normal:0.01`, `xavier-normal(gain=1.667)`. */
@@ -155,6 +166,7 @@ export function initializerLabel(spec: InitializerSpec): string {
  * gain / sqrt(fanIn), bound = gain * sqrt(3 / fanIn); orthogonal: gain * Q of a QR.
  */
 export function resolveInitializer(spec: InitializerSpec, activation: Activation, negativeSlope = 0.01): InitFn {
+  spec = checkInitializer('resolveInitializer', 'spec', spec);
   const g = spec.gain ?? 1;
   const mode = spec.mode ?? 'fan_in';
   // Kaiming with an explicit gain, and LeCun with a gain != 1, are variance scaling with scale gain^2.

@@ -1,15 +1,16 @@
 /**
  * The WebAssembly backend's kernels: native/wasm/nninit.wasm (the C++ SIMD kernels and QR
  * compiled to wasm32 + simd128, see scripts/build-wasm.cjs) behind the same calls as the
- * addon. No Node built-ins here: lib/wasm/load-node.ts and lib/browser.ts obtain the
- * compiled module, each in its own way.
+ * addon, dispatched through the kind table (lib/kinds.ts). No Node built-ins here: the
+ * platforms (lib/node.ts, lib/platform-browser.ts) obtain the compiled module, each in its
+ * own way.
  *
  * A fill runs the kernel into the module's scratch buffer (256 KiB) and copies each chunk out,
  * so a fill of any length runs in bounded memory, and the caller's array is never part of
  * wasm memory. Chunk boundaries are multiples of 64 elements past `offset`, and every
  * element depends on its index alone, so the bytes equal one whole fill's.
  */
-import { Kind } from '../binding.js';
+import type { KernelArray, KernelPlan } from '../kinds.js';
 import type { PhiloxKey } from '../kernels/philox.js';
 
 /** The subset of the WebAssembly JS API nninit uses (it is not in the ES2022 + Node typings). */
@@ -67,6 +68,9 @@ const EXPORTS: readonly (keyof Exports)[] = [
   'memory', 'abi_version', 'control', 'scratch', 'scratch_bytes', 'fill', 'arena_alloc', 'arena_reset', 'householder_q',
 ];
 
+/** entry.cc's Control::params: room for the largest kind's packed parameters (truncated normal, 12). */
+const CONTROL_PARAMS = 12;
+
 /** A QR that leaves more wasm memory than this behind drops its instance (wasm memory never shrinks). */
 const KEEP_MEMORY_BYTES = 64 << 20;
 
@@ -81,8 +85,6 @@ interface Live {
   f32: Float32Array;
   f64: Float64Array;
 }
-
-type Out = Float32Array | Float64Array | Uint32Array;
 
 /** The wasm kernels of one compiled module; the instance is created on first use. */
 export class WasmKernels {
@@ -118,7 +120,7 @@ export class WasmKernels {
     this.live = {
       x, buffer, scratch, chunkBytes,
       key: new Uint32Array(buffer, control, 4),
-      params: new Float64Array(buffer, control + 16, 12),
+      params: new Float64Array(buffer, control + 16, CONTROL_PARAMS),
       u32: new Uint32Array(buffer, scratch, chunkBytes / 4),
       f32: new Float32Array(buffer, scratch, chunkBytes / 4),
       f64: new Float64Array(buffer, scratch, chunkBytes / 8),
@@ -127,26 +129,24 @@ export class WasmKernels {
   }
 
   /**
-   * Runs one kernel into `out` (the addon's fill contract: arguments already validated; for
-   * Kind.Bits `offset` is unused and params is [block lo32, block hi32, skip]).
+   * Runs one kernel into `out` (the addon's fill contract: arguments already validated):
+   * out[0 ..) gets elements offset .. of the key's stream under `plan`, dispatched by the
+   * kind table (lib/kinds.ts: its id, array type, packed parameters, and where the next
+   * chunk starts).
    */
-  fill(kind: Kind, out: Out, key: PhiloxKey, offset: number, params: Float64Array): void {
+  fill(plan: KernelPlan, out: KernelArray, key: PhiloxKey, offset: number): void {
     const n = out.length;
     if (n === 0) return;
     const s = this.instance();
+    const kind = plan.kind;
     s.key[0] = key.k0; s.key[1] = key.k1; s.key[2] = key.s0; s.key[3] = key.s1;
-    for (let i = 0; i < s.params.length && i < params.length; i++) s.params[i] = params[i]!;
-    const view = kind === Kind.Bits ? s.u32 : out instanceof Float32Array ? s.f32 : s.f64;
+    const view = kind.array === 'uint32' ? s.u32 : kind.array === 'float32' ? s.f32 : s.f64;
     const chunk = view.length;
     for (let j = 0; j < n; j += chunk) {
       const m = Math.min(chunk, n - j);
-      if (j > 0 && kind === Kind.Bits) {
-        // chunk is a multiple of 4 words: the next chunk starts chunk / 4 blocks later, same skip.
-        const lo = s.params[0]! + chunk / 4;
-        s.params[0] = lo % 4294967296;
-        s.params[1] = (s.params[1]! + Math.floor(lo / 4294967296)) % 4294967296;
-      }
-      if (s.x.fill(kind, s.scratch, m, offset + j) !== 1) throw new Error(`nninit.wasm: unknown kernel kind ${kind}`);
+      const [at, params] = j === 0 ? [offset, plan.params] : kind.skip(offset, plan.params, j);
+      s.params.set(params);
+      if (s.x.fill(kind.id, s.scratch, m, at) !== 1) throw new Error(`nninit.wasm: unknown kernel kind ${kind.id} (${kind.name})`);
       out.set(m === chunk ? view : view.subarray(0, m), j);
     }
   }
