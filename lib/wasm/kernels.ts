@@ -142,9 +142,11 @@ export class WasmKernels {
     s.key[0] = key.k0; s.key[1] = key.k1; s.key[2] = key.s0; s.key[3] = key.s1;
     const view = kind.array === 'uint32' ? s.u32 : kind.array === 'float32' ? s.f32 : s.f64;
     const chunk = view.length;
+    let at = offset;
+    let params = plan.params;
     for (let j = 0; j < n; j += chunk) {
       const m = Math.min(chunk, n - j);
-      const [at, params] = j === 0 ? [offset, plan.params] : kind.skip(offset, plan.params, j);
+      if (j > 0) [at, params] = kind.skip(offset, plan.params, j);
       s.params.set(params);
       if (s.x.fill(kind.id, s.scratch, m, at) !== 1) throw new Error(`nninit.wasm: unknown kernel kind ${kind.id} (${kind.name})`);
       out.set(m === chunk ? view : view.subarray(0, m), j);
