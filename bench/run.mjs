@@ -3,8 +3,9 @@
 //
 // nninit native (every ISA this CPU runs, forced in turn; 1 thread and all threads when
 // setThreads exists; async forms when they exist) is measured in this process. The
-// TypeScript backend is chosen at load, so it runs in a child process
-// (NNINIT_BACKEND=js, `--worker js`), and the peers run in another child (`--worker peers`)
+// TypeScript and WebAssembly backends are chosen at load, so each runs in a child process
+// (NNINIT_BACKEND=js, `--worker js`; NNINIT_BACKEND=wasm, `--worker wasm`), and the peers run
+// in another child (`--worker peers`)
 // so that TF.js's heap and allocations do not disturb the native figures. Children print
 // their figures as JSON on stdout and their progress on stderr. See docs/benchmarks.md.
 import { createRequire } from 'node:module';
@@ -257,17 +258,21 @@ function nninitOverhead(nn, cfg, impl, rows) {
 // ---------------------------------------------------------------------------------------
 // Children.
 
-async function workerJs(cfg) {
+/** The TypeScript (`js`) or WebAssembly (`wasm`) backend, in a child forced to it. */
+async function workerBackend(cfg, name) {
   const nn = require(distEntry);
   const info = nn.backendInfo();
-  if (info.name !== 'js') throw new Error(`worker js: expected the TypeScript backend, got ${info.name}`);
+  if (info.name !== name) throw new Error(`worker ${name}: expected the ${name} backend, got ${info.name} (${info.reason})`);
   const out = { distributions: [], models: [], overhead: [], skipped: [] };
   const viewFor = makeBuffer(cfg);
-  const ts = [{ impl: 'nninit TypeScript', kind: 'ts', isa: 'js', threads: 1, async: false, mode: 'alloc', enter() {} }];
-  nninitDistributions(nn, cfg, 'TypeScript', ts, out.distributions, viewFor);
-  nninitOverhead(nn, cfg, 'ts', out.overhead);
-  const speed = speedOf(out.distributions, 'nninit TypeScript');
-  nninitModels(nn, cfg, 'TypeScript', ts, out.models, { slow: true, speed, skipped: out.skipped });
+  const label = name === 'js' ? 'TypeScript' : 'WebAssembly';
+  const impl = name === 'js' ? 'nninit TypeScript' : `nninit wasm ${info.isa}`;
+  const kind = name === 'js' ? 'ts' : 'wasm';
+  const variants = [{ impl, kind, isa: info.isa, threads: 1, async: false, mode: 'alloc', enter() {} }];
+  nninitDistributions(nn, cfg, label, variants, out.distributions, viewFor);
+  nninitOverhead(nn, cfg, kind, out.overhead);
+  const speed = speedOf(out.distributions, impl);
+  nninitModels(nn, cfg, label, variants, out.models, { slow: name === 'js', speed, skipped: out.skipped });
   return out;
 }
 
@@ -310,7 +315,7 @@ async function workerPeers(cfg) {
 
 function runWorker(kind, mode) {
   const env = { ...process.env, NNINIT_BENCH_T0: String(startTime) };
-  if (kind === 'js') env.NNINIT_BACKEND = 'js';
+  if (kind === 'js' || kind === 'wasm') env.NNINIT_BACKEND = kind;
   const r = spawnSync(process.execPath, [fileURLToPath(import.meta.url), '--worker', kind, '--mode', mode], {
     env, stdio: ['ignore', 'pipe', 'inherit'], maxBuffer: 64 * 1024 * 1024, encoding: 'utf8',
   });
@@ -408,7 +413,7 @@ async function main() {
   if (args.worker !== null) {
     // Children: only JSON on stdout.
     console.log = console.error;
-    const out = args.worker === 'js' ? await workerJs(cfg) : await workerPeers(cfg);
+    const out = args.worker === 'peers' ? await workerPeers(cfg) : await workerBackend(cfg, args.worker);
     progressDone();
     process.stdout.write(JSON.stringify({ ...out, sink: sink.value }) + '\n');
     return;
@@ -492,16 +497,17 @@ async function main() {
   }
 
   const js = runWorker('js', args.mode);
+  const wasm = runWorker('wasm', args.mode);
   const peers = runWorker('peers', args.mode);
-  res.distributions.push(...js.distributions, ...peers.distributions);
-  res.models.push(...js.models, ...peers.models);
-  res.overhead.push(...js.overhead);
-  res.skipped.push(...js.skipped, ...peers.skipped);
+  res.distributions.push(...wasm.distributions, ...js.distributions, ...peers.distributions);
+  res.models.push(...wasm.models, ...js.models, ...peers.models);
+  res.overhead.push(...wasm.overhead, ...js.overhead);
+  res.skipped.push(...js.skipped, ...wasm.skipped, ...peers.skipped);
   res.tfjsModel = cfg.tfjsModel ? await tfjsModelBuild(nn, cfg.tfjsModel) : null;
   res.tfjsInspect = cfg.tfjsInspect ? await tfjsInspectBench(root, cfg.tfjsInspect) : null;
   res.orthogonal = orthogonalBench(nn, args.mode);
   res.meta.seconds = (Date.now() - t0) / 1000;
-  res.meta.checksum = sink.value + js.sink + peers.sink;
+  res.meta.checksum = sink.value + js.sink + wasm.sink + peers.sink;
   progressDone();
 
   analyze(res);

@@ -1,6 +1,8 @@
 /**
- * The typed interface of the raw native addon. This is the only file that touches it;
- * everything else goes through lib/backend.ts.
+ * The typed interface of the raw native addon, and the checks that make a loaded module
+ * one (bindAddon). This is the only file that knows the addon's shape: the platform
+ * (lib/node.ts) only finds and loads the file, and everything else goes through
+ * lib/backend.ts.
  */
 import { KINDS } from './kinds.js';
 
@@ -79,11 +81,13 @@ export interface NativeBinding {
 /** The ABI version this TypeScript expects. */
 export const ABI_VERSION = 2;
 
-/** Loads the addon through node-gyp-build (build/Release, else prebuilds/). */
-export function loadBinding(root: string): NativeBinding {
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  const load = require('node-gyp-build') as (dir: string) => unknown;
-  const binding = load(root) as NativeBinding;
+/**
+ * The addon as the platform loaded it (lib/node.ts: node-gyp-build's build/Release, else
+ * prebuilds/), checked: its ABI version and kernel kinds must be this TypeScript's. Throws
+ * an Error that says which differs.
+ */
+export function bindAddon(addon: unknown): NativeBinding {
+  const binding = addon as NativeBinding;
   if (binding.abiVersion !== ABI_VERSION) {
     throw new Error(`native addon ABI ${String(binding.abiVersion)} does not match ${ABI_VERSION}`);
   }

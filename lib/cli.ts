@@ -7,15 +7,16 @@
  *
  * @packageDocumentation
  */
+import { packageRoot } from './node.js'; // first: the Node platform is in place before the API runs
 import { spawn } from 'node:child_process';
 import { existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { packageRoot } from './backend.js';
 import { checkInspectOptions, inspect, type InspectOptions, type InspectReport } from './diagnostics/inspect.js';
 import { recommend } from './diagnostics/recommend.js';
 import { ACTIVATIONS, INITIALIZER_NAMES, type Activation } from './diagnostics/registry.js';
 import { renderChart, renderSvg, renderTable, type ChartMetric, type Report } from './diagnostics/render.js';
-import { readNpy, type NpyArray } from './npy.js';
+import type { NpyArray } from './npy.js';
+import { readNpy } from './files.js';
 
 /** Where {@link main} writes. Defaults: process.stdout / process.stderr. */
 export interface CliIO {

@@ -1,5 +1,5 @@
 /**
- * NumPy `.npy` files: a reader and a writer of the format NumPy documents in
+ * NumPy `.npy` bytes: a parser and an encoder of the format NumPy documents in
  * `numpy.lib.format` (versions 1.0, 2.0 and 3.0), with no dependency.
  *
  * Why our own: the npm readers we looked at either read only little-endian float32/64 or
@@ -12,12 +12,17 @@
  * Supported dtypes: `b1` (bool), `i1 u1 i2 u2 i4 u4 i8 u8`, `f2 f4 f8`, in either byte
  * order (`<`, `>`, `|`, `=`); Fortran-order arrays are returned in C order.
  *
+ * The file functions (`readNpy`, `writeNpy`) are in lib/files.ts: this module runs in
+ * browsers too.
+ *
  * @packageDocumentation
  */
-import { readFileSync, writeFileSync } from 'node:fs';
 import { fromFloat16 } from './dtypes.js';
 import { typeError } from './errors.js';
 import { readOptions } from './validate.js';
+
+/** Every runtime nninit supports has TextDecoder; typed here so the browser build needs no DOM types. */
+const Utf8Decoder = (globalThis as unknown as { TextDecoder: new (label: string) => { decode(b: Uint8Array): string } }).TextDecoder;
 
 /** The dtypes {@link parseNpy} reads, by NumPy name. */
 export type NpyDtype = 'bool' | 'int8' | 'uint8' | 'int16' | 'uint16' | 'int32' | 'uint32' | 'int64' | 'uint64' | 'float16' | 'float32' | 'float64';
@@ -174,7 +179,7 @@ export function parseNpy(bytes: Uint8Array | ArrayBuffer | ArrayBufferView, sour
   const start = 8 + lenBytes;
   if (start + headerLen > b.length) fail(`the header says it is ${headerLen} bytes long but the file ends after ${b.length - start}`);
   const raw = b.subarray(start, start + headerLen);
-  const text = major === 3 ? new TextDecoder('utf-8', { fatal: false }).decode(raw) : String.fromCharCode(...raw);
+  const text = major === 3 ? new Utf8Decoder('utf-8').decode(raw) : String.fromCharCode(...raw);
   const p = new HeaderParser(text, fail);
   const header = p.value();
   p.end();
@@ -230,23 +235,6 @@ function cStrides(shape: readonly number[]): number[] {
   let acc = 1;
   for (let a = shape.length - 1; a >= 0; a--) { s[a] = acc; acc *= shape[a]!; }
   return s;
-}
-
-/**
- * Reads a `.npy` file from disk ({@link parseNpy} of its bytes).
- *
- * @throws Error when the file cannot be read (the message names the path); RangeError when
- *   it is not a well-formed `.npy` file.
- */
-export function readNpy(path: string): NpyArray {
-  if (typeof path !== 'string' || path === '') throw typeError('readNpy', 'path', 'a file path', path);
-  let bytes: Uint8Array;
-  try {
-    bytes = readFileSync(path);
-  } catch (e) {
-    throw new Error(`nninit.readNpy: cannot read ${path}: ${e instanceof Error ? e.message : String(e)}`, { cause: e });
-  }
-  return parseNpy(bytes, path);
 }
 
 const DESCR: Record<string, string> = {
@@ -306,10 +294,4 @@ export function encodeNpy(array: NpyInput): Uint8Array {
   if (HOST_LE || size === 1) out.set(src, total);
   else for (let i = 0; i < arr.length; i++) for (let k = 0; k < size; k++) out[total + i * size + k] = src[i * size + size - 1 - k]!;
   return out;
-}
-
-/** Writes {@link encodeNpy}'s bytes to `path`. */
-export function writeNpy(path: string, array: NpyInput): void {
-  if (typeof path !== 'string' || path === '') throw typeError('writeNpy', 'path', 'a file path', path);
-  writeFileSync(path, encodeNpy(array));
 }

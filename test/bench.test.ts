@@ -76,7 +76,7 @@ describe('npm run bench -- --smoke', () => {
     expect(Number.isNaN(Date.parse(String(m.date)))).toBe(false);
     for (const k of ['cpu', 'node', 'platform', 'v8', 'nninit']) expect(typeof m[k]).toBe('string');
     expect(finitePositive(m.logicalCpus)).toBe(true);
-    expect(['native', 'js']).toContain(m.backend.name);
+    expect(['native', 'wasm', 'js']).toContain(m.backend.name);
     expect(Array.isArray(m.threads.counts) && m.threads.counts.length > 0).toBe(true);
     expect(typeof m.threads.api).toBe('boolean');
     expect(finitePositive(m.seconds)).toBe(true);
@@ -93,6 +93,7 @@ describe('npm run bench -- --smoke', () => {
           const rows = report.distributions.filter((r) => r.dtype === dtype && r.dist === dist && r.size === size);
           const kinds = rows.map((r) => r.kind);
           expect(kinds).toContain('ts');
+          expect(kinds).toContain('wasm');
           expect(kinds).toContain('memory');
           if (dtype !== 'bfloat16') expect(kinds).toContain('peer');
           if (dtype === 'float32') expect(rows.filter((r) => r.kind === 'peer').length).toBe(4);
@@ -120,6 +121,7 @@ describe('npm run bench -- --smoke', () => {
     for (const model of ['GPT-2 small', 'BERT-base', 'ResNet-50']) {
       const rows = report.models.filter((r) => r.model === model);
       expect(rows.some((r) => r.kind === 'ts')).toBe(true);
+      expect(rows.some((r) => r.kind === 'wasm')).toBe(true);
       expect(rows.some((r) => r.kind === 'peer' && r.impl === 'TF.js initializers')).toBe(true);
       if (native) {
         expect(rows.some((r) => r.kind === 'native' && r.mode === 'alloc')).toBe(true);
@@ -136,7 +138,7 @@ describe('npm run bench -- --smoke', () => {
 
   it('measures call overhead and derives the crossover', () => {
     const impls = report.meta.backend.name === 'native' ? ['native', 'ts'] : ['ts'];
-    for (const impl of impls) {
+    for (const impl of [...impls, 'wasm']) {
       const rows = report.overhead.filter((r) => r.impl === impl);
       expect(rows.map((r) => r.elements).sort()).toEqual([4096, 4096, 64, 64]);
       for (const r of rows) expect(finitePositive(r.median) && finitePositive(r.min)).toBe(true);

@@ -7,7 +7,8 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { encodeNpy, parseNpy, readNpy, writeNpy } from '../lib/npy.js';
+import { encodeNpy, parseNpy } from '../lib/npy.js';
+import { readNpy, writeNpy } from '../lib/files.js';
 
 const DIR = join(__dirname, 'fixtures', 'npy');
 const f = (name: string) => join(DIR, name);

@@ -11,6 +11,7 @@ import { rangeError, typeError } from '../errors.js';
 import { bool, intIn, nonNegative, positive, readOptions } from '../validate.js';
 import { seedWords, type Seed } from '../seed.js';
 import { propagate, type LayerReport } from './network.js';
+import { now } from '../platform.js';
 import {
   ACTIVATIONS,
   checkInitializer,
@@ -245,7 +246,7 @@ export function pct(x: number): string {
  * ```
  */
 export function inspect(options: InspectOptions): InspectReport {
-  const t0 = performance.now();
+  const t0 = now();
   const cfg = checkInspectOptions(options);
   const seed: Seed = typeof cfg.seed === 'string' ? BigInt(cfg.seed) : cfg.seed;
   const { inputStd, outputGradStd, layers: reports, inRms } = propagate({
@@ -260,6 +261,6 @@ export function inspect(options: InspectOptions): InspectReport {
     gradientRatio: v.gradientRatio,
     layers: reports,
     verdict: v.verdict,
-    elapsedMs: performance.now() - t0,
+    elapsedMs: now() - t0,
   };
 }

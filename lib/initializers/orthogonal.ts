@@ -7,10 +7,11 @@
  * Householder QR in float64 with only + - * / sqrt in a fixed order (dot products are
  * accumulated in 4 interleaved partial sums combined as (s0 + s1) + (s2 + s3), then the
  * tail), so the result is the same on every engine. A native port must keep this order:
- * native/src/qr.cc is one (the addon's householderQ, used when the addon is loaded).
+ * native/src/qr.cc is one (the addon's householderQ, used when the addon is loaded, and
+ * the wasm backend's).
  */
 import { rangeError } from '../errors.js';
-import { nativeBinding } from '../backend.js';
+import { nativeBinding, wasmKernels } from '../backend.js';
 import { nonNegative, oneOf } from '../validate.js';
 import { normalPlan } from '../params.js';
 import { runJob } from '../job.js';
@@ -193,11 +194,16 @@ export const ORTHOGONAL: InitDef = {
             },
           ];
         }
+        const wasm = wasmKernels();
+        // The wasm QR declines (false) a matrix that does not fit in its 4 GiB; TypeScript then runs it.
+        const columnQ = (q: Float64Array): void => {
+          if (wasm === null || !wasm.householderQ(q, m, n)) householderQ(q, m, n);
+        };
         const qrTs = (): void => {
-          if (!tall) return householderQ(g, m, n);
+          if (!tall) return columnQ(g);
           const q = new Float64Array(numel);
           for (let i = 0; i < rows; i++) for (let j = 0; j < cols; j++) q[j * rows + i] = g[i * cols + j]!;
-          householderQ(q, m, n);
+          columnQ(q);
           for (let i = 0; i < rows; i++) for (let j = 0; j < cols; j++) g[i * cols + j] = q[j * rows + i]!;
         };
         return [

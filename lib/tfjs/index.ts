@@ -24,6 +24,7 @@
  *
  * @packageDocumentation
  */
+import '../node.js'; // the Node platform (native addon, .wasm file, process.env) before the API runs
 export { tfModules, TfInitializerBase, fileIO } from './loader.js';
 export type { TfModules, TfInitializer } from './loader.js';
 export { SCHEMES, schemeValues, NninitInitializer, initializers, generator, schemeFor } from './initializer.js';
@@ -39,7 +40,8 @@ export { inspectModel, type InspectModelOptions } from './inspect-model.js';
 export type { ArrayWithShape, Batch, BatchTensor } from './data.js';
 export type { ModelReport, ModelLayerReport, ModelWeightReport } from '../diagnostics/model-report.js';
 export { renderTable, renderChart, renderSvg } from '../diagnostics/render.js';
-export { parseNpy, readNpy, encodeNpy, writeNpy, type NpyArray, type NpyDtype, type NpyData, type NpyInput } from '../npy.js';
+export { parseNpy, encodeNpy, type NpyArray, type NpyDtype, type NpyData, type NpyInput } from '../npy.js';
+export { readNpy, writeNpy } from '../files.js';
 export { lsuv, type LsuvOptions, type LsuvReport, type LsuvLayerReport } from './lsuv.js';
 export {
   monitor, renderMonitorSvg, suggestFix,
