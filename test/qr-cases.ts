@@ -126,7 +126,8 @@ export function digest(a: ArrayBufferView): string {
  * Digests of orthogonal(shape, { seed: 2024, dtype: 'float64' }) at sizes the TypeScript
  * backend takes too long for, computed with the unblocked native QR that the blocked one
  * replaced (equal to the TypeScript QR where that was run: 1024^2 and 1100 x 1500).
- * [2100, 2050] and [300, 2200] take the 64-reflection outer blocks.
+ * [2100, 2050] takes the 64-reflection outer blocks (above 2^22 elements; so do [65600, 65]
+ * and [65, 65600] in test/orthogonal-digest.test.ts).
  */
 export const LARGE_ORTHOGONAL_DIGESTS: ReadonlyArray<[[number, number], string]> = [
   [[1024, 1024], '4ec0b23e92dc88ed8e2b026f282f5dcc'],
