@@ -62,6 +62,7 @@ function choose(): BackendInfo {
     if (native !== null) {
       if (native.isaError !== null) throw new NninitBackendError(`nninit: ${native.isaError}`);
       if (native.threadsError !== null) throw new NninitBackendError(`nninit: ${native.threadsError}`);
+      if (native.hugePagesError !== null) throw new NninitBackendError(`nninit: ${native.hugePagesError}`);
       return { name: 'native', isa: native.isa(), available: Object.freeze(native.isaAvailable()), reason: null };
     }
   }
@@ -161,6 +162,31 @@ function keyWords(key: PhiloxKey): Uint32Array {
 function paramWords(plan: KernelPlan): Float64Array {
   paramBuf.set(plan.params);
   return paramBuf;
+}
+
+/**
+ * Results at least this large get transparent huge pages when they are allocated on the
+ * native backend (2 MiB pages; a fresh mapping's first aligned one starts 2 MiB in).
+ */
+export const HUGE_PAGE_MIN_BYTES = 1 << 22;
+
+/**
+ * Allocates a zeroed result array for an initializer: a Float64Array for 'float64', a
+ * Uint16Array (bit patterns) for the 16-bit dtypes, else a Float32Array. Large ones on the
+ * native backend are ordinary ArrayBuffers whose memory, not yet touched, is advised as
+ * transparent huge pages (Linux, `madvise` mode), so that the fill that first touches them
+ * (the pool's threads, for a large kernel fill) takes one page fault per 2 MiB instead of
+ * one per 4 KiB. They transfer, clone and free like any array (docs/native.md).
+ */
+export function allocateArray(dtype: string, length: number): Float32Array | Float64Array | Uint16Array {
+  const Ctor = dtype === 'float64' ? Float64Array : dtype === 'float32' ? Float32Array : Uint16Array;
+  const bytes = length * Ctor.BYTES_PER_ELEMENT;
+  if (bytes < HUGE_PAGE_MIN_BYTES) return new Ctor(length);
+  if (info === null) current();
+  if (native === null || !native.hugePages) return new Ctor(length);
+  const buffer = new ArrayBuffer(bytes);
+  native.adviseHugePages(buffer);
+  return new Ctor(buffer);
 }
 
 /**

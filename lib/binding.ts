@@ -36,6 +36,25 @@ export interface NativeBinding {
    * then uses the automatic count.
    */
   readonly threadsError: string | null;
+  /**
+   * Advises transparent huge pages (MADV_HUGEPAGE) for the 2 MiB-aligned part of a fresh
+   * buffer's memory, so that its first touch faults in 2 MiB at a time, when `hugePages`.
+   * The contents do not change. Returns whether huge pages were advised (false otherwise,
+   * and for buffers without a whole aligned 2 MiB page). Throws TypeError (prefix
+   * `adviseHugePages:`) for anything but an ArrayBuffer.
+   */
+  adviseHugePages(buffer: ArrayBuffer): boolean;
+  /**
+   * Set when NNINIT_HUGE_PAGES (read when the addon loads) was not "auto", "1" or "0"; the
+   * automatic choice then applies.
+   */
+  readonly hugePagesError: string | null;
+  /**
+   * Whether adviseHugePages advises anything here: Linux with transparent huge pages in
+   * `madvise` mode, and (NNINIT_HUGE_PAGES=auto, the default) no free page reporting to a
+   * hypervisor, or NNINIT_HUGE_PAGES=1 (docs/native.md).
+   */
+  readonly hugePages: boolean;
   /** The pool's effective thread count (the automatic count resolved), >= 1. */
   threads(): number;
   /**

@@ -16,6 +16,7 @@
 #include "nninit/fill.h"
 #include "nninit/kernels.h"
 #include "nninit/kinds.h"
+#include "nninit/pages.h"
 #include "nninit/qr.h"
 
 namespace {
@@ -281,6 +282,18 @@ Napi::Value HouseholderQAsync(const Napi::CallbackInfo& info) {
   return promise != nullptr ? Napi::Value(env, promise) : env.Undefined();
 }
 
+// adviseHugePages(buffer: ArrayBuffer): advises transparent huge pages for the 2 MiB-aligned
+// part of a fresh buffer's memory before anything touches it (lib/backend.ts allocateArray).
+// The contents do not change. Returns whether huge pages were advised.
+Napi::Value AdviseHugePages(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  void* data = nullptr;
+  size_t length = 0;
+  if (info.Length() < 1 || napi_get_arraybuffer_info(env, info[0], &data, &length) != napi_ok)
+    return ThrowType(env, "adviseHugePages", "buffer must be an ArrayBuffer");
+  return Napi::Boolean::New(env, data != nullptr && nninit::advise_huge_pages(data, length));
+}
+
 Napi::Value Threads(const Napi::CallbackInfo& info) {
   return Napi::Number::New(info.Env(), nninit::threads());
 }
@@ -324,12 +337,22 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
     if (!nninit::set_threads_from_env(std::getenv("NNINIT_THREADS"), &error))
       threads_error = Napi::String::New(env, error);
   }
+  // NNINIT_HUGE_PAGES=auto|1|0 (process-wide, as NNINIT_THREADS). A bad value keeps the
+  // automatic choice and hugePagesError says why.
+  Napi::Value huge_pages_error = env.Null();
+  {
+    std::string error;
+    if (!nninit::set_huge_pages_from_env(std::getenv("NNINIT_HUGE_PAGES"), &error))
+      huge_pages_error = Napi::String::New(env, error);
+  }
   exports.Set("abiVersion", Napi::Number::New(env, 3));
   Napi::Array kinds = Napi::Array::New(env, nninit::kKindCount);
   for (uint32_t i = 0; i < nninit::kKindCount; i++) kinds.Set(i, nninit::kKinds[i].name);
   exports.Set("kinds", kinds);
   exports.Set("isaError", isa_error);
   exports.Set("threadsError", threads_error);
+  exports.Set("hugePagesError", huge_pages_error);
+  exports.Set("hugePages", Napi::Boolean::New(env, nninit::huge_pages_enabled()));
   exports.Set("isa", Napi::Function::New(env, Isa, "isa"));
   exports.Set("isaAvailable", Napi::Function::New(env, IsaAvailable, "isaAvailable"));
   exports.Set("setIsa", Napi::Function::New(env, SetIsa, "setIsa"));
@@ -337,6 +360,7 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   exports.Set("fillAsync", Napi::Function::New(env, FillAsync, "fillAsync"));
   exports.Set("householderQ", Napi::Function::New(env, HouseholderQ, "householderQ"));
   exports.Set("householderQAsync", Napi::Function::New(env, HouseholderQAsync, "householderQAsync"));
+  exports.Set("adviseHugePages", Napi::Function::New(env, AdviseHugePages, "adviseHugePages"));
   exports.Set("threads", Napi::Function::New(env, Threads, "threads"));
   exports.Set("setThreads", Napi::Function::New(env, SetThreads, "setThreads"));
   return exports;

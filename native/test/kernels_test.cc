@@ -22,6 +22,7 @@
 #include "nninit/dispatch.h"
 #include "nninit/kernels.h"
 #include "nninit/fill.h"
+#include "nninit/pages.h"
 #include "nninit/staged_fill.h"
 
 #if defined(__x86_64__) || defined(_M_X64)
@@ -599,6 +600,32 @@ void test_staged_cancel(const Kernels* isa) {
   set_threads(0);
 }
 
+// Huge pages: advised exactly when enabled (NNINIT_HUGE_PAGES and the system), never for a
+// range without a whole aligned 2 MiB page, contents untouched; bad settings refused.
+void test_pages() {
+  const size_t n = size_t{8} << 20;
+  unsigned char* p = static_cast<unsigned char*>(std::aligned_alloc(kHugePageBytes, n));
+  if (p == nullptr) return fail("pages: aligned_alloc");
+  p[0] = 7;
+  p[n - 1] = 9;
+  const bool madvise_mode = huge_page_mode() == HugePageMode::kMadvise;
+  std::string err;
+  g_checks++;
+  if (advise_huge_pages(p, n) != huge_pages_enabled()) fail("pages: advised != enabled (auto)");
+  if (!set_huge_pages_from_env("1", &err) || huge_pages_enabled() != madvise_mode || advise_huge_pages(p, n) != madvise_mode)
+    fail("pages: NNINIT_HUGE_PAGES=1");
+  if (advise_huge_pages(p + 1, kHugePageBytes)) fail("pages: advised a range without a whole aligned page");
+  if (!set_huge_pages_from_env("0", &err) || huge_pages_enabled() || advise_huge_pages(p, n)) fail("pages: NNINIT_HUGE_PAGES=0");
+  if (set_huge_pages_from_env("yes", &err) || err.find("NNINIT_HUGE_PAGES") == std::string::npos) fail("pages: bad value accepted");
+  if (!set_huge_pages_from_env("", &err) || huge_pages_enabled() != (madvise_mode && !free_page_reporting()))
+    fail("pages: auto");
+  if (p[0] != 7 || p[n - 1] != 9) fail("pages: contents changed");
+  std::printf("huge pages: mode %s, free page reporting %s, enabled %s\n",
+              madvise_mode ? "madvise" : "not madvise", free_page_reporting() ? "yes" : "no",
+              huge_pages_enabled() ? "yes" : "no");
+  std::free(p);
+}
+
 void test_dispatch() {
   std::string err;
   if (select_kernels("nonsense", &err) != nullptr || err.find("unknown") == std::string::npos)
@@ -633,6 +660,7 @@ int main(int argc, char** argv) {
   for (const Kernels* k : isas) std::printf(" %s", k->name);
   std::printf("\n");
   test_dispatch();
+  test_pages();
   test_kat(kat, isas);
   const Kernels* ref = &scalar::table;
   for (const Kernels* k : isas)
