@@ -97,6 +97,7 @@ bool StagedFill::submit(bool first) {
   b->slots.assign(free_.end() - static_cast<std::ptrdiff_t>(count), free_.end());
   free_.resize(free_.size() - count);
   next_ += count;
+  in_flight_ += count;
   refs_++;
   lock.unlock();
 
@@ -111,6 +112,7 @@ bool StagedFill::submit(bool first) {
     lock.lock();
     free_.insert(free_.end(), b->slots.begin(), b->slots.end());
     next_ = c0;
+    in_flight_ -= count;
     refs_--;
     lock.unlock();
     delete b;
@@ -142,7 +144,11 @@ void StagedFill::batch_fn(void* ctx, size_t j0, size_t j1) {
   std::lock_guard<std::mutex> lock(f->mu_);
   if (f->cancelled_) return;
   f->ready_.push_back(StagedChunk{dst, b->j0 + j0, j1 - j0, slot});
-  if (!f->notified_ && f->notify_ != nullptr) {
+  f->in_flight_--;
+  // Wake the consumer for half the slots at once (fewer wake-ups, while the other half
+  // keeps the workers busy), or when nothing else is coming until it gives slots back.
+  if (!f->notified_ && f->notify_ != nullptr &&
+      (2 * f->ready_.size() >= f->nslots_ || f->in_flight_ == 0)) {
     f->notified_ = true;
     f->notify_(f->ctx_);
   }

@@ -13,9 +13,10 @@
 // in the free slots. Every chunk's bytes equal the same elements of a plain fill.
 //
 // Threads: the consumer calls take / give_back / pump / finished / detach from one thread
-// at a time. notify(ctx) runs on a pool worker, under the fill's mutex, when a chunk
-// becomes ready and the consumer has taken every chunk since the last notify; it must not
-// call back into the fill. After detach() returns, notify is never called again.
+// at a time. notify(ctx) runs on a pool worker, under the fill's mutex, once the consumer
+// has taken every chunk since the last notify and either half the slots are ready or no
+// other chunk is being filled; it must not call back into the fill. After detach()
+// returns, notify is never called again.
 #ifndef NNINIT_STAGED_FILL_H_
 #define NNINIT_STAGED_FILL_H_
 
@@ -57,7 +58,7 @@ class StagedFill {
 
   // Starts the first chunks. False when no pool worker could be started (nothing ran).
   bool start();
-  // Pops a finished chunk. False when none is ready now: the next ready chunk notifies.
+  // Pops a finished chunk. False when none is ready now (a notify follows, see above).
   bool take(StagedChunk* chunk);
   // The chunk's slot is free again (its data may be overwritten from now on).
   void give_back(const StagedChunk& chunk);
@@ -117,6 +118,7 @@ class StagedFill {
   std::vector<unsigned> free_;       // free slots
   std::vector<StagedChunk> ready_;   // filled, not yet taken
   size_t next_ = 0;                  // next chunk to start
+  size_t in_flight_ = 0;             // started, not yet ready
   size_t given_back_ = 0;
   bool cancelled_ = false;
   bool notified_ = false;            // notify called, ready_ not yet drained
