@@ -34,7 +34,7 @@ StagedFill::Geometry StagedFill::geometry(const FillArgs& args, const StagedLimi
   c = std::min(c, (args.n + phase + kChunkAlign - 1) / kChunkAlign * kChunkAlign);
   g.chunk = c;
   g.nchunks = (args.n + phase + c - 1) / c;
-  const unsigned want = limits.slots ? limits.slots : std::min(kStagedMaxSlots, 2 * g.threads + 2);
+  const unsigned want = limits.slots ? limits.slots : kStagedSlots;
   g.slots = static_cast<unsigned>(std::max<size_t>(1, std::min<size_t>(want, g.nchunks)));
   return g;
 }
