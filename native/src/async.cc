@@ -212,14 +212,16 @@ void StartStaged(napi_env env, AsyncFill* f) {
   if (!f->staged->start()) FillHere(env, f);
 }
 
-// Copies every finished chunk of a staged fill into its output (JavaScript thread).
+// Copies finished chunks of a staged fill into its output (JavaScript thread): at most one
+// round of slots per turn of the event loop, handing slots back to the workers every few
+// chunks so that they refill while this copies.
 void Drain(napi_env env, AsyncFill* f) {
   StagedFill* staged = f->staged;
   const size_t elem = staged->element_size();
   unsigned char* dst = nullptr;
   StagedChunk chunk;
-  bool copied = false;
-  while (staged->take(&chunk)) {
+  unsigned copied = 0;
+  while (copied < staged->slots() && staged->take(&chunk)) {
     if (dst == nullptr) {
       // JavaScript cannot run during this loop: one check covers every copy below.
       napi_value array = nullptr;
@@ -229,10 +231,11 @@ void Drain(napi_env env, AsyncFill* f) {
     }
     std::memcpy(dst + chunk.j0 * elem, chunk.data, chunk.n * elem);
     staged->give_back(chunk);
-    copied = true;
+    if (++copied % 4 == 0) staged->pump();
   }
   if (staged->finished()) return Settle(env, f, nullptr);
-  if (copied) staged->pump();
+  staged->pump();
+  staged->rearm();
 }
 
 // On the JavaScript thread (env set), or with env == nullptr while Node empties the queue

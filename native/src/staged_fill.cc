@@ -91,8 +91,7 @@ bool StagedFill::submit(bool first) {
   const size_t count = std::min<size_t>(free_.size(), nchunks_ - next_);
   if (count == 0) return true;
   const size_t c0 = next_;
-  Batch* b = new (std::nothrow) Batch;
-  if (b == nullptr) return !first;  // tried again at the next pump
+  Batch* b = new Batch;  // small: out of memory here aborts, as elsewhere in the addon
   b->fill = this;
   b->slots.assign(free_.end() - static_cast<std::ptrdiff_t>(count), free_.end());
   free_.resize(free_.size() - count);
@@ -145,12 +144,16 @@ void StagedFill::batch_fn(void* ctx, size_t j0, size_t j1) {
   if (f->cancelled_) return;
   f->ready_.push_back(StagedChunk{dst, b->j0 + j0, j1 - j0, slot});
   f->in_flight_--;
+  f->notify_locked();
+}
+
+void StagedFill::notify_locked() {
   // Wake the consumer for half the slots at once (fewer wake-ups, while the other half
   // keeps the workers busy), or when nothing else is coming until it gives slots back.
-  if (!f->notified_ && f->notify_ != nullptr &&
-      (2 * f->ready_.size() >= f->nslots_ || f->in_flight_ == 0)) {
-    f->notified_ = true;
-    f->notify_(f->ctx_);
+  if (!notified_ && notify_ != nullptr && !ready_.empty() &&
+      (2 * ready_.size() >= nslots_ || in_flight_ == 0)) {
+    notified_ = true;
+    notify_(ctx_);
   }
 }
 
@@ -174,10 +177,7 @@ void StagedFill::pump() { submit(false); }
 
 bool StagedFill::take(StagedChunk* chunk) {
   std::lock_guard<std::mutex> lock(mu_);
-  if (ready_.empty()) {
-    notified_ = false;
-    return false;
-  }
+  if (ready_.empty()) return false;
   *chunk = ready_.front();
   ready_.erase(ready_.begin());
   return true;
@@ -187,6 +187,12 @@ void StagedFill::give_back(const StagedChunk& chunk) {
   std::lock_guard<std::mutex> lock(mu_);
   free_.push_back(chunk.slot);
   given_back_++;
+}
+
+void StagedFill::rearm() {
+  std::lock_guard<std::mutex> lock(mu_);
+  notified_ = false;
+  notify_locked();  // chunks left over with nothing in flight: right away
 }
 
 bool StagedFill::finished() {

@@ -12,11 +12,13 @@
 // each in its own slot: when the consumer gives a slot back, pump() starts the next chunks
 // in the free slots. Every chunk's bytes equal the same elements of a plain fill.
 //
-// Threads: the consumer calls take / give_back / pump / finished / detach from one thread
-// at a time. notify(ctx) runs on a pool worker, under the fill's mutex, once the consumer
-// has taken every chunk since the last notify and either half the slots are ready or no
-// other chunk is being filled; it must not call back into the fill. After detach()
-// returns, notify is never called again.
+// The consumer, woken by notify(ctx), takes ready chunks, copies each and gives its slot
+// back, pumps now and then (so the workers refill slots while it copies), and calls rearm()
+// when it stops. notify is called once per rearm (and once after start) as soon as half
+// the slots are ready or a ready chunk waits with nothing else being filled; it runs on a
+// pool worker, or inside rearm(), under the fill's mutex, and must not call back into the
+// fill. The consumer's calls come from one thread at a time; after detach() returns,
+// notify is never called again.
 #ifndef NNINIT_STAGED_FILL_H_
 #define NNINIT_STAGED_FILL_H_
 
@@ -62,12 +64,15 @@ class StagedFill {
 
   // Starts the first chunks. False when no pool worker could be started (nothing ran).
   bool start();
-  // Pops a finished chunk. False when none is ready now (a notify follows, see above).
+  // Pops a finished chunk. False when none is ready now.
   bool take(StagedChunk* chunk);
   // The chunk's slot is free again (its data may be overwritten from now on).
   void give_back(const StagedChunk& chunk);
   // Starts the next chunks in the free slots.
   void pump();
+  // Ends the consumer's turn: the next notify comes when it is due (see above), at once if
+  // chunks are left over and nothing is being filled.
+  void rearm();
   // Every chunk was taken and given back.
   bool finished();
   // Stops the fill: no chunk starts any more, chunks being filled are dropped, notify is
@@ -101,6 +106,7 @@ class StagedFill {
   void chunk_range(size_t c, size_t* j0, size_t* j1) const;
   bool submit(bool first);
   void unref_locked(std::unique_lock<std::mutex>& lock);
+  void notify_locked();
   static void batch_fn(void* ctx, size_t j0, size_t j1);
   static void batch_done(void* ctx);
 
@@ -125,7 +131,7 @@ class StagedFill {
   size_t in_flight_ = 0;             // started, not yet ready
   size_t given_back_ = 0;
   bool cancelled_ = false;
-  bool notified_ = false;            // notify called, ready_ not yet drained
+  bool notified_ = false;            // notify called, rearm not yet
   int refs_ = 1;                     // the consumer + one per batch on the pool
 };
 
