@@ -8,6 +8,7 @@
 import { createRequire } from 'node:module';
 
 const require = createRequire(import.meta.url);
+require('../dist/cjs/index.js'); // installs the Node platform
 const { nativeBinding } = require('../dist/cjs/backend.js');
 const b = nativeBinding();
 if (b === null) throw new Error('bench/huge-pages.mjs: needs the native addon');

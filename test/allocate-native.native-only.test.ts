@@ -36,6 +36,7 @@ describe('adviseHugePages', () => {
     const run = (value: string): string => {
       try {
         return node(`
+          require(${JSON.stringify(join(dist, 'index.js'))}); // installs the Node platform
           const b = require(${JSON.stringify(join(dist, 'backend.js'))}).nativeBinding();
           const buf = new ArrayBuffer(16 << 20);
           process.stdout.write(JSON.stringify([b.hugePages, b.adviseHugePages(buf)]));`, [], { NNINIT_HUGE_PAGES: value });

@@ -8,10 +8,12 @@ import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
 
 const backend = JSON.stringify(join(__dirname, '..', 'dist', 'cjs', 'backend.js'));
+const index = JSON.stringify(join(__dirname, '..', 'dist', 'cjs', 'index.js'));
 
 describe('native householderQAsync over a changing buffer', () => {
   test('transferred (then GC and a victim) or shrunk mid-QR: rejects, nothing written; intact: the sync bytes (x20)', () => {
     const code = `
+      require(${index}); // installs the Node platform
       const b = require(${backend}).nativeBinding();
       const m = 600, k = 300;
       const input = new Float64Array(m * k);
