@@ -111,14 +111,15 @@ describe('formulas: each initializer equals the core fill with the framework for
     const s = Math.sqrt(2 / 200) / truncatedNormalStd(2);
     expect(Math.max(...k.map(Math.abs))).toBeLessThanOrEqual(Math.fround(2 * s));
     expect(bitsEqual(xavierNormal([100, 100], { seed: 2, convention: 'keras', truncation: Infinity }), xavierNormal([100, 100], { seed: 2 }))).toBe(true);
-    expect(bitsEqual(normal([50], { seed: 1 }), fillNormal(new Float32Array(50), { seed: 1, std: 0.01 }))).toBe(true);
+    expect(bitsEqual(normal([50], { seed: 1 }), fillNormal(new Float32Array(50), { seed: 1, std: 1 }))).toBe(true);
     expect(bitsEqual(normal([50], { seed: 1, convention: 'torch' }), fillNormal(new Float32Array(50), { seed: 1, std: 1 }))).toBe(true);
     expect(bitsEqual(normal([50], { seed: 1, convention: 'keras' }), fillNormal(new Float32Array(50), { seed: 1, std: 0.05 }))).toBe(true);
     expect(bitsEqual(uniform([50], { seed: 1 }), fillUniform(new Float32Array(50), { seed: 1 }))).toBe(true);
     expect(bitsEqual(uniform([50], { seed: 1, convention: 'keras' }), fillUniform(new Float32Array(50), { seed: 1, low: -0.05, high: 0.05 }))).toBe(true);
     expect(bitsEqual(uniform([50], { seed: 1, convention: 'paddle' }), fillUniform(new Float32Array(50), { seed: 1, low: -1, high: 1 }))).toBe(true);
     expect(bitsEqual(truncatedNormal([50], { seed: 1, std: 0.5, convention: 'torch' }), fillTruncatedNormal(new Float32Array(50), { seed: 1, std: 0.5, a: -2, b: 2 }))).toBe(true);
-    expect(bitsEqual(truncatedNormal([50], { seed: 1, std: 0.5 }), fillTruncatedNormal(new Float32Array(50), { seed: 1, std: 0.5, a: -1, b: 1 }))).toBe(true);
+    expect(bitsEqual(truncatedNormal([50], { seed: 1, std: 0.5 }), fillTruncatedNormal(new Float32Array(50), { seed: 1, std: 0.5, a: -2, b: 2 }))).toBe(true);
+    expect(bitsEqual(truncatedNormal([50], { seed: 1, std: 0.5, convention: 'keras' }), fillTruncatedNormal(new Float32Array(50), { seed: 1, std: 0.5, a: -1, b: 1 }))).toBe(true);
     // keras varianceScaling: 'normal' is the truncated normal there, untruncated elsewhere (JAX)
     expect(bitsEqual(varianceScaling([30, 20], { seed: 1, distribution: 'normal', convention: 'keras' }), varianceScaling([30, 20], { seed: 1, convention: 'keras' }))).toBe(true);
     expect(bitsEqual(varianceScaling([30, 20], { seed: 1, distribution: 'normal' }), varianceScaling([30, 20], { seed: 1, distribution: 'untruncatedNormal' }))).toBe(true);
@@ -142,7 +143,7 @@ describe('statistics on large tensors (5 standard errors)', () => {
     ['varianceScaling truncation 0.3', () => varianceScaling(shape, { seed: 8, truncation: 0.3, dtype: 'float64' }), 1 / fanIn, 1.8],
     // keras layout: [in, out], so fan_in = shape[0] (= the torch fanOut of this shape)
     ['kaimingNormal keras float64', () => kaimingNormal(shape, { seed: 9, convention: 'keras', dtype: 'float64' }), 2 / fanOut, 3],
-    ['normal std 0.01', () => normal(shape, { seed: 10 }), 1e-4, 3],
+    ['normal std 0.01', () => normal(shape, { seed: 10, std: 0.01 }), 1e-4, 3],
     ['heNormal bfloat16 (decoded)', () => decode(heNormal(shape, { seed: 11, dtype: 'bfloat16', convention: 'keras' }), 'bfloat16'), 2 / fanOut, 3],
   ];
   for (const [name, make, variance, kurt] of cases) {
@@ -361,7 +362,7 @@ describe('structured', () => {
       }
     }
     const w = sparse([100, 30], { sparsity: 0.3, seed: 4 });
-    const n = normal([100, 30], { seed: 4 });
+    const n = normal([100, 30], { seed: 4, std: 0.01 });
     for (let i = 0; i < w.length; i++) if (w[i] !== 0) expect(w[i]).toBe(n[i]);
   });
 });

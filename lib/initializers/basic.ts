@@ -35,14 +35,14 @@ export const UNIFORM = distDef(['low', 'high', 'convention', ...RANDOM_OPTIONS],
 
 export const NORMAL = distDef(['mean', 'std', 'convention', ...RANDOM_OPTIONS], true, (fn, o, _i, c) => {
   const mean = finite(fn, 'options.mean', o.mean, 0);
-  const std = nonNegative(fn, 'options.std', o.std, c === undefined ? 0.01 : c === 'keras' ? 0.05 : 1);
+  const std = nonNegative(fn, 'options.std', o.std, c === 'keras' ? 0.05 : 1);
   return () => ({ kind: 'normal', mean, std });
 }, { std: 'options.std' });
 
 export const TRUNCATED_NORMAL = distDef(['mean', 'std', 'a', 'b', 'convention', ...RANDOM_OPTIONS], true, (fn, o, _i, c) => {
   const mean = finite(fn, 'options.mean', o.mean, 0);
-  const std = nonNegative(fn, 'options.std', o.std, c === undefined ? 0.01 : c === 'keras' ? 0.05 : 1);
-  const abs = c === 'torch' || c === 'paddle';
+  const std = nonNegative(fn, 'options.std', o.std, c === 'keras' ? 0.05 : 1);
+  const abs = c !== 'keras';
   // std 0 with relative default bounds would give the empty interval [mean, mean]: open it.
   const wide = std === 0 && !abs;
   const a = notNaN(fn, 'options.a', o.a, abs ? -2 : wide ? -Infinity : mean - 2 * std);
@@ -85,9 +85,9 @@ export function constant<D extends DType = 'float32'>(shape: Shape, value: numbe
 
 /** Options of {@link uniform}. */
 export interface UniformInitOptions<D extends DType = 'float32'> extends RandomInitOptions<D> {
-  /** Inclusive lower bound. Default 0 (torch and none), -0.05 (keras), -1 (paddle). */
+  /** Inclusive lower bound. Default 0 (torch, the default convention), -0.05 (keras), -1 (paddle). */
   low?: number;
-  /** Exclusive upper bound. Default 1 (torch and none), 0.05 (keras), 1 (paddle). */
+  /** Exclusive upper bound. Default 1 (torch), 0.05 (keras), 1 (paddle). */
   high?: number;
   /** Framework whose defaults to use. */
   convention?: Convention;
@@ -108,15 +108,15 @@ export function uniform<D extends DType = 'float32'>(shape: Shape, options?: Uni
 export interface NormalInitOptions<D extends DType = 'float32'> extends RandomInitOptions<D> {
   /** Mean. Default 0. */
   mean?: number;
-  /** Standard deviation >= 0 (0 gives the mean). Default 0.01 (none), 1 (torch, paddle), 0.05 (keras). */
+  /** Standard deviation >= 0 (0 gives the mean). Default 1 (torch, the default convention, and paddle), 0.05 (keras). */
   std?: number;
   /** Framework whose defaults to use. */
   convention?: Convention;
 }
 
 /**
- * Normal values N(mean, std^2). The default std is 0.01: the fixed-variance Gaussian of
- * the classic recipes; pass `convention: 'torch'` for PyTorch's `normal_` default (std 1).
+ * Normal values N(mean, std^2). Defaults follow the convention: mean 0 and std 1 as
+ * PyTorch's `normal_` (torch, the default, and paddle), std 0.05 as Keras' `RandomNormal`.
  * @example
  * ```ts
  * const embedding = normal([1000, 64], { std: 0.02, seed: 1 });
@@ -130,10 +130,10 @@ export function normal<D extends DType = 'float32'>(shape: Shape, options?: Norm
 export interface TruncatedNormalInitOptions<D extends DType = 'float32'> extends NormalInitOptions<D> {
   /**
    * Absolute lower bound (PyTorch's `trunc_normal_` convention; may be -Infinity).
-   * Default mean - 2 std (none, keras), -2 (torch, paddle).
+   * Default -2 (torch, the default convention, and paddle), mean - 2 std (keras).
    */
   a?: number;
-  /** Absolute upper bound. Default mean + 2 std (none, keras), 2 (torch, paddle). */
+  /** Absolute upper bound. Default 2 (torch and paddle), mean + 2 std (keras). */
   b?: number;
 }
 
@@ -143,8 +143,9 @@ export interface TruncatedNormalInitOptions<D extends DType = 'float32'> extends
  * pile-up on the bounds, also in 16-bit dtypes.
  * @example
  * ```ts
- * const w = truncatedNormal([768, 768], { std: 0.02, seed: 3 }); // cut at +-0.04 (2 std)
- * const t = truncatedNormal([10], { convention: 'torch', std: 0.02 }); // PyTorch: a = -2, b = 2
+ * const w = truncatedNormal([768, 768], { std: 0.02, a: -0.04, b: 0.04, seed: 3 }); // cut at 2 std
+ * const t = truncatedNormal([10], { std: 0.02 }); // as PyTorch's trunc_normal_: a = -2, b = 2
+ * const k = truncatedNormal([10], { convention: 'keras' }); // Keras: std 0.05, cut at mean +- 2 std
  * ```
  */
 export function truncatedNormal<D extends DType = 'float32'>(shape: Shape, options?: TruncatedNormalInitOptions<D>): ArrayFor<D> {
