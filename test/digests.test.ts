@@ -210,23 +210,28 @@ const CASES: Record<string, () => Bytes[] | Promise<Bytes[]>> = {
   },
 };
 
-/** Recorded from the code before the core was re-layered; see the file comment. */
+/**
+ * Recorded from the code before the core was re-layered; see the file comment. Changed on
+ * purpose since, each in its own commit: the cases that call normal() or truncatedNormal()
+ * with the default std and bounds (torch's defaults without a convention; with the old
+ * defaults passed explicitly those cases give the old digests).
+ */
 const EXPECTED: Record<string, string> = {
   '16-bit codecs': '73760478000fb5cc99b789904427f5bf',
   'async forms': '9793b271a7f2f38686495d33db81c678',
-  'basic initializers': '17f2eee81efd1e9845cfdc2a8dc37394',
+  'basic initializers': '5c284f155454fccaf11cea1f14bd5998', // torch defaults without a convention (CHANGELOG)
   'fillNormal': '369e0496468f88e701dee425ccbf84d1',
   'fillTruncatedNormal': 'f931be9b1edf1e3905feba288adfbdae',
   'fillUniform': 'a6fc7bed3d4e769ff06b6f2df14e81b2',
-  'generator': '927a613af3dc762d6f0cab1b90d89e23',
+  'generator': '9b46c5103f725975b0adb7bfd35b1c4d', // torch defaults without a convention (CHANGELOG)
   'global seed sequence': 'e3627215bc5e67a4726cabd2e26448b1',
   'inspect': '6be8b696541defffac467078cc3c7291',
   'orthogonal': 'd708de501a7bae21d7b57ad2f20836f9',
   'presets': '1568d019c9dec277f47bb9e208918b93',
   'randomBits': '27d35b1cf1353b01666557c668f05779',
   'scalars': 'f07041d68e6767841d693bb485abbbc5',
-  'shards': '5909d854a405b962b228041dd1db5187',
-  'slices': '82a8a6da4947ecb7da9923f902e8fe18',
+  'shards': '711af0b7df5d1d75fbac6bb58eaa053b', // torch defaults without a convention (CHANGELOG)
+  'slices': '17c220897c0c273dc118b47b88c0f46b', // torch defaults without a convention (CHANGELOG)
   'structured': '505b4a99049a6c4599b136a71b23617e',
   'tfjs adapter': 'a8cea27b607e1bb4a9f07492c88498a7',
   'variance scaling': 'b31976628423faad5cf928c6e9c04ff3',
