@@ -7,7 +7,7 @@ import { typeError, rangeError } from './errors.js';
 import { normalPlan, truncatedNormalPlan, uniformPlan, type Width } from './params.js';
 import { BITS, planOf, type KernelPlan } from './kinds.js';
 import { resolveKey, checkSeed, type Seed } from './seed.js';
-import { attached, finite, index, notNaN, positive, readOptions, MAX_SAFE, type Options } from './validate.js';
+import { attached, finite, index, isTypedArray, notNaN, positive, readOptions, typedArrayName, MAX_SAFE, type Options } from './validate.js';
 import { runJob, type Job } from './job.js';
 import type { PhiloxKey } from './kernels/philox.js';
 
@@ -49,8 +49,9 @@ export interface TruncatedNormalOptions extends NormalOptions {
 export type FloatArray = Float32Array | Float64Array;
 
 function floatOut(fn: string, out: unknown): Width {
-  if (out instanceof Float32Array) { attached(fn, 'out', out); return 'float32'; }
-  if (out instanceof Float64Array) { attached(fn, 'out', out); return 'float64'; }
+  const name = typedArrayName(out);
+  if (name === 'Float32Array') { attached(fn, 'out', out as Float32Array); return 'float32'; }
+  if (name === 'Float64Array') { attached(fn, 'out', out as Float64Array); return 'float64'; }
   throw typeError(fn, 'out', 'a Float32Array or Float64Array', out);
 }
 
@@ -76,7 +77,7 @@ function kernelJob<T extends Uint32Array | FloatArray>(out: T, plan: KernelPlan,
 /** {@link randomBits} as a job. */
 export function randomBitsJob(out: Uint32Array, options?: RandomOptions): Job<Uint32Array> {
   const fn = 'randomBits';
-  if (!(out instanceof Uint32Array)) throw typeError(fn, 'out', 'a Uint32Array', out);
+  if (!isTypedArray<Uint32Array>(out, 'Uint32Array')) throw typeError(fn, 'out', 'a Uint32Array', out);
   attached(fn, 'out', out);
   const o = readOptions(fn, options, FILL_OPTIONS);
   let offset: bigint;

@@ -5,10 +5,10 @@
  * multi-machine init need no communication: each rank calls nninit with its rank.
  */
 import { rangeError, typeError } from './errors.js';
-import { index, oneOf, readOptions, type Options } from './validate.js';
+import { index, readOptions, type Options } from './validate.js';
 import { resolveKey } from './seed.js';
 import { asyncOf, runJob, type Job } from './job.js';
-import { checkOut, DTYPES, MAX_ARRAY_LENGTH, type ArrayFor, type InitArray, type Shape, type TargetSpec } from './tensor.js';
+import { checkDtype, checkOut, MAX_ARRAY_LENGTH, type ArrayFor, type InitArray, type Shape, type TargetSpec } from './tensor.js';
 import { initJob, type Placement } from './initializers/engine.js';
 import { entryOf } from './initializers/registry.js';
 
@@ -166,7 +166,7 @@ function rangeJob(fn: string, init: unknown, shape: Shape, which: readonly strin
   let length = 0;
   const runs = r.runs.map((run) => { const at = length; length += run.length; return { ...run, at }; });
   const place: Placement = (name, po): TargetSpec => {
-    const dtype = oneOf(name, 'options.dtype', po.dtype, DTYPES, 'float32');
+    const dtype = checkDtype(name, po);
     let out: InitArray | undefined;
     if (po.out !== undefined) {
       out = checkOut(name, 'options.out', po.out, dtype);

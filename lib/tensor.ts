@@ -4,7 +4,7 @@
  * it holds), with the checks that validate them.
  */
 import { typeError, rangeError } from './errors.js';
-import { attached, index, oneOf, MAX_SAFE } from './validate.js';
+import { attached, index, isTypedArray, oneOf, typedArrayName, MAX_SAFE } from './validate.js';
 import type { SeedOptions } from './seed.js';
 import { allocateArray } from './backend.js';
 
@@ -40,7 +40,10 @@ export const MAX_ARRAY_LENGTH = 4294967296;
 
 /** Options every initializer accepts: the output (dtype, `out`) and the slice of the tensor to produce. */
 export interface OutputOptions<D extends DType = 'float32'> {
-  /** Output dtype. Default `'float32'`. The return type follows it. */
+  /**
+   * Output dtype. Default: the one `out` implies (a Float32Array or Float64Array), else
+   * `'float32'`. The return type follows it (TypeScript infers it from `dtype` only).
+   */
   dtype?: D;
   /**
    * Fill this array in place instead of allocating (its type must match `dtype`). Without
@@ -125,18 +128,35 @@ function arrayTypeOf(dtype: DType): string {
   return dtype === 'float32' ? 'a Float32Array' : dtype === 'float64' ? 'a Float64Array' : 'a Uint16Array';
 }
 
-/** Validates that `out` is an attached typed array of the type `dtype` needs. */
+/** The typed-array type each dtype is stored in. */
+const ARRAY_NAMES: Readonly<Record<DType, string>> = { float32: 'Float32Array', float64: 'Float64Array', bfloat16: 'Uint16Array', float16: 'Uint16Array' };
+
+/** Validates that `out` is an attached typed array (of any realm) of the type `dtype` needs. */
 export function checkOut(fn: string, name: string, out: unknown, dtype: DType): InitArray {
-  const ok = dtype === 'float32' ? out instanceof Float32Array
-    : dtype === 'float64' ? out instanceof Float64Array : out instanceof Uint16Array;
-  if (!ok) throw typeError(fn, name, `${arrayTypeOf(dtype)} (options.dtype is "${dtype}")`, out);
+  if (!isTypedArray(out, ARRAY_NAMES[dtype])) throw typeError(fn, name, `${arrayTypeOf(dtype)} (options.dtype is "${dtype}")`, out);
   attached(fn, name, out as InitArray);
   return out as InitArray;
 }
 
+/**
+ * The dtype of a call: `options.dtype`, else the one `options.out` implies (a Float32Array
+ * or Float64Array says it; a Uint16Array holds either 16-bit dtype, so it needs
+ * `options.dtype`), else float32.
+ */
+export function checkDtype(fn: string, o: Record<string, unknown>): DType {
+  if (o.dtype !== undefined || o.out === undefined) return oneOf(fn, 'options.dtype', o.dtype, DTYPES, 'float32');
+  const name = typedArrayName(o.out);
+  if (name === 'Float32Array') return 'float32';
+  if (name === 'Float64Array') return 'float64';
+  if (name === 'Uint16Array') {
+    throw typeError(fn, 'options.dtype', '"bfloat16" or "float16" when options.out is a Uint16Array (it holds either)', o.dtype);
+  }
+  throw typeError(fn, 'options.out', 'a Float32Array, Float64Array or Uint16Array', o.out);
+}
+
 /** Validates dtype, out, offset and length against a tensor of `numel` elements: one run. */
 export function checkTarget(fn: string, o: Record<string, unknown>, numel: number): TargetSpec {
-  const dtype = oneOf(fn, 'options.dtype', o.dtype, DTYPES, 'float32');
+  const dtype = checkDtype(fn, o);
   const sliced = o.offset !== undefined || o.length !== undefined;
   const offset = index(fn, 'options.offset', o.offset, 0);
   if (offset > numel) throw rangeError(fn, 'options.offset', `an integer in [0, ${numel}] (the tensor's element count)`, o.offset);

@@ -85,6 +85,24 @@ export function oneOf<T extends string>(fn: string, name: string, value: unknown
   return value as T;
 }
 
+/**
+ * %TypedArray%.prototype[Symbol.toStringTag]'s getter: the [[TypedArrayName]] of a typed
+ * array of any realm (an iframe, `vm.runInNewContext`, a worker's module instance), and
+ * undefined for anything else, Proxies and objects with a forged toStringTag included.
+ * `instanceof Float32Array` is true only for this realm's arrays.
+ */
+const typedArrayTag = Object.getOwnPropertyDescriptor(Object.getPrototypeOf(Uint8Array.prototype) as object, Symbol.toStringTag)!.get!;
+
+/** The typed-array type of `value` ('Float32Array', ...) whatever its realm, or undefined. */
+export function typedArrayName(value: unknown): string | undefined {
+  return typedArrayTag.call(value) as string | undefined;
+}
+
+/** Whether `value` is a typed array of type `name` ('Float32Array', ...) from any realm. */
+export function isTypedArray<T extends ArrayBufferView>(value: unknown, name: string): value is T {
+  return typedArrayTag.call(value) === name;
+}
+
 /** The buffer must be attached: a transferred buffer reads as empty and would silently no-op. */
 export function attached(fn: string, name: string, arr: ArrayBufferView): void {
   if (arr.byteLength !== 0) return;
