@@ -3,6 +3,8 @@
  * 16-bit encodings (bfloat16 and IEEE float16, round to nearest even from the float32 value).
  */
 import type { DType } from './tensor.js';
+import { rangeError, typeError } from './errors.js';
+import { typedArrayName } from './validate.js';
 
 const f32 = new Float32Array(1);
 const u32 = new Uint32Array(f32.buffer);
@@ -58,7 +60,7 @@ export function belowF64(x: number): number {
 // 16-bit encodings
 
 /** float32 value → bfloat16 bits, round to nearest even (NaN stays NaN). */
-export function toBfloat16(x: number): number {
+function bf16Of(x: number): number {
   f32[0] = x;
   const u = u32[0]!;
   if ((u & 0x7fffffff) > 0x7f800000) return (u >>> 16) | 0x40;
@@ -66,13 +68,13 @@ export function toBfloat16(x: number): number {
 }
 
 /** bfloat16 bits → value. */
-export function fromBfloat16(h: number): number {
+function bf16Value(h: number): number {
   u32[0] = (h & 0xffff) << 16;
   return f32[0]!;
 }
 
 /** float32 value → float16 (IEEE binary16) bits, round to nearest even; overflow gives ±Infinity. */
-export function toFloat16(x: number): number {
+function f16Of(x: number): number {
   f32[0] = x;
   const u = u32[0]!;
   const sign = (u >>> 16) & 0x8000;
@@ -100,7 +102,7 @@ const F16_EXP = (() => {
 })();
 
 /** float16 bits → value. */
-export function fromFloat16(h: number): number {
+function f16Value(h: number): number {
   const sign = h & 0x8000 ? -1 : 1;
   const e = (h >>> 10) & 0x1f;
   const m = h & 0x3ff;
@@ -117,10 +119,10 @@ export type Half = 'bfloat16' | 'float16';
 
 /** A float32 value as the bits of a 16-bit dtype. */
 function enc(d: Half, x: number): number {
-  return d === 'bfloat16' ? toBfloat16(x) : toFloat16(x);
+  return d === 'bfloat16' ? bf16Of(x) : f16Of(x);
 }
 function dec(d: Half, h: number): number {
-  return d === 'bfloat16' ? fromBfloat16(h) : fromFloat16(h);
+  return d === 'bfloat16' ? bf16Value(h) : f16Value(h);
 }
 function up16(h: number): number {
   if (h === 0x8000) return 0x0001;
@@ -168,14 +170,136 @@ export function encodeHalf(dtype: Half, src: Float32Array | Float64Array, dst: U
     for (let i = 0; i < n; i++) {
       let x = Math.fround(src[i]!);
       if (x < lo) x = lo; else if (x > hi) x = hi;
-      dst[dstStart + i] = toFloat16(x);
+      dst[dstStart + i] = f16Of(x);
     }
   }
 }
 
 /** `value` as stored in a dtype's array: the number itself, or its 16-bit encoding. */
 export function encodeIn(dtype: DType, value = 1): number {
-  if (dtype === 'bfloat16') return toBfloat16(Math.fround(value));
-  if (dtype === 'float16') return toFloat16(Math.fround(value));
+  if (dtype === 'bfloat16') return bf16Of(Math.fround(value));
+  if (dtype === 'float16') return f16Of(Math.fround(value));
   return value;
+}
+
+// ---------------------------------------------------------------------------------------
+// The public codecs: one value, or a whole array, with their arguments checked (an array
+// given to a one-value codec is refused, not coerced).
+
+function numberArg(fn: string, name: string, x: unknown): number {
+  if (typeof x !== 'number') {
+    throw typeError(fn, name, typeof x === 'object' && x !== null ? `a number (${fn}Array converts arrays)` : 'a number', x);
+  }
+  return x;
+}
+
+function bitsArg(fn: string, name: string, h: unknown): number {
+  if (typeof h !== 'number') {
+    throw typeError(fn, name, typeof h === 'object' && h !== null ? `a number (${fn}Array converts arrays)` : 'a number', h);
+  }
+  if (!(h >= 0 && h <= 0xffff && Math.floor(h) === h)) throw rangeError(fn, name, 'an integer in [0, 65535] (a 16-bit pattern)', h);
+  return h;
+}
+
+/**
+ * A number as bfloat16 bits: rounded to float32, then to the nearest bfloat16 (ties to
+ * even); NaN stays a quiet NaN. For arrays, {@link toBfloat16Array}.
+ * @example `toBfloat16(1)   // 0x3f80`
+ */
+export function toBfloat16(x: number): number {
+  return bf16Of(numberArg('toBfloat16', 'x', x));
+}
+
+/**
+ * The value of bfloat16 bits (an integer in [0, 65535]). For arrays, {@link fromBfloat16Array}.
+ * @example `fromBfloat16(0x3f80)   // 1`
+ */
+export function fromBfloat16(bits: number): number {
+  return bf16Value(bitsArg('fromBfloat16', 'bits', bits));
+}
+
+/**
+ * A number as IEEE float16 bits: rounded to float32, then to the nearest float16 (ties to
+ * even); beyond ±65504 (from 65520 on) it is ±Infinity. For arrays, {@link toFloat16Array}.
+ * @example `toFloat16(1)   // 0x3c00`
+ */
+export function toFloat16(x: number): number {
+  return f16Of(numberArg('toFloat16', 'x', x));
+}
+
+/**
+ * The value of IEEE float16 bits (an integer in [0, 65535]). For arrays, {@link fromFloat16Array}.
+ * @example `fromFloat16(0x3c00)   // 1`
+ */
+export function fromFloat16(bits: number): number {
+  return f16Value(bitsArg('fromFloat16', 'bits', bits));
+}
+
+/** Numbers that an array converter reads: a typed array of numbers or an array of numbers. */
+export type NumberArray = ArrayLike<number>;
+
+/**
+ * The elements of an array converter's input, each read once and checked before anything
+ * is written: a typed array that cannot hold a bad element (any numeric one for values, a
+ * Uint16Array for bits) is used as it is; anything else is copied element by element.
+ */
+function sourceOf(fn: string, name: string, src: unknown, bits: boolean): ArrayLike<number> {
+  const tag = typedArrayName(src);
+  if (tag !== undefined && (bits ? tag === 'Uint16Array' : tag !== 'BigInt64Array' && tag !== 'BigUint64Array')) return src as ArrayLike<number>;
+  if (!Array.isArray(src) && tag === undefined) throw typeError(fn, name, 'an array or a typed array of numbers', src);
+  const a = src as ArrayLike<unknown>;
+  const copy = new Float64Array(a.length);
+  for (let i = 0; i < copy.length; i++) copy[i] = (bits ? bitsArg : numberArg)(fn, `${name}[${i}]`, a[i]);
+  return copy;
+}
+
+function convertArray<T extends Float32Array | Uint16Array>(
+  fn: string, src: unknown, out: unknown, bits: boolean, make: (n: number) => T, one: (v: number) => number,
+): T {
+  const a = sourceOf(fn, bits ? 'bits' : 'values', src, bits);
+  const type = bits ? 'Float32Array' : 'Uint16Array';
+  let dst: T;
+  if (out === undefined) dst = make(a.length);
+  else if (typedArrayName(out) !== type) throw typeError(fn, 'out', `a ${type} or undefined`, out);
+  else if ((out as T).length !== a.length) throw rangeError(fn, 'out', `of the input's length (${a.length})`, out);
+  else dst = out as T;
+  for (let i = 0; i < a.length; i++) dst![i] = one(a[i]!);
+  return dst!;
+}
+
+/**
+ * Numbers as bfloat16 bits, element by element as {@link toBfloat16}: `values` is an array
+ * or any typed array of numbers; the result is `out` (a Uint16Array of the same length)
+ * or a new Uint16Array.
+ * @example `toBfloat16Array(new Float32Array([1, -2]))   // Uint16Array [0x3f80, 0xc000]`
+ */
+export function toBfloat16Array(values: NumberArray, out?: Uint16Array): Uint16Array {
+  return convertArray('toBfloat16Array', values, out, false, (n) => new Uint16Array(n), bf16Of);
+}
+
+/**
+ * Numbers as float16 bits, element by element as {@link toFloat16}, into `out` or a new
+ * Uint16Array.
+ * @example `toFloat16Array([1, 65504])   // Uint16Array [0x3c00, 0x7bff]`
+ */
+export function toFloat16Array(values: NumberArray, out?: Uint16Array): Uint16Array {
+  return convertArray('toFloat16Array', values, out, false, (n) => new Uint16Array(n), f16Of);
+}
+
+/**
+ * bfloat16 bits (a Uint16Array, or integers in [0, 65535]) as their values, into `out` or a
+ * new Float32Array (every bfloat16 value is a float32 value: exact).
+ * @example `fromBfloat16Array(bfloat16Weights)   // Float32Array`
+ */
+export function fromBfloat16Array(bits: NumberArray, out?: Float32Array): Float32Array {
+  return convertArray('fromBfloat16Array', bits, out, true, (n) => new Float32Array(n), bf16Value);
+}
+
+/**
+ * float16 bits (a Uint16Array, or integers in [0, 65535]) as their values, into `out` or a
+ * new Float32Array (exact).
+ * @example `fromFloat16Array(new Uint16Array([0x3c00]))   // Float32Array [1]`
+ */
+export function fromFloat16Array(bits: NumberArray, out?: Float32Array): Float32Array {
+  return convertArray('fromFloat16Array', bits, out, true, (n) => new Float32Array(n), f16Value);
 }
