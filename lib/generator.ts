@@ -5,7 +5,7 @@
  */
 import { typeError, rangeError } from './errors.js';
 import { readOptions, withOptions } from './validate.js';
-import { compactSeed, seedValue, type Seed } from './seed.js';
+import { compactSeed, jsonSeed, seedValue, type Seed } from './seed.js';
 import { runJob, runJobAsync, type Job } from './job.js';
 import type { ArrayFor, DType, RandomInitOptions, Shape } from './tensor.js';
 import type * as basic from './initializers/basic.js';
@@ -57,6 +57,44 @@ export class Generator {
   /** The stream the next call will take. */
   get nextStream(): bigint {
     return this.#next;
+  }
+
+  /**
+   * The generator's state as JSON can hold it (`JSON.stringify(gen)` calls this): seed and
+   * next stream as numbers when they are safe integers, else as decimal strings.
+   * {@link Generator.fromJSON} restores it.
+   */
+  toJSON(): { seed: number | string; nextStream: number | string } {
+    return { seed: jsonSeed(this.seed), nextStream: jsonSeed(this.#next) };
+  }
+
+  /**
+   * The generator that {@link Generator.toJSON} describes (a parsed object or the JSON
+   * text): its next call takes the recorded stream.
+   * @example
+   * ```ts
+   * const saved = JSON.stringify(gen);
+   * const again = Generator.fromJSON(saved);   // continues where gen stood
+   * ```
+   */
+  static fromJSON(state: string | { seed: number | string | bigint; nextStream: number | string | bigint }): Generator {
+    const fn = 'Generator.fromJSON';
+    let s: unknown = state;
+    if (typeof s === 'string') {
+      try {
+        s = JSON.parse(s);
+      } catch {
+        throw typeError(fn, 'state', 'a Generator\'s JSON text or object', state);
+      }
+    }
+    const o = readOptions(fn, s, ['seed', 'nextStream'], 'state');
+    const read = (name: string, v: unknown): Seed => {
+      if (v === undefined) throw typeError(fn, `state.${name}`, 'an integer in [0, 2^64) (number, bigint or decimal string)', v);
+      return typeof v === 'string' && /^[0-9]+$/.test(v) ? BigInt(v) : (v as Seed);
+    };
+    const seed = seedValue(fn, 'state.seed', read('seed', o.seed));
+    const next = seedValue(fn, 'state.nextStream', read('nextStream', o.nextStream));
+    return new Generator(seed, next);
   }
 
   /**

@@ -69,12 +69,12 @@ let state: GlobalState | undefined;
 function initialState(): GlobalState {
   const env = platform().env('NNINIT_SEED');
   if (env !== undefined && env !== '') {
-    let value: bigint;
-    try {
-      value = BigInt(env);
-    } catch {
-      throw rangeError('seed', 'the NNINIT_SEED environment variable', 'an integer in [0, 2^64)', env);
-    }
+    // Decimal digits only: BigInt() would also take "0x10", "0b1" and " 5 ", so a typo could
+    // pass as another seed.
+    const expected = 'a decimal integer in [0, 2^64) (digits only)';
+    if (!/^[0-9]+$/.test(env)) throw rangeError('seed', 'the NNINIT_SEED environment variable', expected, env);
+    const value = BigInt(env);
+    if (value >= TWO64) throw rangeError('seed', 'the NNINIT_SEED environment variable', expected, env);
     return { seed: seedWords('seed', 'the NNINIT_SEED environment variable', value), nextStream: 0n };
   }
   // Web Crypto: globalThis.crypto in Node >= 19 and every browser.
@@ -97,10 +97,30 @@ export function manualSeed(seed: Seed): void {
   state = { seed: seedWords('manualSeed', 'seed', seed), nextStream: 0n };
 }
 
-/** The process-wide seed (as a bigint) and the stream the next unseeded call will take. */
-export function globalSeedState(): { seed: bigint; nextStream: bigint } {
+/** A seed or stream as JSON can hold it: a number when it is a safe integer, else its decimal string. */
+export function jsonSeed(v: bigint): number | string {
+  return v <= 9007199254740991n ? Number(v) : v.toString();
+}
+
+/** The process-wide generator's state, from {@link globalSeedState}. */
+export interface GlobalSeedState {
+  /** The process-wide seed. */
+  readonly seed: bigint;
+  /** The stream the next unseeded call will take. */
+  readonly nextStream: bigint;
+  /** The JSON form (`JSON.stringify` calls it): numbers when safe integers, else decimal strings. */
+  toJSON(): { seed: number | string; nextStream: number | string };
+}
+
+/**
+ * The process-wide seed and the stream the next unseeded call will take, as bigints.
+ * `JSON.stringify` gives `{"seed": 42, "nextStream": 3}` (decimal strings beyond 2^53).
+ */
+export function globalSeedState(): GlobalSeedState {
   const g = global();
-  return { seed: wordsSeed(g.seed[0], g.seed[1]), nextStream: g.nextStream };
+  const state = { seed: wordsSeed(g.seed[0], g.seed[1]), nextStream: g.nextStream };
+  Object.defineProperty(state, 'toJSON', { value: () => ({ seed: jsonSeed(state.seed), nextStream: jsonSeed(state.nextStream) }) });
+  return state as GlobalSeedState;
 }
 
 /**

@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'vitest';
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { fillNormal, fillUniform, manualSeed, globalSeedState, backendInfo } from '../lib/index.js';
 import { sameBytes } from './helpers.js';
@@ -50,5 +50,42 @@ describe(`seeds and streams (${backendInfo().name})`, () => {
     const a = execFileSync(process.execPath, ['-e', script], { env }).toString();
     const b = execFileSync(process.execPath, ['-e', script], { env }).toString();
     expect(a).not.toBe(b);
+  });
+});
+
+describe(`seed state as JSON (${backendInfo().name})`, () => {
+  test('globalSeedState() and a Generator have a JSON form, and a Generator comes back from it', async () => {
+    const { Generator } = await import('../lib/index.js');
+    manualSeed(2n ** 64n - 1n);
+    fillNormal(new Float32Array(2));
+    expect(JSON.parse(JSON.stringify(globalSeedState()))).toEqual({ seed: '18446744073709551615', nextStream: 1 });
+    expect(globalSeedState()).toEqual({ seed: 2n ** 64n - 1n, nextStream: 1n }); // toJSON is not an own enumerable field
+    const g = new Generator(42, 2n ** 60n);
+    g.zeros([2]);
+    const text = JSON.stringify(g);
+    expect(JSON.parse(text)).toEqual({ seed: 42, nextStream: String(2n ** 60n + 1n) });
+    const back = Generator.fromJSON(text);
+    expect(back.seed).toBe(42n);
+    expect(back.nextStream).toBe(2n ** 60n + 1n);
+    expect(sameBytes(back.normal([8]), g.normal([8]))).toBe(true);
+    expect(Generator.fromJSON(JSON.parse(text) as { seed: number; nextStream: string }).nextStream).toBe(2n ** 60n + 1n);
+    expect(() => Generator.fromJSON('{')).toThrow(/Generator\.fromJSON: state must be/);
+    expect(() => Generator.fromJSON({ seed: '0x10', nextStream: 0 })).toThrow(TypeError);
+    expect(() => Generator.fromJSON({ seed: 1 } as never)).toThrow(/state\.nextStream/);
+  });
+  test('NNINIT_SEED takes decimal digits only ("0x10", " 5 ", "1e3", "-1" and 2^64 are refused)', () => {
+    const script = `const n = require(${JSON.stringify(join(__dirname, '..', 'dist', 'cjs', 'index.js'))});
+      process.stdout.write(String(n.globalSeedState().seed));`;
+    const run = (v: string) => {
+      const r = spawnSync(process.execPath, ['-e', script], { env: { ...process.env, NNINIT_SEED: v }, encoding: 'utf8' });
+      return { code: r.status, out: r.stdout, err: r.stderr };
+    };
+    for (const bad of ['0x10', ' 5 ', '5 ', '1e3', '-1', '+5', '0b1', '18446744073709551616']) {
+      const r = run(bad);
+      expect(r.code, bad).not.toBe(0);
+      expect(r.err, bad).toContain('NNINIT_SEED environment variable must be a decimal integer in [0, 2^64)');
+    }
+    expect(run('0016').out).toBe('16');
+    expect(run('18446744073709551615').out).toBe('18446744073709551615');
   });
 });

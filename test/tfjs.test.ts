@@ -186,6 +186,7 @@ describe('seeds and streams', () => {
     expect(g.nextStream).toBe(12n);
     expect(() => g.heNormal({ seed: 1 } as never)).toThrow(TypeError);
     expect(g.nextStream).toBe(12n);
+    expect(JSON.parse(JSON.stringify(generator(2n ** 64n - 1n, 3)))).toEqual({ seed: '18446744073709551615', nextStream: 3 });
   });
   it('bigint seeds and streams survive the config', () => {
     const init = initializers.glorotUniform({ seed: (1n << 63n) + 5n, stream: 1n << 40n });

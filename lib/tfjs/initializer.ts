@@ -8,7 +8,7 @@ import type * as TfCore from '@tensorflow/tfjs-core';
 import type * as TfLayers from '@tensorflow/tfjs-layers';
 import { typeError, rangeError } from '../errors.js';
 import { oneOf, readOptions, rejectUnknown, withOptions, type Options } from '../validate.js';
-import { compactSeed, resolveSeed, seedValue, seedWords, type Seed } from '../seed.js';
+import { compactSeed, jsonSeed, resolveSeed, seedValue, seedWords, type Seed } from '../seed.js';
 import { combine, runJob, type Job } from '../job.js';
 import type { Convention } from '../tensor.js';
 import { entryNamed, INITIALIZERS, type InitializerEntry, type SchemeName, type TfjsName } from '../initializers/registry.js';
@@ -364,6 +364,8 @@ export function generator(seed: Seed, firstStream: Seed = 0): SeededInitializers
   }
   Object.defineProperty(g, 'seed', { value: s, enumerable: true });
   Object.defineProperty(g, 'nextStream', { get: () => next, enumerable: true });
+  // JSON has no bigint: the same form as a Generator's (numbers when safe, else decimal strings).
+  Object.defineProperty(g, 'toJSON', { value: () => ({ seed: jsonSeed(s), nextStream: jsonSeed(next) }) });
   return g as SeededInitializers;
 }
 
