@@ -100,6 +100,20 @@ describe('formulas: each initializer equals the core fill with the framework for
     expect(truncatedNormalStd(6)).toBeCloseTo(0.99999996354470216463, 15);
     expect(truncatedNormalStd(40)).toBe(1);
     expect(truncatedNormalStd(Infinity)).toBe(1);
+    // Scale or gain 0: zeros for every distribution and truncation (not a complaint about a and b).
+    for (const distribution of ['truncatedNormal', 'normal', 'untruncatedNormal', 'uniform'] as const) {
+      for (const convention of ['torch', 'keras'] as const) {
+        expect(varianceScaling([3, 4], { scale: 0, distribution, convention, seed: 1 }).every((v) => v === 0)).toBe(true);
+      }
+    }
+    expect(xavierNormal([3, 4], { gain: 0, convention: 'keras', seed: 1 }).every((v) => v === 0)).toBe(true);
+    expect(kaimingNormal([3, 4], { nonlinearity: 'linear', truncation: 2, seed: 1, dtype: 'bfloat16' }).some((v) => v !== 0)).toBe(true);
+    // Tiny cutoffs: t / sqrt(3), never 0 (t^3 underflows in the series).
+    for (const t of [1e-200, 2 ** -300, 2 ** -299, 1e-80, 1e-320, Number.MIN_VALUE]) {
+      const s = truncatedNormalStd(t);
+      expect(s, String(t)).toBeGreaterThan(0);
+      expect(Math.abs(s / (t / Math.sqrt(3)) - 1), String(t)).toBeLessThan(t < 1e-300 ? 1e-3 : 4e-16);
+    }
     expect(() => truncatedNormalStd(0)).toThrow(RangeError);
     expect(() => truncatedNormalStd(NaN)).toThrow(RangeError);
   });

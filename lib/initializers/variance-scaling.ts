@@ -38,6 +38,9 @@ export function truncatedNormalStd(truncation: number): number {
 
 function truncStd(t: number): number {
   if (t === Infinity) return 1;
+  // Far below 1, t^3 (the series' first term) nears underflow: std = t / sqrt(3) (1 - t^2/10 + ...),
+  // and t^2 is below 2^-600, far under the last bit of t / sqrt(3).
+  if (t < 2 ** -300) return t * 0.5773502691896258;
   if (t <= 5) {
     const t2 = t * t;
     let term = t;
@@ -124,7 +127,8 @@ type Draw = 'uniform' | 'normal';
 /** A std and a distribution shape into a Dist: uniform with bound sqrt(3) std, or a (truncated) normal. */
 function distFor(shape: Draw, std: number, bound: number, truncation: number): Dist {
   if (shape === 'uniform') return { kind: 'uniform', low: -bound, high: bound };
-  if (truncation === Infinity) return { kind: 'normal', mean: 0, std };
+  // std 0 (gain or scale 0): all zeros, whatever the truncation (its interval would be [-0, 0]).
+  if (truncation === Infinity || std === 0) return { kind: 'normal', mean: 0, std };
   const s = std / truncStd(truncation);
   return { kind: 'truncatedNormal', mean: 0, std: s, a: -truncation * s, b: truncation * s };
 }
