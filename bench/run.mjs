@@ -313,6 +313,13 @@ async function workerPeers(cfg) {
   return out;
 }
 
+/** The peers' packages (devDependencies) that cannot be loaded here. */
+function missingPeers() {
+  const names = ['@tensorflow/tfjs-core', '@tensorflow/tfjs-backend-cpu', '@tensorflow/tfjs-layers',
+    '@stdlib/random-array-uniform', '@stdlib/random-array-normal', '@stdlib/random-base-normal'];
+  return names.filter((n) => { try { require.resolve(n); return false; } catch { return true; } });
+}
+
 function runWorker(kind, mode) {
   const env = { ...process.env, NNINIT_BENCH_T0: String(startTime) };
   if (kind === 'js' || kind === 'wasm') env.NNINIT_BACKEND = kind;
@@ -498,13 +505,20 @@ async function main() {
 
   const js = runWorker('js', args.mode);
   const wasm = runWorker('wasm', args.mode);
-  const peers = runWorker('peers', args.mode);
+  const missing = missingPeers();
+  const peers = missing.length === 0 ? runWorker('peers', args.mode) : { distributions: [], models: [], skipped: [], sink: 0 };
+  if (missing.length > 0) {
+    // An installed package has no devDependencies: nninit is measured, the peers are listed as skipped.
+    process.stderr.write(`bench: peers not installed (${missing.join(', ')}); their rows are skipped
+`);
+    res.skipped.push({ model: 'the peer rows', impl: 'TF.js and @stdlib', kind: 'peer', why: `not installed: ${missing.join(', ')}; npm install them to compare` });
+  }
   res.distributions.push(...wasm.distributions, ...js.distributions, ...peers.distributions);
   res.models.push(...wasm.models, ...js.models, ...peers.models);
   res.overhead.push(...wasm.overhead, ...js.overhead);
   res.skipped.push(...js.skipped, ...wasm.skipped, ...peers.skipped);
-  res.tfjsModel = cfg.tfjsModel ? await tfjsModelBuild(nn, cfg.tfjsModel) : null;
-  res.tfjsInspect = cfg.tfjsInspect ? await tfjsInspectBench(root, cfg.tfjsInspect) : null;
+  res.tfjsModel = cfg.tfjsModel && missing.length === 0 ? await tfjsModelBuild(nn, cfg.tfjsModel) : null;
+  res.tfjsInspect = cfg.tfjsInspect && missing.length === 0 ? await tfjsInspectBench(root, cfg.tfjsInspect) : null;
   res.orthogonal = orthogonalBench(nn, args.mode);
   res.meta.seconds = (Date.now() - t0) / 1000;
   res.meta.checksum = sink.value + js.sink + wasm.sink + peers.sink;

@@ -6,7 +6,7 @@
 export { randomBits, fillUniform, fillNormal, fillTruncatedNormal } from './random.js';
 export type { RandomOptions, UniformOptions, NormalOptions, TruncatedNormalOptions, FloatArray } from './random.js';
 export { manualSeed, globalSeedState } from './seed.js';
-export type { Seed, SeedOptions } from './seed.js';
+export type { Seed, SeedOptions, GlobalSeedState } from './seed.js';
 export { backendInfo, setIsa, setThreads, getThreads } from './backend.js';
 export type { BackendInfo } from './backend.js';
 export { NninitBackendError } from './errors.js';
@@ -30,7 +30,8 @@ export { orthogonal } from './initializers/orthogonal.js';
 export type { OrthogonalOptions } from './initializers/orthogonal.js';
 export { eye, dirac, sparse } from './initializers/structured.js';
 export type { EyeOptions, DiracOptions, SparseOptions } from './initializers/structured.js';
-export { toBfloat16, fromBfloat16, toFloat16, fromFloat16 } from './dtypes.js';
+export { toBfloat16, fromBfloat16, toFloat16, fromFloat16, toBfloat16Array, fromBfloat16Array, toFloat16Array, fromFloat16Array } from './dtypes.js';
+export type { NumberArray } from './dtypes.js';
 export type { DType, ArrayFor, InitArray, Shape, Convention, OutputOptions, RandomInitOptions } from './tensor.js';
 export { computeFans } from './fans.js';
 export type { FanOptions, Fans } from './fans.js';
@@ -48,8 +49,8 @@ export { recommend } from './diagnostics/recommend.js';
 export type { RecommendOptions, Recommendation } from './diagnostics/recommend.js';
 export { renderTable, renderChart, renderSvg } from './diagnostics/render.js';
 export type { ChartOptions, ChartMetric } from './diagnostics/render.js';
-export { ACTIVATIONS, INITIALIZER_NAMES, parseInitializer, resolveInitializer } from './diagnostics/registry.js';
-export type { Activation, InitializerSpec, InitFn, InitContext } from './diagnostics/registry.js';
+export { ACTIVATIONS, ACTIVATION_ALIASES, INITIALIZER_NAMES, parseInitializer, resolveInitializer } from './diagnostics/registry.js';
+export type { Activation, ActivationName, InitializerSpec, InitFn, InitContext } from './diagnostics/registry.js';
 export { matmul } from './diagnostics/matmul.js';
 
 // Promise forms: every fill and initializer, off the JS thread.

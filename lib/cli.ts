@@ -9,11 +9,11 @@
  */
 import { packageRoot } from './node.js'; // first: the Node platform is in place before the API runs
 import { spawn } from 'node:child_process';
-import { existsSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { checkInspectOptions, inspect, type InspectOptions, type InspectReport } from './diagnostics/inspect.js';
 import { recommend } from './diagnostics/recommend.js';
-import { ACTIVATIONS, INITIALIZER_NAMES, type Activation } from './diagnostics/registry.js';
+import { ACTIVATION_ALIASES, ACTIVATIONS, INITIALIZER_NAMES, type Activation } from './diagnostics/registry.js';
 import { renderChart, renderSvg, renderTable, type ChartMetric, type Report } from './diagnostics/render.js';
 import type { NpyArray } from './npy.js';
 import { readNpy } from './files.js';
@@ -26,6 +26,9 @@ export interface CliIO {
   root?: string;
 }
 
+/** The activations the CLI takes, aliases included (swish = silu, as calculateGain). */
+const ACTIVATION_NAMES = [...ACTIVATIONS, ...Object.keys(ACTIVATION_ALIASES)].join(', ');
+
 /** The top-level usage text. */
 export const USAGE = `Usage: nninit <command> [options]
 
@@ -34,7 +37,7 @@ Commands:
   recommend   the initializer and gain for an activation, depth and architecture
   bench       run the benchmarks (node bench/run.mjs [args])
 
-Run "nninit <command> --help" for a command's options.
+Run "nninit <command> --help" for a command's options; "nninit --version" prints the version.
 `;
 
 /** Usage of `nninit inspect`. */
@@ -42,7 +45,7 @@ export const INSPECT_USAGE = `Usage: nninit inspect [options]
        nninit inspect --model model.json --input batch.npy [--labels y.npy] [options]
 
   --layers LIST        widths, input first; NxK repeats N K times   (default 784,512x20,10)
-  --activation NAME    ${ACTIVATIONS.join(', ')}   (default relu)
+  --activation NAME    ${ACTIVATION_NAMES}   (default relu)
   --init NAME          ${INITIALIZER_NAMES.join(', ')}; normal:STD, uniform:BOUND
                        (default kaiming-normal)
   --compare A,B,...    several initializers side by side (instead of --init)
@@ -70,7 +73,7 @@ A real TF.js model (needs @tensorflow/tfjs-core, -layers and a backend installed
 /** Usage of `nninit recommend`. */
 export const RECOMMEND_USAGE = `Usage: nninit recommend --activation NAME [options]
 
-  --activation NAME    ${ACTIVATIONS.join(', ')}   (required)
+  --activation NAME    ${ACTIVATION_NAMES}   (required)
   --depth N            weight layers, or residual blocks with --residual   (default 1)
   --residual           residual connections
   --batch-norm         batch normalization
@@ -158,8 +161,9 @@ function seedOf(text: string): number | bigint {
 
 function activationOf(text: string, usage: string): Activation {
   const a = text.toLowerCase().replace(/-/g, '_');
-  if (!(ACTIVATIONS as readonly string[]).includes(a)) throw new UsageError(`--activation: expected one of ${ACTIVATIONS.join(', ')}; received ${JSON.stringify(text)}`, usage);
-  return a as Activation;
+  if ((ACTIVATIONS as readonly string[]).includes(a)) return a as Activation;
+  if (Object.prototype.hasOwnProperty.call(ACTIVATION_ALIASES, a)) return ACTIVATION_ALIASES[a]!;
+  throw new UsageError(`--activation: expected one of ${ACTIVATION_NAMES}; received ${JSON.stringify(text)}`, usage);
 }
 
 
@@ -331,7 +335,7 @@ function cliBench(args: readonly string[], io: CliIO, out: (s: string) => void, 
   const root = io.root ?? packageRoot();
   const script = join(root, 'bench', 'run.mjs');
   if (!existsSync(script)) {
-    err(`nninit bench: ${script} not found: the benchmarks ship with the source repository (npm run bench), not with the published package\n`);
+    err(`nninit bench: ${script} not found: the package's bench/ folder is missing (reinstall nninit, or run npm run bench in a clone)\n`);
     return 1;
   }
   return new Promise<number>((resolve) => {
@@ -341,6 +345,12 @@ function cliBench(args: readonly string[], io: CliIO, out: (s: string) => void, 
     child.on('error', (e) => { err(`nninit bench: ${e.message}\n`); resolve(1); });
     child.on('close', (code, signal) => resolve(code ?? (signal ? 1 : 0)));
   });
+}
+
+/** The package's version, from its package.json. */
+function version(io: CliIO): string {
+  const root = io.root ?? packageRoot();
+  return (JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { version: string }).version;
 }
 
 /**
@@ -369,6 +379,11 @@ export async function main(argv: readonly string[], io: CliIO = {}): Promise<num
       case '-h':
       case 'help':
         out(USAGE);
+        return 0;
+      case '--version':
+      case '-v':
+        if (rest.length > 0) throw new UsageError(`${cmd} takes no arguments`, USAGE);
+        out(`${version(io)}\n`);
         return 0;
       case 'inspect':
         return await cliInspect(rest, out, err);

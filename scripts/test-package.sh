@@ -80,7 +80,7 @@ const need = ['package.json', 'README.md', 'LICENSE', 'binding.gyp', 'CMakeLists
   'dist/browser/package.json'];
 const problems = need.filter((f) => !files.includes(f)).map((f) => `missing ${f}`);
 if (!files.some((f) => f.startsWith(`prebuilds/${host}/`) && f.endsWith('.node'))) problems.push(`missing prebuilds/${host}/*.node`);
-const allowed = /^(package\.json|README\.md|LICENSE|binding\.gyp|CMakeLists\.txt|scripts\/install\.cjs|bin\/[^/]+|dist\/.+|native\/(src|include)\/.+|native\/wasm\/nninit\.wasm|prebuilds\/[^/]+\/[^/]+\.node)$/;
+const allowed = /^(package\.json|README\.md|LICENSE|binding\.gyp|CMakeLists\.txt|scripts\/install\.cjs|bin\/[^/]+|bench\/[^/]+\.mjs|dist\/.+|native\/(src|include)\/.+|native\/wasm\/nninit\.wasm|prebuilds\/[^/]+\/[^/]+\.node)$/;
 for (const f of files) if (!allowed.test(f)) problems.push(`unexpected ${f}`);
 const prebuilds = files.filter((f) => f.startsWith('prebuilds/')).length;
 const limit = 1024 * 1024 * Math.max(1, prebuilds);
@@ -91,7 +91,7 @@ process.exitCode = problems.length ? 1 : 0;
 EOF
 rc=$?
 cat "$tmp/contents.txt"
-[[ $rc -eq 0 ]] && pass "tarball contents (dist, bin, prebuilds, native sources, the .wasm, build files; no tests/bench/build)" || fail "tarball contents"
+[[ $rc -eq 0 ]] && pass "tarball contents (dist, bin, bench scripts, prebuilds, native sources, the .wasm, build files; no tests/build)" || fail "tarball contents"
 grep -q "^tarball .* bytes packed" "$tmp/contents.txt" && ! grep -q "tarball .* >= " "$tmp/contents.txt" \
   && pass "tarball size < 1 MB per prebuild" || fail "tarball size"
 
@@ -168,6 +168,14 @@ deps=$(cd "$a" && node -e '
 [[ "$deps" == "nninit node-addon-api node-gyp-build" ]] && pass "installed packages: $deps (nothing else)" || fail "installed packages" "$deps"
 bin=$(cd "$a" && ./node_modules/.bin/nninit --help 2>&1 | head -n1)
 [[ "$bin" == Usage:* ]] && pass "bin: nninit --help" || fail "bin: nninit --help" "$bin"
+ver=$(cd "$a" && ./node_modules/.bin/nninit --version 2>&1)
+[[ "$ver" == "$(node -p 'require("./package.json").version')" ]] && pass "bin: nninit --version ($ver)" || fail "bin: nninit --version" "$ver"
+# The benchmark ships with the package (--help lists it): without the peers (devDependencies)
+# it measures nninit and lists the peers as skipped.
+if (cd "$a" && ./node_modules/.bin/nninit bench --smoke) >"$a/bench.out" 2>"$a/bench.err" \
+  && grep -q "nninit benchmark (smoke)" "$a/bench.out" && grep -q "not run: the peer rows" "$a/bench.out"; then
+  pass "bin: nninit bench --smoke in the installed package (peers skipped)"
+else tail -n 20 "$a/bench.err"; fail "bin: nninit bench --smoke in the installed package"; fi
 
 # TypeScript consumers (CommonJS and ESM) type-check against the installed .d.ts files.
 cat >"$a/consumer.ts" <<'EOF'

@@ -176,6 +176,31 @@ describe('nninit bench', () => {
   });
 });
 
+describe('nninit --version and activation names', () => {
+  it('prints the package version', async () => {
+    const v = (JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { version: string }).version;
+    for (const flag of ['--version', '-v']) {
+      const r = await cli(flag);
+      expect(r.code).toBe(0);
+      expect(r.out).toBe(`${v}\n`);
+    }
+    const bad = await cli('--version', 'x');
+    expect(bad.code).toBe(2);
+    expect((await cli('--help')).out).toContain('"nninit --version" prints the version');
+  });
+  it('takes swish, as calculateGain does (silu)', async () => {
+    const a = await cli('inspect', '--layers', '32x3', '--batch', '8', '--activation', 'swish', '--json');
+    const b = await cli('inspect', '--layers', '32x3', '--batch', '8', '--activation', 'silu', '--json');
+    expect(a.code).toBe(0);
+    const strip = (t: string) => ({ ...JSON.parse(t), elapsedMs: 0 });
+    expect(strip(a.out)).toEqual(strip(b.out));
+    const r = await cli('recommend', '--activation', 'swish');
+    expect(r.code).toBe(0);
+    expect(r.out).toBe((await cli('recommend', '--activation', 'silu')).out);
+    expect((await cli('inspect', '--help')).out).toMatch(/--activation NAME .*silu, swish/);
+  });
+});
+
 describe('the bin/nninit.cjs launcher', () => {
   beforeAll(() => {
     if (!existsSync(join(ROOT, 'dist', 'cjs', 'cli.js'))) {

@@ -13,11 +13,12 @@ import { seedWords, type Seed } from '../seed.js';
 import { propagate, type LayerReport } from './network.js';
 import { now } from '../platform.js';
 import {
-  ACTIVATIONS,
+  checkActivation,
   checkInitializer,
   initializerLabel,
   resolveInitializer,
   type Activation,
+  type ActivationName,
   type InitializerSpec,
 } from './registry.js';
 
@@ -25,8 +26,8 @@ import {
 export interface InspectOptions {
   /** Layer widths, input first: `[784, ...Array(20).fill(512), 10]` is 21 weight layers. At least 2 entries. */
   layers: readonly number[];
-  /** Hidden-layer activation. Default 'relu'. */
-  activation?: Activation;
+  /** Hidden-layer activation (`'swish'` is silu). Default 'relu'. */
+  activation?: ActivationName;
   /** Initializer name (`'kaiming-normal'`, `'normal:0.01'`, ...) or spec. Default 'kaiming-normal'. */
   init?: string | InitializerSpec;
   /** Examples in the batch, >= 2. Default 256. */
@@ -117,14 +118,7 @@ export function checkInspectOptions(options: unknown, fn = 'inspect'): InspectRe
     throw rangeError(fn, 'options.layers', 'an array of 2 to 10001 widths (input first)', o.layers);
   }
   const layers = o.layers.map((w: unknown, i: number) => intIn(fn, `options.layers[${i}]`, w, 1, 65536));
-  let activation: Activation = 'relu';
-  if (o.activation !== undefined) {
-    if (typeof o.activation !== 'string' || !(ACTIVATIONS as readonly string[]).includes(o.activation)) {
-      const expected = `one of ${ACTIVATIONS.map((a) => JSON.stringify(a)).join(', ')}`;
-      throw (typeof o.activation === 'string' ? rangeError : typeError)(fn, 'options.activation', expected, o.activation);
-    }
-    activation = o.activation as Activation;
-  }
+  const activation: Activation = o.activation === undefined ? 'relu' : checkActivation(fn, 'options.activation', o.activation);
   const init = checkInitializer(fn, 'options.init', o.init ?? 'kaiming-normal');
   const batch = intIn(fn, 'options.batch', o.batch, 2, 1 << 20, 256);
   for (const w of layers) {

@@ -6,12 +6,12 @@
  */
 import { rangeError, typeError } from '../errors.js';
 import { readOptions } from '../validate.js';
-import { ACTIVATIONS, gainOf, type Activation } from './registry.js';
+import { checkActivation, gainOf, type Activation, type ActivationName } from './registry.js';
 
 /** Options of {@link recommend}. */
 export interface RecommendOptions {
-  /** The hidden activation. Required. */
-  activation: Activation;
+  /** The hidden activation (or `'swish'`, silu). Required. */
+  activation: ActivationName;
   /** Number of weight layers (or residual blocks when `residual`). Default 1. */
   depth?: number;
   /** Residual connections (x + f(x)). Default false. */
@@ -62,11 +62,7 @@ export function recommend(options: RecommendOptions): Recommendation {
   const fn = 'recommend';
   if (options === undefined) throw typeError(fn, 'options', 'an object with at least { activation }', options);
   const o = readOptions(fn, options, ['activation', 'depth', 'residual', 'batchNorm', 'negativeSlope']);
-  if (typeof o.activation !== 'string' || !(ACTIVATIONS as readonly string[]).includes(o.activation)) {
-    const expected = `one of ${ACTIVATIONS.map((a) => JSON.stringify(a)).join(', ')}`;
-    throw (typeof o.activation === 'string' ? rangeError : typeError)(fn, 'options.activation', expected, o.activation);
-  }
-  const activation = o.activation as Activation;
+  const activation = checkActivation(fn, 'options.activation', o.activation);
   let depth = 1;
   if (o.depth !== undefined) {
     if (typeof o.depth !== 'number') throw typeError(fn, 'options.depth', 'an integer in [1, 100000]', o.depth);
