@@ -1,7 +1,17 @@
 /**
- * The event loop's responsiveness during a large async fill. A latency measurement, so it
- * runs alone (vitest.isolated.config.mts, after the main suites): with other test files
- * saturating both cores the scheduler, not nninit, would decide the gaps.
+ * The event loop's responsiveness during a large async fill. It runs alone
+ * (vitest.isolated.config.mts, after the main suites), and it asserts a property that holds
+ * on a loaded machine too: everything is measured in one child process under the same load,
+ * and the async fill is compared with that process's own baselines, never with a fixed
+ * number of milliseconds:
+ * - the timer's worst gap during the async fill is far below the time the sync fill of the
+ *   same array blocks the thread (a quarter of it, medians over 5 rounds): the work is off
+ *   the JS thread (native) or cut into short slices between event-loop turns (TypeScript);
+ * - native only: an async fill delays a 2 ms timer no more than the same timer is delayed
+ *   with no fill running (rounds alternate): the fill adds no stall of its own. (The
+ *   TypeScript backend's slices run on the JS thread, so under load each one is stretched
+ *   by the scheduler: that backend only has the first property.)
+ * The absolute figures (worst gap in ms) are a benchmark: `node bench/event-loop.mjs`.
  */
 import { describe, expect, test } from 'vitest';
 import { execFileSync } from 'node:child_process';
@@ -9,28 +19,51 @@ import { join } from 'node:path';
 import { backendInfo } from '../lib/index.js';
 
 const dist = JSON.stringify(join(__dirname, '..', 'dist', 'cjs', 'index.js'));
-function node(code: string, args: string[] = []): string {
-  return execFileSync(process.execPath, [...args, '-e', code], { env: process.env, stdio: ['ignore', 'pipe', 'pipe'] }).toString();
+function node(code: string): string {
+  return execFileSync(process.execPath, ['-e', code], { env: process.env, stdio: ['ignore', 'pipe', 'pipe'] }).toString();
 }
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[xs.length >> 1]!;
 
 describe(`async responsiveness (${backendInfo().name})`, () => {
-  test('a timer keeps ticking during a 2^28-element async fill (largest gap under 50 ms)', () => {
+  test('an async fill keeps the event loop turning: its worst gap is far below the sync fill\'s block and, natively, no worse than idle', () => {
     const n = backendInfo().name === 'native' ? 2 ** 28 : 2 ** 24;
     const out = node(`
       const nn = require(${dist});
       const out = new Float32Array(${n});
       out.fill(1); // fault the pages in first: page faults are the kernel's, not ours
-      let last = performance.now(), worst = 0, ticks = 0;
-      const t = setInterval(() => { const now = performance.now(); worst = Math.max(worst, now - last); last = now; ticks++; }, 2);
-      const start = performance.now();
-      nn.fillNormalAsync(out, { seed: 1 }).then(() => {
-        clearInterval(t);
-        process.stdout.write(JSON.stringify({ worst, ticks, ms: performance.now() - start, last: out[out.length - 1] }));
-      });`);
-    const r = JSON.parse(out) as { worst: number; ticks: number; ms: number; last: number };
-    expect(r.worst).toBeLessThan(50);
-    expect(r.ticks).toBeGreaterThan(3);
+      // The timer's worst gap while \`until\` is pending, and how long that took.
+      function watch(until) {
+        return new Promise((resolve) => {
+          let last = performance.now(), worst = 0, ticks = 0;
+          const start = last;
+          const t = setInterval(() => { const now = performance.now(); worst = Math.max(worst, now - last); last = now; ticks++; }, 2);
+          until().then(() => { clearInterval(t); resolve({ worst: Math.max(worst, performance.now() - last), ticks, ms: performance.now() - start }); });
+        });
+      }
+      const sleep = (ms) => () => new Promise((r) => setTimeout(r, ms));
+      (async () => {
+        const rounds = [];
+        for (let r = 0; r < 5; r++) {
+          let t = performance.now();
+          nn.fillNormal(out, { seed: 1, stream: r });
+          const sync = performance.now() - t;
+          const fill = await watch(() => nn.fillNormalAsync(out, { seed: 1, stream: r }));
+          const idle = await watch(sleep(fill.ms));
+          rounds.push({ sync, fill, idle });
+        }
+        process.stdout.write(JSON.stringify({ rounds, last: out[out.length - 1] }));
+      })();`);
+    const r = JSON.parse(out) as { rounds: { sync: number; fill: { worst: number; ticks: number; ms: number }; idle: { worst: number } }[]; last: number };
+    const fillWorst = median(r.rounds.map((x) => x.fill.worst));
+    const idleWorst = median(r.rounds.map((x) => x.idle.worst));
+    const sync = median(r.rounds.map((x) => x.sync));
+    const figures = `fill worst gaps ${r.rounds.map((x) => x.fill.worst.toFixed(1)).join(', ')} ms; idle ${r.rounds.map((x) => x.idle.worst.toFixed(1)).join(', ')} ms; sync fill ${r.rounds.map((x) => x.sync.toFixed(1)).join(', ')} ms`;
+    // Off the JS thread, or sliced: a fill that ran in one piece would stall the timer about
+    // as long as the sync fill.
+    expect(fillWorst, figures).toBeLessThan(sync / 4);
+    // No stall of its own: a stall the fill caused would add its length to every round.
+    if (backendInfo().name === 'native') expect(fillWorst, figures).toBeLessThanOrEqual(2 * idleWorst + 10);
+    expect(median(r.rounds.map((x) => x.fill.ticks)), figures).toBeGreaterThan(3);
     expect(r.last).not.toBe(1);
   });
-
 });

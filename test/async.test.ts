@@ -79,20 +79,19 @@ describe(`async forms (${backendInfo().name})`, () => {
     const results = await Promise.all(jobs);
     results.forEach((r, i) => expect(sameBytes(r, fillNormal(new Float32Array(1000 + i * 37), { seed: i, stream: 1 }))).toBe(true));
   });
-  test('the event loop keeps ticking during a large async fill', async () => {
+  test('the event loop keeps turning during a large async fill', async () => {
+    // No wall-clock bound here (the main suites run in parallel on a loaded machine): a timer
+    // must fire while the fill is pending, which a fill that blocked the thread until it was
+    // done can never allow (its promise would settle first). Gap figures:
+    // test/async-timer.isolated.test.ts and node bench/event-loop.mjs.
     const n = backendInfo().name === 'native' ? 1 << 26 : 1 << 22;
     const out = new Float32Array(n);
-    let last = performance.now();
-    let worst = 0;
-    const timer = setInterval(() => {
-      const now = performance.now();
-      worst = Math.max(worst, now - last);
-      last = now;
-    }, 1);
-    await fillNormalAsync(out, { seed: 1 });
+    let done = false;
+    let ticksWhilePending = 0;
+    const timer = setInterval(() => { if (!done) ticksWhilePending++; }, 1);
+    await fillNormalAsync(out, { seed: 1 }).then(() => { done = true; });
     clearInterval(timer);
-    // Generous bound: the sync fill of the same size blocks for far longer.
-    expect(worst).toBeLessThan(250);
+    expect(ticksWhilePending).toBeGreaterThan(0);
     expect(out[n - 1]).not.toBe(0);
   });
 });
