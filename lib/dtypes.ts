@@ -175,6 +175,18 @@ export function encodeHalf(dtype: Half, src: Float32Array | Float64Array, dst: U
   }
 }
 
+/**
+ * Whether `value` stays finite once stored in a dtype's array: rounded to float32 (float32
+ * and the 16-bit dtypes, which are encoded from float32 values), then to the 16-bit format.
+ */
+export function finiteIn(dtype: DType, value: number): boolean {
+  if (dtype === 'float64') return Number.isFinite(value);
+  const f = Math.fround(value);
+  if (!Number.isFinite(f) || dtype === 'float32') return Number.isFinite(f);
+  // Below the infinity pattern (0x7f80, 0x7c00) in magnitude: finite.
+  return dtype === 'bfloat16' ? (bf16Of(f) & 0x7fff) < 0x7f80 : (f16Of(f) & 0x7fff) < 0x7c00;
+}
+
 /** `value` as stored in a dtype's array: the number itself, or its 16-bit encoding. */
 export function encodeIn(dtype: DType, value = 1): number {
   if (dtype === 'bfloat16') return bf16Of(Math.fround(value));

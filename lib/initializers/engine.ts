@@ -9,7 +9,7 @@
 import { rangeError } from '../errors.js';
 import { readOptions, type Options } from '../validate.js';
 import { checkSeed, resolveKey, SEED_OPTIONS } from '../seed.js';
-import { normalPlan, truncatedNormalPlan, uniformPlan } from '../params.js';
+import { normalPlan, requireFinite, truncatedNormalPlan, uniformPlan, type ParamNames } from '../params.js';
 import type { KernelPlan } from '../kinds.js';
 import type { PhiloxKey } from '../kernels/philox.js';
 import { ceilF32, floorF32, ceil16, floor16, below16, encodeHalf, encodeIn, MAX16, type Half } from '../dtypes.js';
@@ -27,7 +27,7 @@ export type Dist =
   | { readonly kind: 'truncatedNormal'; readonly mean: number; readonly std: number; readonly a: number; readonly b: number };
 
 /** Parameter names used in error messages for a distribution's fields. */
-export interface DistNames { low?: string; high?: string; std?: string; a?: string; b?: string; value?: string }
+export type DistNames = ParamNames;
 
 /**
  * A validated distribution: for 16-bit dtypes the clamp range of the float32 values, and
@@ -61,15 +61,11 @@ export function plan(fn: string, dist: Dist, dtype: DType, names: DistNames = {}
   let kernel: KernelPlan | undefined;
   switch (d.kind) {
     case 'constant': {
-      const v = width === 'float32' ? Math.fround(d.value) : d.value;
-      if (!Number.isFinite(v)) throw rangeError(fn, names.value ?? 'value', `a finite number within the ${dtype} range`, d.value);
-      if (half !== undefined && Math.abs(v) > MAX16[half]) {
-        throw rangeError(fn, names.value ?? 'value', `a finite number within the ${dtype} range`, d.value);
-      }
+      requireFinite(fn, dtype, d.value, d.value, names.value ?? 'value', d.value, () => 'the value itself');
       break;
     }
     case 'uniform': {
-      kernel = uniformPlan(fn, d.low, d.high, width);
+      kernel = uniformPlan(fn, d.low, d.high, dtype, names);
       if (half !== undefined) {
         lo = ceil16(half, Math.max(ceilF32(d.low), -MAX16[half]));
         hi = Math.min(below16(half, d.high), MAX16[half]);
@@ -80,12 +76,12 @@ export function plan(fn: string, dist: Dist, dtype: DType, names: DistNames = {}
       break;
     }
     case 'normal': {
-      kernel = normalPlan(fn, d.mean, d.std, width);
+      kernel = normalPlan(fn, d.mean, d.std, dtype, names);
       if (half !== undefined) { lo = -MAX16[half]; hi = MAX16[half]; }
       break;
     }
     case 'truncatedNormal': {
-      kernel = truncatedNormalPlan(fn, d.mean, d.std, d.a, d.b, width);
+      kernel = truncatedNormalPlan(fn, d.mean, d.std, d.a, d.b, dtype, names);
       if (half !== undefined) {
         lo = ceil16(half, Math.max(ceilF32(d.a), -MAX16[half]));
         hi = floor16(half, Math.min(floorF32(d.b), MAX16[half]));

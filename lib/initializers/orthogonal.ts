@@ -13,7 +13,7 @@
 import { rangeError } from '../errors.js';
 import { nativeBinding, wasmKernels } from '../backend.js';
 import { nonNegative, oneOf } from '../validate.js';
-import { normalPlan } from '../params.js';
+import { normalPlan, requireFinite, span, QMAX } from '../params.js';
 import { runJob } from '../job.js';
 import {
   CONVENTIONS, MAX_ARRAY_LENGTH, type ArrayFor, type Convention, type DType, type RandomInitOptions, type Shape,
@@ -158,8 +158,10 @@ export const ORTHOGONAL: InitDef = {
   known: ['gain', 'layout', 'convention', ...RANDOM_OPTIONS],
   seeded: true,
   minDims: 2,
-  prepare: (fn, o, info, _dtype, convention) => {
+  prepare: (fn, o, info, dtype, convention) => {
     const gain = nonNegative(fn, 'options.gain', o.gain, 1);
+    requireFinite(fn, dtype, -gain * QMAX, gain * QMAX, 'options.gain', gain,
+      () => `the entries reach ±gain (1 + 2^-20 with the QR's rounding): ${span(-gain * QMAX, gain * QMAX)}`);
     const layout = oneOf(fn, 'options.layout', o.layout, CONVENTIONS, convention ?? 'torch');
     return () => {
       const numel = info.numel;

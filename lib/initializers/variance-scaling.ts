@@ -11,7 +11,7 @@ import { runJob } from '../job.js';
 import type { ArrayFor, Convention, DType, RandomInitOptions, Shape } from '../tensor.js';
 import { fanRule, FAN_OPTIONS, type FanOptions, type Fans } from '../fans.js';
 import { calculateGainAs, type Nonlinearity } from '../gains.js';
-import { distDef, initJob, RANDOM_OPTIONS, type Dist, type InitDef } from './engine.js';
+import { distDef, initJob, RANDOM_OPTIONS, type Dist, type DistNames, type InitDef } from './engine.js';
 
 /**
  * The standard deviation of a standard normal truncated to [-t, t]:
@@ -141,6 +141,16 @@ function truncationOf(fn: string, o: Options, c: Convention | undefined): number
   return t;
 }
 
+/**
+ * How error messages name a family member's derived parameters (it has no std or bound
+ * options): the std or bound, and what it comes from.
+ */
+function derived(from: string): DistNames {
+  const std = `the std (${from})`;
+  const bound = `the bound (${from})`;
+  return { std, low: bound, high: bound, a: std, b: std };
+}
+
 /** The option names of a family member: its own, the truncation of normals, fans, output and seed. */
 function known(shape: Draw, own: readonly string[]): string[] {
   return [...own, ...(shape === 'normal' ? ['truncation'] : []), 'convention', ...FAN_OPTIONS, ...RANDOM_OPTIONS];
@@ -156,7 +166,7 @@ function xavierDef(shape: Draw): InitDef {
       const std = gain * Math.sqrt(2.0 / (fans.fanIn + fans.fanOut));
       return distFor(shape, std, Math.sqrt(3.0) * std, truncation);
     };
-  });
+  }, derived('options.gain and the fans'));
 }
 
 function kaimingGain(fn: string, o: Options): number {
@@ -182,7 +192,7 @@ export function kaimingMake(shape: Draw) {
 }
 
 function kaimingDef(shape: Draw): InitDef {
-  return distDef(known(shape, ['a', 'mode', 'nonlinearity']), true, kaimingMake(shape));
+  return distDef(known(shape, ['a', 'mode', 'nonlinearity']), true, kaimingMake(shape), derived('the nonlinearity\'s gain and the fan'));
 }
 
 function lecunDef(shape: Draw): InitDef {
@@ -193,7 +203,7 @@ function lecunDef(shape: Draw): InitDef {
       const std = 1 / Math.sqrt(fans.fanIn);
       return distFor(shape, std, Math.sqrt(3.0) * std, truncation);
     };
-  });
+  }, derived('1 / sqrt(fanIn)'));
 }
 
 function denominator(mode: FanMode, f: Fans): number {
@@ -226,7 +236,7 @@ export const VARIANCE_SCALING = distDef(['scale', 'mode', 'distribution', 'trunc
     }
     return distFor('normal', Math.sqrt(variance), 0, truncation);
   };
-});
+}, derived('options.scale and the fans'));
 
 /** The family's definitions, for the registry. */
 export const XAVIER_UNIFORM = xavierDef('uniform');

@@ -160,8 +160,8 @@ export function normalF64(out: Float64Array, key: PhiloxKey, offset: number, p: 
   }
 }
 
-/** The log-space truncated-normal value (float64) of one 53-bit integer u53. */
-function truncLog(u53: number, p: TruncatedNormalParams): number {
+/** The log-space truncated-normal value (float64) of one 53-bit integer u53 (lib/params.ts also takes the extremes from it). */
+export function truncLog(u53: number, p: TruncatedNormalParams): number {
   const u = (u53 + 1) * U53; // (0, 1]
   const v = p.e0 + u * p.c0;
   const x = normalQuantileFromLog(p.lpb + log64(v));
