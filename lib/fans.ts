@@ -65,11 +65,13 @@ function axes(fn: string, name: string, value: unknown, rank: number, dflt: numb
   if (typeof value !== 'number' && !Array.isArray(value)) {
     throw typeError(fn, `options.${name}`, 'an integer axis or an array of them', value);
   }
+  // rank Infinity: no shape yet, so only integer-ness is checked and axes stay as given.
+  const expected = rank === Infinity ? 'an integer axis' : `an integer in [${-rank}, ${rank})`;
   return list.map((a, i) => {
     const what = Array.isArray(value) ? `options.${name}[${i}]` : `options.${name}`;
-    if (typeof a !== 'number') throw typeError(fn, what, `an integer in [${-rank}, ${rank})`, a);
-    if (!Number.isInteger(a) || a < -rank || a >= rank) throw rangeError(fn, what, `an integer in [${-rank}, ${rank})`, a);
-    return a < 0 ? a + rank : a;
+    if (typeof a !== 'number') throw typeError(fn, what, expected, a);
+    if (!Number.isInteger(a) || a < -rank || a >= rank) throw rangeError(fn, what, expected, a);
+    return a < 0 && rank !== Infinity ? a + rank : a;
   });
 }
 
@@ -81,14 +83,42 @@ function fanOverride(fn: string, name: string, value: unknown): number | undefin
 }
 
 /**
- * Validates the fan options of `o` and computes the fans of `dims` (throws for ranks the
- * layout cannot handle: torch needs 2 dims). Used by every fan-based initializer.
+ * The fan options' checks that need no shape: layout, transposed, fanIn/fanOut, and the
+ * axes as integers (their range and distinctness after wrapping depend on the rank), so a
+ * TF.js initializer can refuse a bad option where it is written, before it meets a shape.
  */
-export function fanRule(fn: string, o: Options, dims: readonly number[], convention: Convention | undefined): Fans {
+export function checkFanOptions(fn: string, o: Options, convention: Convention | undefined): Convention {
   const layout = oneOf(fn, 'options.layout', o.layout, CONVENTIONS, convention ?? 'torch');
   if (o.transposed !== undefined && typeof o.transposed !== 'boolean') {
     throw typeError(fn, 'options.transposed', 'a boolean', o.transposed);
   }
+  fanOverride(fn, 'fanIn', o.fanIn);
+  fanOverride(fn, 'fanOut', o.fanOut);
+  const given = new Set<number>();
+  for (const name of ['inAxis', 'outAxis', 'batchAxis'] as const) {
+    for (const a of axes(fn, name, o[name], Infinity, [])) {
+      if (given.has(a)) throw rangeError(fn, 'options.inAxis, outAxis and batchAxis', 'distinct axes', a);
+      given.add(a);
+    }
+  }
+  return layout;
+}
+
+/** The fans of a shape ({@link fanRule}), or only the checks that need none when there is no shape yet. */
+export function fansFor(fn: string, o: Options, info: { readonly dims: readonly number[] } | undefined, convention: Convention | undefined): Fans | undefined {
+  if (info === undefined) {
+    checkFanOptions(fn, o, convention);
+    return undefined;
+  }
+  return fanRule(fn, o, info.dims, convention);
+}
+
+/**
+ * Validates the fan options of `o` and computes the fans of `dims` (throws for ranks the
+ * layout cannot handle: torch needs 2 dims). Used by every fan-based initializer.
+ */
+export function fanRule(fn: string, o: Options, dims: readonly number[], convention: Convention | undefined): Fans {
+  const layout = checkFanOptions(fn, o, convention);
   const overrideIn = fanOverride(fn, 'fanIn', o.fanIn);
   const overrideOut = fanOverride(fn, 'fanOut', o.fanOut);
   const rank = dims.length;

@@ -211,6 +211,64 @@ describe('seeds and streams', () => {
   });
 });
 
+describe('options are checked without a probe shape (issue 11, item 7)', () => {
+  it('shape-dependent options construct, and apply(shape) checks them against the real shape', () => {
+    // These threw at construction, checked against a [2, 2] or [1, 1, 1] probe.
+    const dirac = initializers.dirac({ groups: 2, seed: 1 });
+    const out2 = initializers.heNormal({ outAxis: 2, seed: 1 });
+    const batch0 = initializers.heNormal({ batchAxis: 0, seed: 1 });
+    expect(sameBytes(dirac.values([3, 3, 4, 8]), schemeValues('dirac', [3, 3, 4, 8], { groups: 2, seed: 1 }))).toBe(true);
+    expect(sameBytes(out2.values([3, 4, 5]), nn.heNormal([3, 4, 5], { ...K, outAxis: 2, seed: 1 }))).toBe(true);
+    expect(sameBytes(batch0.values([3, 4, 5]), nn.heNormal([3, 4, 5], { ...K, batchAxis: 0, seed: 1 }))).toBe(true);
+    expect(() => dirac.values([3, 3, 4, 7])).toThrow(/options\.groups must be a divisor of the kernel's output channels \(shape\[3\] = 7, keras layout\)/);
+    expect(() => out2.values([3, 4])).toThrow(/options\.outAxis must be an integer in \[-2, 2\); received 2/);
+    expect(() => batch0.apply([4, 5])).toThrow(/distinct axes/);
+  });
+  it('what needs no shape still fails where the initializer is written', () => {
+    expect(() => initializers.heNormal({ outAxis: 1.5 })).toThrow(/options\.outAxis must be an integer axis; received 1\.5/);
+    expect(() => initializers.heNormal({ inAxis: 0, outAxis: 0 })).toThrow(/distinct axes/);
+    expect(() => initializers.heNormal({ layout: 'jax' } as never)).toThrow(/options\.layout must be one of/);
+    expect(() => initializers.dirac({ groups: 0 })).toThrow(/options\.groups must be a positive integer/);
+    expect(() => initializers.dirac({ groups: 1.5 })).toThrow(RangeError);
+    expect(() => initializers.sparse({ sparsity: 1 })).toThrow(/options\.sparsity/);
+    expect(() => initializers.sparse({ sparsity: 0.5, std: 1e39 })).toThrow(/options\.std must be a positive number within the float32 range/);
+    expect(() => initializers.constant({ value: 1e39 })).toThrow(/value must be such that every value is finite in float32/);
+    expect(() => initializers.varianceScaling({ scale: -1 })).toThrow(/options\.scale/);
+    expect(() => initializers.heNormal({ fanIn: 0 })).toThrow(/options\.fanIn must be a finite number > 0/);
+    // Every value finite (item 4): parameters that need no shape are refused at construction...
+    expect(() => initializers.randomNormal({ stddev: 3e38, seed: 1 })).toThrow(/options\.std must be such that every value is finite in float32/);
+    expect(() => initializers.randomUniform({ minval: -3e38, maxval: 3e38, seed: 1 })).toThrow(/options\.high - options\.low must be within the float32 range/);
+    expect(() => initializers.orthogonal({ gain: 1e39, seed: 1 })).toThrow(/options\.gain must be such that every value is finite in float32/);
+    expect(initializers.truncatedNormal({ stddev: 3e38, seed: 1 }).values([4]).every(Number.isFinite)).toBe(true); // mean ± 2 std: finite
+    // ...and a std from the fans when the shape is known.
+    const big = initializers.glorotNormal({ seed: 1, gain: 1e39 });
+    expect(() => big.values([4, 4])).toThrow(/nninit\.glorotNormal: the std \(options\.gain and the fans\) must be a positive number within the float32 range/);
+    const wide = initializers.glorotNormal({ seed: 1, gain: 2e38, truncation: Infinity });
+    expect(() => wide.values([4, 4])).toThrow(/the std \(options\.gain and the fans\) must be such that every value is finite in float32/);
+  });
+  it('models using them build, and round-trip through toJSON / modelFromJSON with the same weights', async () => {
+    const model = tfl.sequential();
+    model.add(tfl.layers.conv2d({ inputShape: [6, 6, 4], filters: 8, kernelSize: 3, padding: 'same', kernelInitializer: initializers.dirac({ groups: 2, seed: 5 }), biasInitializer: 'zeros' }));
+    model.add(tfl.layers.reshape({ targetShape: [36, 8] }));
+    model.add(tfl.layers.conv1d({ filters: 6, kernelSize: 3, kernelInitializer: initializers.heNormal({ outAxis: 2, seed: 5, stream: 1 }) }));
+    model.add(tfl.layers.conv1d({ filters: 4, kernelSize: 2, kernelInitializer: initializers.heNormal({ batchAxis: 0, seed: 5, stream: 2 }) }));
+    const y = model.predict(tfc.ones([1, 6, 6, 4])) as tfc.Tensor;
+    expect(y.shape).toEqual([1, 33, 4]);
+    y.dispose();
+    // dirac with groups 2 on [3, 3, 4, 8]: out channel o of group g copies input channel o mod 4.
+    const k = data(model.weights[0]!);
+    expect(k.reduce((s, v) => s + v, 0)).toBe(8);
+    expect(sameBytes(data(model.weights[2]!), nn.heNormal([3, 8, 6], { ...K, outAxis: 2, seed: 5, stream: 1 }))).toBe(true);
+    expect(sameBytes(data(model.weights[4]!), nn.heNormal([2, 6, 4], { ...K, batchAxis: 0, seed: 5, stream: 2 }))).toBe(true);
+    const back = await tfl.models.modelFromJSON(JSON.parse(model.toJSON(null, true) as string));
+    const w0 = weightsOf(model), w1 = weightsOf(back);
+    expect(w1.length).toBe(w0.length);
+    w0.forEach((w, i) => expect(sameBytes(w1[i]!, w), `weight ${i}`).toBe(true));
+    model.dispose();
+    back.dispose();
+  });
+});
+
 describe('toJSON / modelFromJSON round trip', () => {
   for (const [name, build] of [['Sequential', sequentialModel], ['functional', functionalModel]] as const) {
     it(`${name}: initializer configs, built weights and re-initialized weights are equal`, async () => {

@@ -7,21 +7,31 @@ import { runJob, type Job } from '../job.js';
 import {
   OUTPUT_OPTIONS, type ArrayFor, type Convention, type DType, type OutputOptions, type RandomInitOptions, type Shape,
 } from '../tensor.js';
-import { distDef, initJob, RANDOM_OPTIONS, type InitDef } from './engine.js';
+import { checkInitOptions, distDef, initJob, RANDOM_OPTIONS, type InitDef } from './engine.js';
 
 function constantDef(value: number): InitDef {
-  return distDef(OUTPUT_OPTIONS, false, () => () => ({ kind: 'constant', value }));
+  return distDef(OUTPUT_OPTIONS, false, () => () => ({ kind: 'constant', value }), { value: 'value' }, true);
 }
 /** The definitions of zeros and ones (and the others below), for the registry. */
 export const ZEROS = constantDef(0);
 export const ONES = constantDef(1);
 
+function constantValue(fn: string, value: unknown): number {
+  if (typeof value !== 'number') throw typeError(fn, 'value', 'a finite number', value);
+  if (!Number.isFinite(value)) throw rangeError(fn, 'value', 'a finite number', value);
+  return value;
+}
+
 /** {@link constant} as a job. */
 export function constantJob<D extends DType = 'float32'>(shape: Shape, value: number, options?: ConstantOptions<D>): Job<ArrayFor<D>> {
   const fn = 'constant';
-  if (typeof value !== 'number') throw typeError(fn, 'value', 'a finite number', value);
-  if (!Number.isFinite(value)) throw rangeError(fn, 'value', 'a finite number', value);
-  return initJob(fn, constantDef(value), shape, options) as Job<ArrayFor<D>>;
+  return initJob(fn, constantDef(constantValue(fn, value)), shape, options) as Job<ArrayFor<D>>;
+}
+
+/** {@link constant}'s checks that need no shape (see checkInitOptions). */
+export function checkConstantOptions(value: unknown, options: unknown): void {
+  const fn = 'constant';
+  checkInitOptions(fn, constantDef(constantValue(fn, value)), options);
 }
 
 export const UNIFORM = distDef(['low', 'high', 'convention', ...RANDOM_OPTIONS], true, (fn, o, _i, c) => {
@@ -31,13 +41,13 @@ export const UNIFORM = distDef(['low', 'high', 'convention', ...RANDOM_OPTIONS],
   const high = finite(fn, 'options.high', o.high, dh);
   if (!(low < high)) throw rangeError(fn, 'options.low', `less than options.high (${high})`, low);
   return () => ({ kind: 'uniform', low, high });
-});
+}, undefined, true);
 
 export const NORMAL = distDef(['mean', 'std', 'convention', ...RANDOM_OPTIONS], true, (fn, o, _i, c) => {
   const mean = finite(fn, 'options.mean', o.mean, 0);
   const std = nonNegative(fn, 'options.std', o.std, c === 'keras' ? 0.05 : 1);
   return () => ({ kind: 'normal', mean, std });
-}, { std: 'options.std' });
+}, { std: 'options.std' }, true);
 
 export const TRUNCATED_NORMAL = distDef(['mean', 'std', 'a', 'b', 'convention', ...RANDOM_OPTIONS], true, (fn, o, _i, c) => {
   const mean = finite(fn, 'options.mean', o.mean, 0);
@@ -49,7 +59,7 @@ export const TRUNCATED_NORMAL = distDef(['mean', 'std', 'a', 'b', 'convention', 
   const b = notNaN(fn, 'options.b', o.b, abs ? 2 : wide ? Infinity : mean + 2 * std);
   if (!(a < b)) throw rangeError(fn, 'options.a', `less than options.b (${b})`, a);
   return () => ({ kind: 'truncatedNormal', mean, std, a, b });
-}, { std: 'options.std', a: 'options.a', b: 'options.b' });
+}, { std: 'options.std', a: 'options.a', b: 'options.b' }, true);
 
 
 /** Options of {@link constant}. */

@@ -15,7 +15,7 @@ import type { PhiloxKey } from '../kernels/philox.js';
 import { ceilF32, floorF32, ceil16, floor16, below16, encodeHalf, encodeIn, MAX16, type Half } from '../dtypes.js';
 import { done, type Job, type Step } from '../job.js';
 import {
-  checkConvention, checkShape, checkTarget, targetOf, OUTPUT_OPTIONS, type Convention, type DType, type InitArray, type Run,
+  checkConvention, checkDtype, checkShape, checkTarget, targetOf, OUTPUT_OPTIONS, type Convention, type DType, type InitArray, type Run,
   type ShapeInfo, type Target, type TargetSpec,
 } from '../tensor.js';
 
@@ -161,8 +161,13 @@ export type Writer = (t: Target, key: PhiloxKey) => Step[];
  * An initializer family's own checks: validate its options (always, before anything is
  * allocated) and return the function that builds the writer, which runs only for a
  * non-empty output and may still reject (e.g. parameters the dtype cannot represent).
+ *
+ * Without a shape (`info` undefined: {@link checkInitOptions}, for an initializer written
+ * before it meets its shape, as TF.js's are), it runs every check that needs no shape (the
+ * options, and the parameters that come from them alone against the dtype) and returns a
+ * builder that is never called.
  */
-export type Prepare = (fn: string, o: Options, info: ShapeInfo, dtype: DType, convention: Convention | undefined) => () => Writer;
+export type Prepare = (fn: string, o: Options, info: ShapeInfo | undefined, dtype: DType, convention: Convention | undefined) => () => Writer;
 
 /** An initializer's definition, for {@link initJob}. */
 export interface InitDef {
@@ -191,11 +196,32 @@ export function initJob(fn: string, def: InitDef, shape: unknown, options: unkno
   const spec = place === undefined ? checkTarget(fn, o, info.numel) : place(fn, o, info);
   if (def.seeded) checkSeed(fn, o.seed, o.stream);
   const build = def.prepare(fn, o, info, spec.dtype, checkConvention(fn, o.convention));
+  // A non-empty tensor's parameters are checked against the dtype also when this call
+  // produces none of it (a zero-length slice), so such a call validates the whole tensor.
+  const write = info.numel === 0 ? undefined : build();
   const t = targetOf(spec);
-  if (info.numel === 0 || t.length === 0) return done(t.out);
-  const write = build();
+  if (write === undefined || t.length === 0) return done(t.out);
   const key = def.seeded ? resolveKey(fn, o.seed, o.stream) : NO_KEY;
   return { result: t.out, steps: write(t, key) };
+}
+
+/**
+ * The checks of an initializer call that need no shape: option names, types and ranges,
+ * the seed, and the parameters that come from the options alone against the dtype. What
+ * depends on the shape (fans, axes against the rank, dims a divisor must divide) waits for
+ * the call itself. Nothing is allocated, written or drawn.
+ */
+export function checkInitOptions(fn: string, def: InitDef, options: unknown): void {
+  const o = readOptions(fn, options, def.known);
+  const dtype = checkDtype(fn, o);
+  if (def.seeded) checkSeed(fn, o.seed, o.stream);
+  def.prepare(fn, o, undefined, dtype, checkConvention(fn, o.convention));
+}
+
+/** The shape of a builder that needs one (prepare runs builders only with a shape). */
+export function shapeOf<T>(info: T | undefined): T {
+  if (info === undefined) throw new Error('nninit: internal error: a builder that needs the shape ran without one');
+  return info;
 }
 
 /** The writer of a distribution: validates it against the dtype ({@link plan}), then fills every run. */
@@ -204,16 +230,22 @@ export function distWriter(fn: string, dist: Dist, dtype: DType, names?: DistNam
   return (t, key) => planSteps(t, p, key);
 }
 
-/** A distribution-based initializer: `make` validates its options and returns the distribution's thunk (run for non-empty output only). */
+/**
+ * A distribution-based initializer: `make` validates its options and returns the
+ * distribution's thunk (run for non-empty output only). `shapeFree`: the thunk does not use
+ * the shape (the distribution comes from the options alone, as normal's does), so it is
+ * planned against the dtype also without a shape.
+ */
 export function distDef(
   known: readonly string[], seeded: boolean,
-  make: (fn: string, o: Options, info: ShapeInfo, convention: Convention | undefined) => () => Dist,
-  names?: DistNames,
+  make: (fn: string, o: Options, info: ShapeInfo | undefined, convention: Convention | undefined) => () => Dist,
+  names?: DistNames, shapeFree = false,
 ): InitDef {
   return {
     known, seeded,
     prepare: (fn, o, info, dtype, convention) => {
       const thunk = make(fn, o, info, convention);
+      if (info === undefined && shapeFree) plan(fn, thunk(), dtype, names);
       return () => distWriter(fn, thunk(), dtype, names);
     },
   };

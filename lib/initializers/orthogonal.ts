@@ -18,7 +18,7 @@ import { runJob } from '../job.js';
 import {
   CONVENTIONS, MAX_ARRAY_LENGTH, type ArrayFor, type Convention, type DType, type RandomInitOptions, type Shape,
 } from '../tensor.js';
-import { initJob, writeValues, RANDOM_OPTIONS, type InitDef } from './engine.js';
+import { initJob, shapeOf, writeValues, RANDOM_OPTIONS, type InitDef } from './engine.js';
 
 /** Options of {@link orthogonal}. */
 export interface OrthogonalOptions<D extends DType = 'float32'> extends RandomInitOptions<D> {
@@ -164,11 +164,10 @@ export const ORTHOGONAL: InitDef = {
       () => `the entries reach ±gain (1 + 2^-20 with the QR's rounding): ${span(-gain * QMAX, gain * QMAX)}`);
     const layout = oneOf(fn, 'options.layout', o.layout, CONVENTIONS, convention ?? 'torch');
     return () => {
-      const numel = info.numel;
+      const { numel, dims } = shapeOf(info);
       if (numel > MAX_ARRAY_LENGTH) {
-        throw rangeError(fn, 'shape', `a matrix of at most ${MAX_ARRAY_LENGTH} elements (the QR needs the whole matrix)`, info.dims);
+        throw rangeError(fn, 'shape', `a matrix of at most ${MAX_ARRAY_LENGTH} elements (the QR needs the whole matrix)`, dims);
       }
-      const dims = info.dims;
       const rows = layout === 'keras' ? numel / dims[dims.length - 1]! : dims[0]!;
       const cols = numel / rows;
       const gaussian = normalPlan(fn, 0, 1, 'float64');

@@ -11,7 +11,7 @@ import type { PhiloxKey } from '../kernels/philox.js';
 import {
   OUTPUT_OPTIONS, type ArrayFor, type DType, type OutputOptions, type RandomInitOptions, type Shape, type Target,
 } from '../tensor.js';
-import { distWriter, indexIn, initJob, plan, RANDOM_OPTIONS, type InitDef } from './engine.js';
+import { distWriter, indexIn, initJob, plan, shapeOf, RANDOM_OPTIONS, type Dist, type InitDef } from './engine.js';
 
 /** Options of {@link eye}. */
 export interface EyeOptions<D extends DType = 'float32'> extends OutputOptions<D> {
@@ -42,8 +42,9 @@ export const EYE: InitDef = {
       post: () => {
         clearGiven(t);
         const one = encodeIn(t.dtype, gain);
-        const cols = info.dims[1]!;
-        const n = Math.min(info.dims[0]!, cols);
+        const { dims } = shapeOf(info);
+        const cols = dims[1]!;
+        const n = Math.min(dims[0]!, cols);
         // Diagonal element i is at i * (cols + 1); visit only those inside each run.
         const step = cols + 1;
         for (const r of t.runs) {
@@ -80,13 +81,15 @@ export const DIRAC: InitDef = {
   minDims: 3,
   maxDims: 5,
   prepare: (fn, o, info) => {
-    const dims = info.dims;
     const groups = o.groups === undefined ? 1 : o.groups;
     if (typeof groups !== 'number') throw typeError(fn, 'options.groups', 'a positive integer', groups);
     if (!Number.isSafeInteger(groups) || groups < 1) throw rangeError(fn, 'options.groups', 'a positive integer', groups);
-    if (dims[0]! % groups !== 0) throw rangeError(fn, 'options.groups', `a divisor of shape[0] (${dims[0]})`, groups);
+    if (info !== undefined && info.dims[0]! % groups !== 0) {
+      throw rangeError(fn, 'options.groups', `a divisor of shape[0] (${info.dims[0]})`, groups);
+    }
     return () => (t) => [{
       post: () => {
+        const { dims } = shapeOf(info);
         clearGiven(t);
         const one = encodeIn(t.dtype);
         const outPer = dims[0]! / groups;
@@ -194,9 +197,12 @@ export const SPARSE: InitDef = {
     const sparsity = finite(fn, 'options.sparsity', o.sparsity, 0);
     if (!(sparsity >= 0 && sparsity < 1)) throw rangeError(fn, 'options.sparsity', 'a number in [0, 1)', sparsity);
     const std = nonNegative(fn, 'options.std', o.std, 0.01);
+    const normal: Dist = { kind: 'normal', mean: 0, std };
+    if (info === undefined) plan(fn, normal, dtype, { std: 'options.std' }); // std against the dtype needs no shape
     return () => {
-      const values = distWriter(fn, { kind: 'normal', mean: 0, std }, dtype, { std: 'options.std' });
-      const rows = info.dims[0]!, cols = info.dims[1]!;
+      const values = distWriter(fn, normal, dtype, { std: 'options.std' });
+      const { dims } = shapeOf(info);
+      const rows = dims[0]!, cols = dims[1]!;
       const numZeros = Math.ceil(sparsity * rows);
       return (t, key): Step[] => {
         const steps = values(t, key);

@@ -9,9 +9,9 @@ import { erf } from '../normal-cdf.js';
 import { exp64 } from '../kernels/math.js';
 import { runJob } from '../job.js';
 import type { ArrayFor, Convention, DType, RandomInitOptions, Shape } from '../tensor.js';
-import { fanRule, FAN_OPTIONS, type FanOptions, type Fans } from '../fans.js';
+import { fansFor, FAN_OPTIONS, type FanOptions, type Fans } from '../fans.js';
 import { calculateGainAs, type Nonlinearity } from '../gains.js';
-import { distDef, initJob, RANDOM_OPTIONS, type Dist, type DistNames, type InitDef } from './engine.js';
+import { distDef, initJob, shapeOf, RANDOM_OPTIONS, type Dist, type DistNames, type InitDef } from './engine.js';
 
 /**
  * The standard deviation of a standard normal truncated to [-t, t]:
@@ -160,10 +160,11 @@ function xavierDef(shape: Draw): InitDef {
   return distDef(known(shape, ['gain']), true, (fn, o, info, c) => {
     const gain = nonNegative(fn, 'options.gain', o.gain, 1);
     const truncation = shape === 'normal' ? truncationOf(fn, o, c) : Infinity;
-    const fans = fanRule(fn, o, info.dims, c);
+    const fans = fansFor(fn, o, info, c);
     return () => {
+      const { fanIn, fanOut } = shapeOf(fans);
       // PyTorch's expressions, in its order: std = gain * sqrt(2 / (fan_in + fan_out)); bound = sqrt(3) * std.
-      const std = gain * Math.sqrt(2.0 / (fans.fanIn + fans.fanOut));
+      const std = gain * Math.sqrt(2.0 / (fanIn + fanOut));
       return distFor(shape, std, Math.sqrt(3.0) * std, truncation);
     };
   }, derived('options.gain and the fans'));
@@ -178,13 +179,14 @@ function kaimingGain(fn: string, o: Options): number {
 
 /** Kaiming's checks and formula; torchDefaultWeight is kaimingUniform with a fixed `a`. */
 export function kaimingMake(shape: Draw) {
-  return (fn: string, o: Options, info: { dims: readonly number[] }, c: Convention | undefined): (() => Dist) => {
+  return (fn: string, o: Options, info: { dims: readonly number[] } | undefined, c: Convention | undefined): (() => Dist) => {
     const mode = oneOf(fn, 'options.mode', o.mode, KAIMING_MODES, 'fanIn');
     const gain = kaimingGain(fn, o);
     const truncation = shape === 'normal' ? truncationOf(fn, o, c) : Infinity;
-    const fans = fanRule(fn, o, info.dims, c);
+    const fans = fansFor(fn, o, info, c);
     return () => {
-      const fan = mode === 'fanIn' || mode === 'fan_in' ? fans.fanIn : fans.fanOut;
+      const f = shapeOf(fans);
+      const fan = mode === 'fanIn' || mode === 'fan_in' ? f.fanIn : f.fanOut;
       const std = gain / Math.sqrt(fan);
       return distFor(shape, std, Math.sqrt(3.0) * std, truncation);
     };
@@ -198,9 +200,9 @@ function kaimingDef(shape: Draw): InitDef {
 function lecunDef(shape: Draw): InitDef {
   return distDef(known(shape, []), true, (fn, o, info, c) => {
     const truncation = shape === 'normal' ? truncationOf(fn, o, c) : Infinity;
-    const fans = fanRule(fn, o, info.dims, c);
+    const fans = fansFor(fn, o, info, c);
     return () => {
-      const std = 1 / Math.sqrt(fans.fanIn);
+      const std = 1 / Math.sqrt(shapeOf(fans).fanIn);
       return distFor(shape, std, Math.sqrt(3.0) * std, truncation);
     };
   }, derived('1 / sqrt(fanIn)'));
@@ -227,9 +229,9 @@ export const VARIANCE_SCALING = distDef(['scale', 'mode', 'distribution', 'trunc
   } else if (o.truncation !== undefined) {
     truncationOf(fn, o, c); // validate even when unused
   }
-  const fans = fanRule(fn, o, info.dims, c);
+  const fans = fansFor(fn, o, info, c);
   return () => {
-    const variance = scale / denominator(mode, fans);
+    const variance = scale / denominator(mode, shapeOf(fans));
     if (dist === 'uniform') {
       const limit = Math.sqrt(3 * variance);
       return { kind: 'uniform', low: -limit, high: limit };

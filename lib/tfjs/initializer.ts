@@ -12,6 +12,8 @@ import { compactSeed, jsonSeed, resolveSeed, seedValue, seedWords, type Seed } f
 import { combine, runJob, type Job } from '../job.js';
 import type { Convention } from '../tensor.js';
 import { entryNamed, INITIALIZERS, type InitializerEntry, type SchemeName, type TfjsName } from '../initializers/registry.js';
+import { checkInitOptions } from '../initializers/engine.js';
+import { checkConstantOptions } from '../initializers/basic.js';
 import { tf, TfInitializerBase, type TfInitializer } from './loader.js';
 
 type ConfigDict = TfCore.serialization.ConfigDict;
@@ -41,23 +43,42 @@ function schemeKnown(e: InitializerEntry): string[] {
 }
 
 /**
- * The job of a scheme for a shape: the nninit call with the options it knows (seed and
- * stream only for random schemes), under the keras convention unless `convention` or
- * `layout` is given.
+ * The options of a scheme's nninit call: those it knows (seed and stream only for random
+ * schemes), under the keras convention unless `convention` or `layout` is given.
  */
-function schemeJob(scheme: Scheme, shape: readonly number[], options: Options, seed: unknown, stream: unknown, length?: number): Job<Float32Array> {
-  const e = entryNamed(scheme);
-  const o = withOptions(options, {}); // own properties only (callers may pass plain objects)
+function schemeCall(e: InitializerEntry, o: Options, seed: unknown, stream: unknown): Options {
   const call = Object.create(null) as Options;
   for (const k of e.known) if (o[k] !== undefined && k !== 'seed' && k !== 'stream') call[k] = o[k];
   if (o.convention === undefined && o.layout === undefined && e.known.includes('convention')) call.convention = 'keras';
   if (e.seeded) { call.seed = seed; call.stream = stream; }
+  return call;
+}
+
+/** The job of a scheme for a shape: the nninit call (see {@link schemeCall}). */
+function schemeJob(scheme: Scheme, shape: readonly number[], options: Options, seed: unknown, stream: unknown, length?: number): Job<Float32Array> {
+  const e = entryNamed(scheme);
+  const o = withOptions(options, {}); // own properties only (callers may pass plain objects)
+  const call = schemeCall(e, o, seed, stream);
   if (length !== undefined) call.length = length;
   if (scheme === 'constant') return basicConstant(shape, o.value, call);
   if (scheme === 'dirac' && (o.layout ?? o.convention ?? 'keras') === 'keras' && shape.length >= 3 && shape.length <= 5) {
     return diracKeras(shape, call);
   }
   return (e.job as (s: readonly number[], o: Options) => Job<Float32Array>)(shape, call);
+}
+
+/**
+ * Checks a scheme's options without a shape: every check that needs none (option names,
+ * types and ranges, and parameters that come from the options alone against float32),
+ * so an initializer refuses a bad option where it is written. The rest (fans, axes against
+ * the rank, a divisor of a dimension) waits for apply(shape).
+ */
+export function checkSchemeOptions(scheme: Scheme, options: Options): void {
+  const e = entryNamed(scheme);
+  const o = withOptions(options, {});
+  const call = schemeCall(e, o, 0, 0);
+  if (scheme === 'constant') checkConstantOptions(o.value, call);
+  else checkInitOptions(scheme, e.def!, call);
 }
 
 function basicConstant(shape: readonly number[], value: unknown, call: Options): Job<Float32Array> {
@@ -67,6 +88,10 @@ function basicConstant(shape: readonly number[], value: unknown, call: Options):
 function diracKeras(shape: readonly number[], call: Options): Job<Float32Array> {
   // nninit's dirac is defined on torch's [out, in, ...k]; TF.js kernels are [...k, in, out].
   const r = shape.length;
+  const groups = call.groups ?? 1;
+  if (typeof groups === 'number' && Number.isSafeInteger(groups) && groups >= 1 && shape[r - 1]! % groups !== 0) {
+    throw rangeError('dirac', 'options.groups', `a divisor of the kernel's output channels (shape[${r - 1}] = ${shape[r - 1]}, keras layout)`, groups);
+  }
   const k = shape.slice(0, r - 2);
   const torch = (entryNamed('dirac').job as (s: number[], o: Options) => Job<Float32Array>)([shape[r - 1]!, shape[r - 2]!, ...k], call);
   const t = torch.result as Float32Array;
@@ -91,7 +116,7 @@ function diracKeras(shape: readonly number[], call: Options): Job<Float32Array> 
 
 /**
  * Validates a scheme's options on a shape without writing or taking a stream (a job of
- * zero elements). Used where an initializer is written, so a bad option fails there.
+ * zero elements of that tensor): every check, those of the shape included.
  */
 export function checkScheme(scheme: Scheme, shape: readonly number[], o: Options): void {
   schemeJob(scheme, shape, o, 0, 0, 0);
@@ -217,9 +242,9 @@ export class NninitInitializer extends TfInitializerBase {
       if (k === 'scheme' || k === 'seed' || k === 'stream' || v === undefined || v === null) continue;
       options[k] = Array.isArray(v) ? v.map(decodeNumber) : decodeNumber(v);
     }
-    // Validate the options now, on a probe shape, so a bad option fails where the
-    // initializer is written rather than when a layer is built.
-    checkScheme(scheme, scheme === 'dirac' ? [1, 1, 1] : [2, 2], options);
+    // Validate what needs no shape now, so a bad option fails where the initializer is
+    // written; what depends on the shape (fans, axes, divisors) is checked by apply(shape).
+    checkSchemeOptions(scheme, options);
     const key = resolveSeed(fn, seedIn, streamIn);
     this.scheme = scheme;
     this.seed = key.seed;
