@@ -57,6 +57,10 @@ export const INSPECT_USAGE = `Usage: nninit inspect [options]
   --negative-slope S   leaky_relu slope   (default 0.01)
   --output-activation  apply the activation on the last layer too (default: linear)
   --metric std|grad    what the chart plots   (default std)
+  --max-memory BYTES   refuse a network estimated to need more memory, e.g. 8G
+                       (default 2G; K, M, G, T are powers of 1024)
+  --max-work N         refuse a network estimated to need more multiply-adds, e.g. 1e12
+                       (default 1e11, about half a minute)
   --svg FILE           also write the chart as SVG
   --json               print the report(s) as JSON instead of table and chart
   --no-chart           table only
@@ -153,6 +157,14 @@ function real(name: string, text: string, usage: string, min = 0, strict = true)
   return v;
 }
 
+/** A byte count: a number, optionally with K, M, G or T (powers of 1024; "GiB", "GB" too). */
+function bytesOf(name: string, text: string, usage: string): number {
+  const m = /^\s*(\d+(?:\.\d+)?(?:e\d+)?)\s*(?:([kmgt])(?:i?b)?)?\s*$/i.exec(text);
+  const v = m ? Number(m[1]) * 1024 ** ' kmgt'.indexOf((m[2] ?? ' ').toLowerCase()) : NaN;
+  if (!(v > 0) || !Number.isFinite(v)) throw new UsageError(`--${name}: expected a number of bytes > 0 such as 8G or 8e9; received ${JSON.stringify(text)}`, usage);
+  return v;
+}
+
 function seedOf(text: string): number | bigint {
   if (!/^\d+$/.test(text) || BigInt(text) >= 1n << 64n) throw new UsageError(`--seed: expected an integer in [0, 2^64); received ${JSON.stringify(text)}`, INSPECT_USAGE);
   const b = BigInt(text);
@@ -171,7 +183,7 @@ function cliInspect(args: readonly string[], out: (s: string) => void, err: (s: 
   const f = parseFlags(args, {
     help: 'boolean', layers: 'string', activation: 'string', init: 'string', compare: 'string', batch: 'string', seed: 'string',
     residual: 'boolean', 'batch-norm': 'boolean', 'branch-scale': 'string', 'negative-slope': 'string', 'output-activation': 'boolean',
-    metric: 'string', svg: 'string', json: 'boolean', 'no-chart': 'boolean',
+    metric: 'string', svg: 'string', json: 'boolean', 'no-chart': 'boolean', 'max-memory': 'string', 'max-work': 'string',
     model: 'string', input: 'string', labels: 'string', inference: 'boolean',
   }, INSPECT_USAGE);
   if (f.has('help')) { out(INSPECT_USAGE); return 0; }
@@ -189,6 +201,8 @@ function cliInspect(args: readonly string[], out: (s: string) => void, err: (s: 
   if (f.has('output-activation')) base.outputActivation = true;
   if (f.has('branch-scale')) base.branchScale = real('branch-scale', str('branch-scale')!, U);
   if (f.has('negative-slope')) base.negativeSlope = real('negative-slope', str('negative-slope')!, U, 0, false);
+  if (f.has('max-memory')) base.maxMemory = bytesOf('max-memory', str('max-memory')!, U);
+  if (f.has('max-work')) base.maxWork = real('max-work', str('max-work')!, U);
   const metric = metricOf(f, U);
   const inits = f.has('compare') ? str('compare')!.split(',').map((s) => s.trim()) : [str('init') ?? 'kaiming-normal'];
   if (inits.length > 8) throw new UsageError('--compare: at most 8 initializers', U);
@@ -201,7 +215,7 @@ function cliInspect(args: readonly string[], out: (s: string) => void, err: (s: 
         // "nninit.inspect: options.batchNorm must be ..." -> "--batch-norm must be ..."
         const msg = e.message
           .replace(/^nninit\.inspect: /, '')
-          .replace(/options\.(\w+)/, (_m, k: string) => `--${k === 'init' && f.has('compare') ? 'compare' : k.replace(/[A-Z]/g, (ch) => '-' + ch.toLowerCase())}`);
+          .replace(/options\.(\w+)/g, (_m, k: string) => `--${k === 'init' && f.has('compare') ? 'compare' : k.replace(/[A-Z]/g, (ch) => '-' + ch.toLowerCase())}`);
         throw new UsageError(msg, U);
       }
       throw e;
@@ -239,7 +253,7 @@ function print(reports: Report[], f: Map<string, string | true>, metric: ChartMe
   return 0;
 }
 
-const SYNTHETIC_ONLY = ['layers', 'activation', 'init', 'compare', 'batch', 'residual', 'batch-norm', 'branch-scale', 'negative-slope', 'output-activation'];
+const SYNTHETIC_ONLY = ['layers', 'activation', 'init', 'compare', 'batch', 'residual', 'batch-norm', 'branch-scale', 'negative-slope', 'output-activation', 'max-memory', 'max-work'];
 
 function readAll(kind: string, paths: readonly string[]): NpyArray[] {
   return paths.map((p) => {

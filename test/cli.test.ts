@@ -139,6 +139,14 @@ describe('bad arguments: one line, the usage, exit 2', () => {
     [['inspect', '--json=1'], /^nninit inspect: --json takes no value$/],
     [['inspect', '--json', '--json'], /^nninit inspect: --json given twice$/],
     [['inspect', 'extra'], /^nninit inspect: unexpected argument "extra"$/],
+    // Work limits: refused at once, before anything is allocated (these ran for minutes or ran out of memory).
+    [['inspect', '--layers', '4096x10001', '--batch', '16384'], /^nninit inspect: --layers and --batch need about 3\.\d+ TiB of memory, more than --max-memory \(2 GiB\).*raise --max-memory$/],
+    [['inspect', '--layers', '65536,65536', '--batch', '2'], /^nninit inspect: --layers and --batch need about 16 GiB of memory/],
+    [['inspect', '--layers', '64x10001', '--batch', '1048576'], /^nninit inspect: --layers and --batch need about 2\.\d+ TiB of memory/],
+    [['inspect', '--layers', '1024x20', '--batch', '4096'], /^nninit inspect: --layers and --batch need about 1\.\d+e\+11 multiply-adds, more than --max-work \(1\.00e\+11\).*raise --max-work$/],
+    [['inspect', '--layers', '784,512x20,10', '--max-memory', '1M'], /^nninit inspect: --layers and --batch need about [\d.]+ MiB of memory, more than --max-memory \(1 MiB\)/],
+    [['inspect', '--max-memory', '1X'], /^nninit inspect: --max-memory: expected a number of bytes > 0 such as 8G or 8e9; received "1X"$/],
+    [['inspect', '--max-work', '0'], /^nninit inspect: --max-work: expected a finite number > 0; received "0"$/],
     [['recommend'], /^nninit recommend: --activation is required$/],
     [['recommend', '--activation', 'relu', '--depth', '0'], /^nninit recommend: --depth: expected an integer in \[1, 100000\]/],
     [['frobnicate'], /^nninit: unknown command "frobnicate"$/],
@@ -173,6 +181,24 @@ describe('nninit bench', () => {
     const code = await main(['bench'], { root: join(tmp, 'empty'), stdout: { write: () => {} }, stderr: { write: (s: string) => (err += s) } });
     expect(code).toBe(1);
     expect(err).toMatch(/^nninit bench: .*bench\/run\.mjs not found/);
+  });
+});
+
+describe('nninit inspect limits', () => {
+  it('refuses at once, and runs once the limit is raised', async () => {
+    const t0 = performance.now();
+    const r = await cli('inspect', '--layers', '4096x10001', '--batch', '16384');
+    expect(r.code).toBe(2);
+    expect(performance.now() - t0).toBeLessThan(60_000); // it ran for many minutes before; the figure is not the point
+    const small = ['inspect', '--layers', '64x4', '--batch', '16', '--json'];
+    expect((await cli(...small, '--max-work', '1000')).code).toBe(2);
+    const ok = await cli(...small, '--max-work', '1e6', '--max-memory', '64M');
+    expect(ok.code).toBe(0);
+    const rep = JSON.parse(ok.out) as { cost: { bytes: number; work: number }; config: { maxWork: number; maxMemory: number } };
+    expect(rep.config.maxWork).toBe(1e6);
+    expect(rep.config.maxMemory).toBe(64 * 2 ** 20);
+    expect(rep.cost.work).toBeGreaterThan(2 * 16 * 3 * 64 * 64);
+    expect(rep.cost.work).toBeLessThanOrEqual(1e6);
   });
 });
 

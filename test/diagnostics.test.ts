@@ -2,6 +2,8 @@
  * Signal-propagation diagnostics: the guide's claims, numerically, on fixed seeds; the
  * verdicts; recommend(); the renderers; argument validation.
  */
+import { execFileSync } from 'node:child_process';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { inspect, THRESHOLDS, type InspectReport } from '../lib/diagnostics/inspect.js';
 import { recommend } from '../lib/diagnostics/recommend.js';
@@ -236,6 +238,37 @@ describe('inspect', () => {
     expect(() => f({ layers: [4, 4], branchScale: 0 })).toThrow(/options\.branchScale/);
     expect(() => f({ layers: [4, 4], negativeSlope: -0.1 })).toThrow(/options\.negativeSlope/);
     expect(() => f([4, 4])).toThrow(TypeError);
+  });
+});
+
+describe('inspect limits (issue 11, item 5)', () => {
+  it('estimates memory and work up front and refuses beyond maxMemory / maxWork, before allocating', () => {
+    // 670 GiB of weights: refused in milliseconds (it used to run for many minutes).
+    expect(() => inspect({ layers: Array(10001).fill(4096), batch: 16384 })).toThrow(/options\.layers and options\.batch need about 3\.\d+ TiB of memory, more than options\.maxMemory \(2 GiB\)/);
+    expect(() => inspect({ layers: [65536, 65536], batch: 2 })).toThrow(/need about 16 GiB of memory/);
+    expect(() => inspect({ layers: [65536, 65536], batch: 2, maxMemory: 2 ** 40, maxWork: 1 })).toThrow(/multiply-adds, more than options\.maxWork \(1\.00\)/);
+    expect(() => inspect({ layers: [64, 64], batch: 8, maxMemory: 1000 })).toThrow(RangeError);
+    expect(() => inspect({ layers: [64, 64], batch: 8, maxMemory: 0 })).toThrow(/options\.maxMemory must be a number > 0 \(Infinity: no limit\)/);
+    expect(() => inspect({ layers: [64, 64], batch: 8, maxWork: '1e9' as never })).toThrow(TypeError);
+    // A matrix beyond 2^32 elements is refused whatever the limits.
+    expect(() => inspect({ layers: [8, 65536], batch: 1 << 17, maxMemory: Infinity, maxWork: Infinity })).toThrow(/matrices of at most 4294967296 elements \(layer 1 needs 8589934592\)/);
+    // Raising a limit lets the same network run; the report says what it cost.
+    const r = inspect({ layers: [64, 64, 10], batch: 8, maxMemory: Infinity, maxWork: 1e7, seed: 1 });
+    expect(r.config.maxWork).toBe(1e7);
+    expect(r.cost.work).toBeGreaterThanOrEqual(2 * 8 * (64 * 64 + 64 * 10));
+    expect(r.cost.bytes).toBeGreaterThanOrEqual(4 * (64 * 64 + 64 * 10));
+    expect(() => inspect({ layers: [64, 64, 10], batch: 8, maxWork: r.cost.work - 1 })).toThrow(/maxWork/);
+    expect(inspect({ layers: [64, 64, 10], batch: 8, maxWork: r.cost.work, seed: 1 }).layers).toHaveLength(2);
+  });
+  it('the memory estimate bounds what a run really allocates (measured in a child process)', () => {
+    const script = `const { inspect } = require(${JSON.stringify(join(__dirname, '..', 'dist', 'cjs', 'index.js'))});
+      global.gc();
+      const base = process.memoryUsage().rss;
+      const r = inspect({ layers: [512, 512, 512, 512, 10], batch: 2048, activation: 'tanh', batchNorm: true });
+      process.stdout.write(JSON.stringify({ bytes: r.cost.bytes, rss: process.memoryUsage().rss - base }));`;
+    const out = JSON.parse(execFileSync(process.execPath, ['--expose-gc', '-e', script]).toString()) as { bytes: number; rss: number };
+    // The estimate covers the resident growth of the run (within the allocator's slack).
+    expect(out.rss).toBeLessThan(out.bytes * 1.25 + 32 * 2 ** 20);
   });
 });
 

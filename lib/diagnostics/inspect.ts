@@ -10,6 +10,7 @@
 import { rangeError, typeError } from '../errors.js';
 import { bool, intIn, nonNegative, positive, readOptions } from '../validate.js';
 import { seedWords, type Seed } from '../seed.js';
+import { MAX_ARRAY_LENGTH } from '../tensor.js';
 import { propagate, type LayerReport } from './network.js';
 import { now } from '../platform.js';
 import {
@@ -44,6 +45,26 @@ export interface InspectOptions {
   branchScale?: number;
   /** Apply the activation on the last layer too. Default false: the output layer is linear (logits). */
   outputActivation?: boolean;
+  /**
+   * Most memory the run may need, in bytes (estimated up front from the layers and the
+   * batch: weights, kept activations and the largest temporaries). Default 2^31 (2 GiB).
+   * A network beyond it is refused at once; raise it to allow more.
+   */
+  maxMemory?: number;
+  /**
+   * Most work the run may do, in multiply-adds (estimated up front: the forward and
+   * backward products, the initializers, the elementwise passes). Default 1e11 (about half
+   * a minute). A network beyond it is refused at once; raise it to allow more.
+   */
+  maxWork?: number;
+}
+
+/** The up-front estimate of a run (see {@link InspectOptions.maxMemory} and `maxWork`). */
+export interface InspectCost {
+  /** Peak memory, in bytes. */
+  bytes: number;
+  /** Multiply-adds. */
+  work: number;
 }
 
 export type { LayerReport };
@@ -72,7 +93,11 @@ export interface InspectReport {
     negativeSlope: number;
     branchScale: number;
     outputActivation: boolean;
+    maxMemory: number;
+    maxWork: number;
   };
+  /** The estimate checked against the limits before the run. */
+  cost: InspectCost;
   /** Std of the standard-normal input batch (about 1). */
   inputStd: number;
   /** Std of the injected output gradient (about 1). */
@@ -103,11 +128,60 @@ export const THRESHOLDS = Object.freeze({
   underflow: 1e-20,
 });
 
-/** Most elements a single activation matrix may hold (keeps a typo from allocating gigabytes). */
-const MAX_ACTIVATION_ELEMENTS = 2 ** 26;
+/** Default {@link InspectOptions.maxMemory}: 2 GiB. */
+export const DEFAULT_MAX_MEMORY = 2 ** 31;
+/** Default {@link InspectOptions.maxWork}: 1e11 multiply-adds. */
+export const DEFAULT_MAX_WORK = 1e11;
 
 /** The names of {@link InspectOptions}. */
-const INSPECT_OPTIONS = ['layers', 'activation', 'init', 'batch', 'seed', 'residual', 'batchNorm', 'negativeSlope', 'branchScale', 'outputActivation'];
+const INSPECT_OPTIONS = ['layers', 'activation', 'init', 'batch', 'seed', 'residual', 'batchNorm', 'negativeSlope', 'branchScale', 'outputActivation', 'maxMemory', 'maxWork'];
+
+/**
+ * The memory and work of a run, estimated from what {@link propagate} allocates and
+ * computes: kept to the end are the input, every weight matrix, each hidden layer's
+ * activation derivative (and normalized pre-activations with batch norm); while a layer
+ * runs, six activation-sized arrays (its pre-activations, activations and residual sum,
+ * and the garbage of earlier layers), its initializer's scratch (orthogonal's two float64
+ * copies) and the distinct-neuron hashes; backward, three gradient matrices. Work: the forward and backward products (2 batch fanIn fanOut), the
+ * initializer (orthogonal's QR: 2 m n^2), and about 16 passes over each activation matrix.
+ */
+export function inspectCost(cfg: Pick<InspectReport['config'], 'layers' | 'batch' | 'activation' | 'init' | 'batchNorm' | 'outputActivation'>): InspectCost {
+  const w = cfg.layers, batch = cfg.batch, L = w.length - 1;
+  const orthogonal = cfg.init.name === 'orthogonal';
+  let kept = 4 * batch * w[0]!;
+  let peakLayer = 0, work = 0, widest = w[0]!;
+  for (let l = 0; l < L; l++) {
+    const fin = w[l]!, fout = w[l + 1]!;
+    widest = Math.max(widest, fout);
+    const hidden = l < L - 1 || cfg.outputActivation;
+    const cells = fout * batch;
+    kept += 4 * fin * fout;
+    if (hidden && cfg.activation !== 'linear') kept += 4 * cells;
+    if (hidden && cfg.batchNorm) kept += 4 * cells;
+    const m = Math.max(fin, fout), n = Math.min(fin, fout);
+    // Six activation-sized arrays: those the layer allocates, and the previous layers' not
+    // yet collected (measured peaks stay within this estimate plus Node's own ~60 MB).
+    peakLayer = Math.max(peakLayer, 4 * 6 * cells + (orthogonal ? 16 * fin * fout : 0) + 64 * fout);
+    work += 2 * batch * fin * fout + (orthogonal ? 2 * m * n * n : fin * fout) + 16 * cells;
+  }
+  return { bytes: kept + Math.max(peakLayer, 4 * 3 * widest * batch), work };
+}
+
+/** A limit: a number > 0, Infinity for none. */
+function limit(fn: string, name: string, value: unknown, dflt: number): number {
+  if (value === undefined) return dflt;
+  if (typeof value !== 'number') throw typeError(fn, name, 'a number > 0 (Infinity: no limit)', value);
+  if (!(value > 0)) throw rangeError(fn, name, 'a number > 0 (Infinity: no limit)', value);
+  return value;
+}
+
+/** A byte count for messages: 2 GiB, 670 GiB. */
+function bytesText(b: number): string {
+  const units = ['bytes', 'KiB', 'MiB', 'GiB', 'TiB', 'PiB'];
+  let i = 0;
+  while (b >= 1024 && i < units.length - 1) { b /= 1024; i++; }
+  return `${+b.toPrecision(3)} ${units[i]}`;
+}
 
 /** Checks and normalizes {@link InspectOptions}; throws TypeError/RangeError naming the option. */
 export function checkInspectOptions(options: unknown, fn = 'inspect'): InspectReport['config'] {
@@ -121,9 +195,6 @@ export function checkInspectOptions(options: unknown, fn = 'inspect'): InspectRe
   const activation: Activation = o.activation === undefined ? 'relu' : checkActivation(fn, 'options.activation', o.activation);
   const init = checkInitializer(fn, 'options.init', o.init ?? 'kaiming-normal');
   const batch = intIn(fn, 'options.batch', o.batch, 2, 1 << 20, 256);
-  for (const w of layers) {
-    if (w * batch > MAX_ACTIVATION_ELEMENTS) throw rangeError(fn, 'options.batch', `at most ${Math.floor(MAX_ACTIVATION_ELEMENTS / w)} for width ${w} (batch x width <= 2^26)`, o.batch);
-  }
   const seed = o.seed ?? 0;
   seedWords(fn, 'options.seed', seed);
   const residual = bool(fn, 'options.residual', o.residual, false);
@@ -131,6 +202,23 @@ export function checkInspectOptions(options: unknown, fn = 'inspect'): InspectRe
   const outputActivation = bool(fn, 'options.outputActivation', o.outputActivation, false);
   const negativeSlope = nonNegative(fn, 'options.negativeSlope', o.negativeSlope, 0.01);
   const branchScale = positive(fn, 'options.branchScale', o.branchScale, 1);
+  const maxMemory = limit(fn, 'options.maxMemory', o.maxMemory, DEFAULT_MAX_MEMORY);
+  const maxWork = limit(fn, 'options.maxWork', o.maxWork, DEFAULT_MAX_WORK);
+  // What the run would cost, refused before anything is allocated: a typo such as
+  // 4096x10001 or a batch of 2^20 would otherwise run for hours or exhaust the heap.
+  for (let l = 0; l + 1 < layers.length; l++) {
+    const big = Math.max(layers[l]! * layers[l + 1]!, layers[l + 1]! * batch);
+    if (big > MAX_ARRAY_LENGTH) {
+      throw rangeError(fn, 'options.layers and options.batch', `matrices of at most ${MAX_ARRAY_LENGTH} elements (layer ${l + 1} needs ${big})`, big);
+    }
+  }
+  const cost = inspectCost({ layers, batch, activation, init, batchNorm, outputActivation });
+  if (cost.bytes > maxMemory) {
+    throw new RangeError(`nninit.${fn}: options.layers and options.batch need about ${bytesText(cost.bytes)} of memory, more than options.maxMemory (${bytesText(maxMemory)}): use fewer or narrower layers or a smaller batch, or raise options.maxMemory`);
+  }
+  if (cost.work > maxWork) {
+    throw new RangeError(`nninit.${fn}: options.layers and options.batch need about ${cost.work.toPrecision(3)} multiply-adds, more than options.maxWork (${maxWork.toPrecision(3)}): use fewer or narrower layers or a smaller batch, or raise options.maxWork`);
+  }
   return {
     layers,
     activation,
@@ -143,6 +231,8 @@ export function checkInspectOptions(options: unknown, fn = 'inspect'): InspectRe
     negativeSlope,
     branchScale,
     outputActivation,
+    maxMemory,
+    maxWork,
   };
 }
 
@@ -249,6 +339,7 @@ export function inspect(options: InspectOptions): InspectReport {
   const v = verdictOf(cfg, reports, inRms, inputStd, outputGradStd);
   return {
     config: cfg,
+    cost: inspectCost(cfg),
     inputStd,
     outputGradStd,
     signalRatio: v.signalRatio,
