@@ -9,7 +9,7 @@ import { encodeIn } from '../dtypes.js';
 import { runJob, type Step } from '../job.js';
 import type { PhiloxKey } from '../kernels/philox.js';
 import {
-  OUTPUT_OPTIONS, type ArrayFor, type DType, type OutputOptions, type RandomInitOptions, type Shape, type Target,
+  MAX_ARRAY_LENGTH, OUTPUT_OPTIONS, type ArrayFor, type DType, type OutputOptions, type RandomInitOptions, type Run, type Shape, type Target,
 } from '../tensor.js';
 import { distWriter, indexIn, initJob, plan, shapeOf, RANDOM_OPTIONS, type Dist, type InitDef } from './engine.js';
 
@@ -159,28 +159,129 @@ function touchedColumns(t: Target, cols: number): [number, number][] {
   return merged;
 }
 
-/** Sets the zeros of every column the target touches (after the normal values are written). */
+/** Draws (2 raw words each) generated at a time: memory stays small whatever the number of rows. */
+const DRAW_CHUNK = 32768;
+
+/**
+ * The swap targets j of draws i0 .. i0 + m - 1 of column c's partial Fisher-Yates shuffle:
+ * draw i is a 53-bit uniform u from raw words 2^65 + 2 (c rows + i) and the next, and
+ * j = i + min(n - 1, floor(u n)) with n = rows - i. Written into js[0 .. m).
+ */
+function swapTargets(key: PhiloxKey, rows: number, c: number, i0: number, m: number, words: Uint32Array, js: Float64Array): void {
+  const w = words.subarray(0, 2 * m);
+  runKernel(planOf(BITS, { word: PERM_WORDS + 2n * (BigInt(c) * BigInt(rows) + BigInt(i0)) }), w, key, 0);
+  for (let d = 0; d < m; d++) {
+    const u = ((w[2 * d]! >>> 5) * 67108864 + (w[2 * d + 1]! >>> 6)) * 1.1102230246251565e-16;
+    const i = i0 + d;
+    const n = rows - i;
+    js[d] = i + Math.min(n - 1, Math.floor(u * n));
+  }
+}
+
+/** The rows r of column c whose element r * cols + c some run holds, in order. */
+function rowsIn(runs: readonly Run[], rows: number, cols: number, c: number): number[] {
+  const out: number[] = [];
+  for (const r of runs) {
+    const first = Math.max(0, Math.ceil((r.offset - c) / cols));
+    const last = Math.min(rows - 1, Math.floor((r.offset + r.length - 1 - c) / cols));
+    for (let row = first; row <= last; row++) out.push(row);
+  }
+  return out;
+}
+
+/** How many rows of column c the runs hold (what {@link rowsIn} would list), in O(runs). */
+function countRowsIn(runs: readonly Run[], rows: number, cols: number, c: number): number {
+  let n = 0;
+  for (const r of runs) {
+    const first = Math.max(0, Math.ceil((r.offset - c) / cols));
+    const last = Math.min(rows - 1, Math.floor((r.offset + r.length - 1 - c) / cols));
+    if (last >= first) n += last - first + 1;
+  }
+  return n;
+}
+
+/**
+ * Follows the given rows (each starting at its own position) through swaps i <-> j_i for
+ * i = 0 .. numZeros - 1 (`targets(i0, m)` gives j of draws i0 .. i0 + m - 1), calling
+ * `zeroed(row)` for each row that lands on a position i, which is then final. Stops once
+ * every followed row is placed. A few rows live in two small arrays (one comparison per
+ * row and draw), more in a Map from position to row.
+ */
+function followRows(start: readonly number[], numZeros: number, targets: (i0: number, m: number) => Float64Array, chunk: number, zeroed: (row: number) => void): void {
+  const small = start.length <= 8;
+  const pos = small ? start.slice() : [];
+  const row = small ? start.slice() : [];
+  const where = new Map<number, number>(small ? [] : start.map((r) => [r, r]));
+  let left = start.length;
+  for (let i0 = 0; i0 < numZeros && left > 0; i0 += chunk) {
+    const m = Math.min(chunk, numZeros - i0);
+    const js = targets(i0, m);
+    for (let d = 0; d < m && left > 0; d++) {
+      const i = i0 + d, j = js[d]!;
+      if (small) {
+        // The row at j lands on i (a zero); the row at i moves to j.
+        for (let k = 0; k < pos.length; k++) {
+          const p = pos[k]!;
+          if (p === j) { zeroed(row[k]!); pos.splice(k, 1); row.splice(k, 1); left--; k--; }
+          else if (p === i) pos[k] = j;
+        }
+      } else {
+        const a = where.get(i);
+        const b = j === i ? a : where.get(j);
+        if (b !== undefined) { zeroed(b); where.delete(j); left--; }
+        if (a !== undefined && j !== i) { where.delete(i); where.set(j, a); }
+      }
+    }
+  }
+}
+
+/**
+ * Sets the zeros of every column the target touches (after the normal values are written).
+ * The zero rows of a column are the first numZeros positions of its partial Fisher-Yates
+ * shuffle; every draw is needed (a position can be hit by any of them), so a column costs
+ * numZeros draws, generated in chunks. Memory follows what the target holds: a column of
+ * which the target holds many rows runs the shuffle on an array of the rows (shared by the
+ * columns); one of which it holds a few follows just those rows' positions through the
+ * swaps, and stops once all of them are placed. Both give the same zeros.
+ */
 function zeroColumns(t: Target, key: PhiloxKey, rows: number, cols: number, numZeros: number): void {
   const zero = encodeIn(t.dtype, 0);
-  const perm = new Int32Array(rows);
-  for (let i = 0; i < rows; i++) perm[i] = i;
-  const words = new Uint32Array(2 * numZeros);
-  const swaps = new Int32Array(numZeros);
+  const chunk = Math.min(DRAW_CHUNK, numZeros);
+  const words = new Uint32Array(2 * chunk);
+  const js = new Float64Array(chunk);
+  let perm: Uint32Array | Float64Array | undefined;
+  let swaps: Uint32Array | Float64Array | undefined;
   for (const [c0, c1] of touchedColumns(t, cols)) {
     for (let c = c0; c <= c1; c++) {
-      runKernel(planOf(BITS, { word: PERM_WORDS + 2n * (BigInt(c) * BigInt(rows)) }), words, key, 0);
-      for (let i = 0; i < numZeros; i++) {
-        const u = ((words[2 * i]! >>> 5) * 67108864 + (words[2 * i + 1]! >>> 6)) * 1.1102230246251565e-16;
-        const n = rows - i;
-        const j = i + Math.min(n - 1, Math.floor(u * n));
-        swaps[i] = j;
-        const tmp = perm[i]!; perm[i] = perm[j]!; perm[j] = tmp;
-        const at = indexIn(t.runs, perm[i]! * cols + c);
-        if (at >= 0) t.out[at] = zero;
-      }
-      for (let i = numZeros - 1; i >= 0; i--) { // undo, so perm is the identity again
-        const j = swaps[i]!;
-        const tmp = perm[i]!; perm[i] = perm[j]!; perm[j] = tmp;
+      const held = countRowsIn(t.runs, rows, cols, c);
+      if (held === 0) continue;
+      if (held * 64 >= rows && rows <= MAX_ARRAY_LENGTH) {
+        // Many rows: the shuffle itself, on the identity permutation (restored afterwards).
+        if (perm === undefined) {
+          perm = rows <= 0xffffffff ? new Uint32Array(rows) : new Float64Array(rows);
+          for (let i = 0; i < rows; i++) perm[i] = i;
+          swaps = rows <= 0xffffffff ? new Uint32Array(numZeros) : new Float64Array(numZeros);
+        }
+        for (let i0 = 0; i0 < numZeros; i0 += chunk) {
+          const m = Math.min(chunk, numZeros - i0);
+          swapTargets(key, rows, c, i0, m, words, js);
+          for (let d = 0; d < m; d++) {
+            const i = i0 + d, j = js[d]!;
+            swaps![i] = j;
+            const tmp = perm[i]!; perm[i] = perm[j]!; perm[j] = tmp;
+            const at = indexIn(t.runs, perm[i]! * cols + c);
+            if (at >= 0) t.out[at] = zero;
+          }
+        }
+        for (let i = numZeros - 1; i >= 0; i--) { // undo, so perm is the identity again
+          const j = swaps![i]!;
+          const tmp = perm[i]!; perm[i] = perm[j]!; perm[j] = tmp;
+        }
+      } else {
+        // A few rows: where each one is (position -> row), through the swaps. Positions
+        // below i are final, so a row swapped into position i is a zero row.
+        followRows(rowsIn(t.runs, rows, cols, c), numZeros, (i0, m) => { swapTargets(key, rows, c, i0, m, words, js); return js; }, chunk,
+          (row) => { t.out[indexIn(t.runs, row * cols + c)] = zero; });
       }
     }
   }
