@@ -103,6 +103,20 @@ export interface NativeBinding {
    * matrices (m n^2 < 2^17) are done in place before it returns. Same bits as householderQ.
    */
   householderQAsync(a: Float64Array, m: number, n: number, rowMajor?: boolean): Promise<void>;
+  /**
+   * orthogonal()'s write-back (lib/initializers/orthogonal.ts writeOrthogonal) on a libuv
+   * pool thread, bit for bit: for every [offset, length, at] triple of `runs`,
+   * dst[at + e - offset] = convert(gain * S[e / cols][e % cols]), S[i][j] = src[j rows + i]
+   * (colMajor) or src[i cols + j]; `type` 0 float32, 1 float64, 2 bfloat16, 3 float16 (dst a
+   * Float32Array, Float64Array or Uint16Array). Validates synchronously (TypeError /
+   * RangeError, prefix `orthogonalWriteAsync:`); under 2^16 elements it is done before it
+   * returns. `src` and `dst` must be arrays no one else can detach or resize until it settles.
+   * Optional: an addon without it leaves the write to TypeScript.
+   */
+  orthogonalWriteAsync?(
+    src: Float64Array, rows: number, cols: number, colMajor: boolean, gain: number,
+    dst: Float32Array | Float64Array | Uint16Array, type: number, runs: Float64Array,
+  ): Promise<void>;
 }
 
 /** The ABI version this TypeScript expects. */

@@ -84,6 +84,45 @@ export function asyncOf<A extends unknown[], R>(build: (...args: A) => Job<R>): 
   };
 }
 
+/** Target length of one slice of TypeScript work between event-loop turns. */
+const SLICE_MS = 4;
+
+/** Lets the event loop turn (timers, I/O) before the next slice. */
+const turn = (): Promise<void> => new Promise((resolve) => {
+  if (typeof setImmediate === 'function') setImmediate(resolve);
+  else setTimeout(resolve, 0);
+});
+
+/**
+ * Runs `run(from, to)` over [0, total) in slices of about {@link SLICE_MS} between
+ * event-loop turns, for post steps done in TypeScript: the first slice is one unit, then
+ * each slice's size follows the measured speed (at most doubling), so no slice blocks the
+ * loop for long whatever a unit costs.
+ */
+export async function inSlices(total: number, run: (from: number, to: number) => void): Promise<void> {
+  let size = 1;
+  for (let i = 0; i < total;) {
+    if (i > 0) await turn();
+    const j = Math.min(total, i + size);
+    const started = performance.now();
+    run(i, j);
+    const ms = performance.now() - started;
+    i = j;
+    size = Math.max(1, Math.min(2 * size, Math.floor(ms > 0 ? (size * SLICE_MS) / ms : 2 * size)));
+  }
+}
+
+/** Runs a generator of small steps to its end, about {@link SLICE_MS} of steps per event-loop turn. */
+export async function inSteps(steps: Generator<unknown, void, unknown>): Promise<void> {
+  for (;;) {
+    const started = performance.now();
+    do {
+      if (steps.next().done === true) return;
+    } while (performance.now() - started < SLICE_MS);
+    await turn();
+  }
+}
+
 /** One job of several: their steps in order, with a result of the caller's choosing. */
 export function combine<R>(result: R, jobs: readonly Job<unknown>[]): Job<R> {
   return { result, steps: jobs.flatMap((j) => j.steps) };

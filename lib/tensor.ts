@@ -184,7 +184,7 @@ export function checkTarget(fn: string, o: Record<string, unknown>, numel: numbe
 }
 
 /** A new zeroed array of `length` elements of `dtype`. */
-function allocate(dtype: DType, length: number): InitArray {
+export function allocate(dtype: DType, length: number): InitArray {
   return allocateArray(dtype, length);
 }
 

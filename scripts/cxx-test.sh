@@ -33,6 +33,8 @@ case "$mode" in
     "$out/kernels_test" test/fixtures/kat_vectors.txt "$@"
     "$CXX" "${common[@]}" -O2 "${srcs[@]}" native/test/qr_test.cc -o "$out/qr_test"
     "$out/qr_test"
+    "$CXX" "${common[@]}" -O2 "${srcs[@]}" native/test/orthogonal_write_test.cc -o "$out/orthogonal_write_test"
+    "$out/orthogonal_write_test"
     ;;
   sanitize)
     "$CXX" "${common[@]}" -O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined \
@@ -41,6 +43,9 @@ case "$mode" in
     "$CXX" "${common[@]}" -O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined \
       -fno-sanitize-recover=all "${srcs[@]}" native/test/qr_test.cc -o "$out/qr_test_san"
     "$out/qr_test_san" --quick
+    "$CXX" "${common[@]}" -O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined \
+      -fno-sanitize-recover=all "${srcs[@]}" native/test/orthogonal_write_test.cc -o "$out/orthogonal_write_test_san"
+    "$out/orthogonal_write_test_san"
     ;;
   tsan)
     "$CXX" "${common[@]}" -O1 -g -fsanitize=thread "${srcs[@]}" native/test/kernels_test.cc \

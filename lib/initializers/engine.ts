@@ -131,16 +131,6 @@ function planSteps(t: Target, p: Plan, key: PhiloxKey): Step[] {
   return steps;
 }
 
-/** Writes float64 values of the whole tensor (already computed, e.g. an orthogonal matrix) into every run, in the target's dtype. */
-export function writeValues(t: Target, values: Float64Array): void {
-  for (const r of t.runs) {
-    const src = values.subarray(r.offset, r.offset + r.length);
-    if (t.dtype === 'float64') (t.out as Float64Array).set(src, r.at);
-    else if (t.dtype === 'float32') (t.out as Float32Array).set(src, r.at);
-    else encodeHalf(t.dtype, src, t.out as Uint16Array, -MAX16[t.dtype], MAX16[t.dtype], r.at);
-  }
-}
-
 /** The index in `t.out` of element `idx` of the full tensor, or -1 when no run holds it (runs are sorted). */
 export function indexIn(runs: readonly Run[], idx: number): number {
   let lo = 0, hi = runs.length - 1;

@@ -10,15 +10,18 @@
  * native/src/qr.cc is one (the addon's householderQ, used when the addon is loaded, and
  * the wasm backend's).
  */
-import { rangeError } from '../errors.js';
+import { rangeError, typeError } from '../errors.js';
 import { nativeBinding, wasmKernels } from '../backend.js';
 import { nonNegative, oneOf } from '../validate.js';
 import { normalPlan, requireFinite, span, QMAX } from '../params.js';
-import { runJob } from '../job.js';
+import { encodeHalf, MAX16 } from '../dtypes.js';
+import { inSlices, inSteps, runJob, type Step } from '../job.js';
+import type { PhiloxKey } from '../kernels/philox.js';
 import {
-  CONVENTIONS, MAX_ARRAY_LENGTH, type ArrayFor, type Convention, type DType, type RandomInitOptions, type Shape,
+  allocate, CONVENTIONS, MAX_ARRAY_LENGTH, type ArrayFor, type Convention, type DType, type RandomInitOptions, type Run,
+  type Shape, type Target,
 } from '../tensor.js';
-import { initJob, shapeOf, writeValues, RANDOM_OPTIONS, type InitDef } from './engine.js';
+import { initJob, shapeOf, RANDOM_OPTIONS, type InitDef } from './engine.js';
 
 /** Options of {@link orthogonal}. */
 export interface OrthogonalOptions<D extends DType = 'float32'> extends RandomInitOptions<D> {
@@ -98,6 +101,16 @@ const BLOCK = 16;
  * native QR (native/src/qr.cc) keeps that rule.
  */
 export function householderQ(a: Float64Array, m: number, n: number): void {
+  const steps = householderQSteps(a, m, n);
+  while (steps.next().done !== true);
+}
+
+/**
+ * {@link householderQ} in steps: the same operations in the same order, paused after each
+ * reflection applied to a pair of columns (or a panel column), so orthogonalAsync without
+ * the addon can run it between event-loop turns. householderQ runs it to the end.
+ */
+export function* householderQSteps(a: Float64Array, m: number, n: number): Generator<undefined, void, undefined> {
   const beta = new Float64Array(n);
   const sign = new Float64Array(n);
   for (let k0 = 0; k0 < n; k0 += BLOCK) {
@@ -117,10 +130,12 @@ export function householderQ(a: Float64Array, m: number, n: number): void {
       const bk = 2 / vv;
       beta[k] = bk;
       reflect(a, m, k, k + 1, k1, a, ck + k, len, bk);
+      yield;
     }
     for (let j = k1; j < n; j += 2) {
       const je = Math.min(j + 2, n);
       for (let k = k0; k < k1; k++) reflect(a, m, k, j, je, a, k * m + k, m - k, beta[k]!);
+      yield;
     }
   }
   // Q = H_0 ... H_{n-1} [I; 0], accumulated backwards: before step k, column k is e_k
@@ -132,6 +147,7 @@ export function householderQ(a: Float64Array, m: number, n: number): void {
     for (let j = k1; j < n; j += 2) {
       const je = Math.min(j + 2, n);
       for (let k = k1 - 1; k >= k0; k--) reflect(a, m, k, j, je, vb, (k - k0) * m, m - k, beta[k]!);
+      yield;
     }
     for (let k = k1 - 1; k >= k0; k--) {
       const ck = k * m;
@@ -143,6 +159,7 @@ export function householderQ(a: Float64Array, m: number, n: number): void {
       a[ck + k] = 1 - bv0 * vb[vo]!;
       for (let i = 1; i < len; i++) a[ck + k + i] = 0 - bv0 * vb[vo + i]!;
       reflect(a, m, k, k + 1, k1, vb, vo, len, bk);
+      yield;
     }
   }
   for (let j = 0; j < n; j++) {
@@ -151,6 +168,111 @@ export function householderQ(a: Float64Array, m: number, n: number): void {
       for (let i = 0; i < m; i++) a[cj + i] = -a[cj + i]!;
     }
   }
+}
+
+/** Elements written per pass of {@link writeOrthogonal} (its float64 staging buffer). */
+const WRITE_CHUNK = 4096;
+const staging = new Float64Array(WRITE_CHUNK);
+
+/**
+ * Writes elements [from, to) of the row-major rows x cols matrix W = gain S, with
+ * S[i][j] = src[j rows + i] (colMajor) or src[i cols + j], into run `r` of the target, in
+ * its dtype (float32 rounded to nearest, 16-bit encoded as encodeHalf does). The product is
+ * skipped for gain 1. native/src/orthogonal_write.cc is the same write in C++, bit for bit.
+ */
+export function writeOrthogonal(t: Target, src: Float64Array, rows: number, cols: number, colMajor: boolean, gain: number, r: Run, from: number, to: number): void {
+  for (let e0 = from; e0 < to; e0 += WRITE_CHUNK) {
+    const e1 = Math.min(to, e0 + WRITE_CHUNK);
+    const v = e1 - e0 === WRITE_CHUNK ? staging : staging.subarray(0, e1 - e0);
+    if (colMajor) {
+      let i = Math.floor(e0 / cols), j = e0 - i * cols;
+      for (let k = 0; k < v.length; k++) {
+        const x = src[j * rows + i]!;
+        v[k] = gain !== 1 ? x * gain : x;
+        if (++j === cols) { j = 0; i++; }
+      }
+    } else {
+      for (let k = 0; k < v.length; k++) { const x = src[e0 + k]!; v[k] = gain !== 1 ? x * gain : x; }
+    }
+    const at = r.at + e0 - r.offset;
+    if (t.dtype === 'float64' || t.dtype === 'float32') (t.out as Float32Array | Float64Array).set(v, at);
+    else encodeHalf(t.dtype, v, t.out as Uint16Array, -MAX16[t.dtype], MAX16[t.dtype], at);
+  }
+}
+
+/** Rows [i0, i1) of the row-major rows x cols matrix src, transposed into dst (column-major). */
+function transposeRows(src: Float64Array, rows: number, cols: number, dst: Float64Array, i0: number, i1: number): void {
+  for (let i = i0; i < i1; i++) for (let j = 0; j < cols; j++) dst[j * rows + i] = src[i * cols + j]!;
+}
+
+/** The element type code of native/include/nninit/orthogonal_write.h. */
+const WRITE_TYPE: Readonly<Record<DType, number>> = { float32: 0, float64: 1, bfloat16: 2, float16: 3 };
+
+/** A caller's `out` must keep its buffer while an async call writes it in turns. */
+function stillAttached(fn: string, t: Target): void {
+  if (t.given && t.out.length !== t.length) {
+    throw typeError(fn, 'options.out', `kept attached with its ${t.length} elements until the promise settles (it was detached or resized during the call)`, t.out);
+  }
+}
+
+/**
+ * The steps of one orthogonal matrix: the Gaussian (float64, the call's key), then the QR
+ * and the write into the target (the gain, the dtype). Sync: on this thread (the QR in the
+ * addon or the wasm module when there is one, which also transpose). Async: nothing of size
+ * rows x cols runs on the JavaScript thread. With the addon, the QR (with its transposes)
+ * runs on the pool and the write on a libuv thread (orthogonalWriteAsync); without it (the
+ * wasm QR is one call on this thread), the transposes, the QR (householderQSteps) and the
+ * write run in slices of a few milliseconds between event-loop turns. Same bits every way.
+ */
+function orthogonalSteps(fn: string, t: Target, key: PhiloxKey, rows: number, cols: number, gain: number): Step[] {
+  const numel = rows * cols;
+  const g = new Float64Array(numel);
+  // g is rows x cols row-major. Tall (rows >= cols): QR of g, whose columns are strided, so
+  // transpose into column-major first. Wide: QR of g^T (cols x rows), whose column-major
+  // storage is g itself; the result Q (cols x rows, column-major) is already W = Q^T row-major.
+  const tall = rows >= cols;
+  const m = tall ? rows : cols, n = tall ? cols : rows;
+  const native = nativeBinding();
+  /** Writes W from q: row-major (g after an addon or wasm QR), or the column-major Q of a tall TypeScript QR. */
+  const writeAll = (q: Float64Array, colMajor: boolean): void => {
+    for (const r of t.runs) writeOrthogonal(t, q, rows, cols, colMajor, gain, r, r.offset, r.offset + r.length);
+  };
+  const post = (): void => {
+    if (native !== null) {
+      native.householderQ(g, m, n, tall); // the addon transposes around its QR (rowMajor)
+      return writeAll(g, false);
+    }
+    // The wasm QR transposes too; it declines (false) a matrix that does not fit in its 4 GiB.
+    const wasm = wasmKernels();
+    if (wasm !== null && wasm.householderQ(g, m, n, tall)) return writeAll(g, false);
+    let q = g;
+    if (tall) { q = new Float64Array(numel); transposeRows(g, rows, cols, q, 0, rows); }
+    householderQ(q, m, n);
+    writeAll(q, tall);
+  };
+  const async = async (): Promise<void> => {
+    const write = native?.orthogonalWriteAsync?.bind(native);
+    if (native !== null && write !== undefined) {
+      await native.householderQAsync(g, m, n, tall);
+      // Into the result, which no one else holds yet; or into scratch that this thread copies
+      // into a caller's out (which JavaScript could detach or resize meanwhile).
+      const dst = t.given ? allocate(t.dtype, t.length) : t.out;
+      await write(g, rows, cols, false, gain, dst, WRITE_TYPE[t.dtype], Float64Array.from(t.runs.flatMap((r) => [r.offset, r.length, r.at])));
+      stillAttached(fn, t);
+      if (dst !== t.out) (t.out as Float32Array).set(dst as Float32Array);
+      return;
+    }
+    let q = g;
+    if (tall) {
+      q = new Float64Array(numel);
+      await inSlices(rows, (i0, i1) => transposeRows(g, rows, cols, q, i0, i1));
+    }
+    await inSteps(householderQSteps(q, m, n));
+    for (const r of t.runs) {
+      await inSlices(r.length, (a, b) => { stillAttached(fn, t); writeOrthogonal(t, q, rows, cols, tall, gain, r, r.offset + a, r.offset + b); });
+    }
+  };
+  return [{ plan: normalPlan(fn, 0, 1, 'float64'), key, out: g, offset: 0 }, { post, async }];
 }
 
 /** Its definition, for the registry. */
@@ -170,47 +292,7 @@ export const ORTHOGONAL: InitDef = {
       }
       const rows = layout === 'keras' ? numel / dims[dims.length - 1]! : dims[0]!;
       const cols = numel / rows;
-      const gaussian = normalPlan(fn, 0, 1, 'float64');
-      return (t, key) => {
-        const g = new Float64Array(numel);
-        // g is rows x cols row-major. Tall (rows >= cols): QR of g, whose columns are strided, so
-        // transpose into column-major first. Wide: QR of g^T (cols x rows), whose column-major
-        // storage is g itself; the result Q (cols x rows, column-major) is already W = Q^T row-major.
-        const tall = rows >= cols;
-        const m = tall ? rows : cols, n = tall ? cols : rows;
-        const finish = (): void => {
-          if (gain !== 1) for (let i = 0; i < g.length; i++) g[i] = g[i]! * gain;
-          writeValues(t, g);
-        };
-        const native = nativeBinding();
-        if (native !== null) {
-          // The addon does the transposes itself (rowMajor = tall): the same copies, natively.
-          const qr = native.householderQ.bind(native);
-          const qrAsync = native.householderQAsync.bind(native);
-          return [
-            { plan: gaussian, key, out: g, offset: 0 },
-            {
-              post: () => { qr(g, m, n, tall); finish(); },
-              async: async () => { await qrAsync(g, m, n, tall); finish(); },
-            },
-          ];
-        }
-        // The wasm QR does the transposes too (rowMajor = tall), like the addon. It declines
-        // (false) a matrix that does not fit in its 4 GiB; TypeScript then runs it.
-        const wasm = wasmKernels();
-        const runQr = (): void => {
-          if (wasm !== null && wasm.householderQ(g, m, n, tall)) return;
-          if (!tall) return householderQ(g, m, n);
-          const q = new Float64Array(numel);
-          for (let i = 0; i < rows; i++) for (let j = 0; j < cols; j++) q[j * rows + i] = g[i * cols + j]!;
-          householderQ(q, m, n);
-          for (let i = 0; i < rows; i++) for (let j = 0; j < cols; j++) g[i * cols + j] = q[j * rows + i]!;
-        };
-        return [
-          { plan: gaussian, key, out: g, offset: 0 },
-          { post: () => { runQr(); finish(); } },
-        ];
-      };
+      return (t, key) => orthogonalSteps(fn, t, key, rows, cols, gain);
     };
   },
 };

@@ -19,6 +19,11 @@
 #include "nninit/pages.h"
 #include "nninit/qr.h"
 
+namespace nninit {
+// orthogonal_write_napi.cc: orthogonalWriteAsync.
+void RegisterOrthogonalWrite(Napi::Env env, Napi::Object exports);
+}  // namespace nninit
+
 namespace {
 
 using nninit::Kernels;
@@ -363,6 +368,7 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   exports.Set("adviseHugePages", Napi::Function::New(env, AdviseHugePages, "adviseHugePages"));
   exports.Set("threads", Napi::Function::New(env, Threads, "threads"));
   exports.Set("setThreads", Napi::Function::New(env, SetThreads, "setThreads"));
+  nninit::RegisterOrthogonalWrite(env, exports);
   return exports;
 }
 
