@@ -12,6 +12,7 @@
 import type { PhiloxKey } from './kernels/philox.js';
 import type { KernelArray, KernelPlan } from './kinds.js';
 import { runKernel, runKernelAsync } from './backend.js';
+import { nextTurn, now } from './platform.js';
 
 /** A kernel launch: out[0 ..) gets elements offset .. of the key's stream under `plan`. */
 export interface KernelStep {
@@ -87,12 +88,6 @@ export function asyncOf<A extends unknown[], R>(build: (...args: A) => Job<R>): 
 /** Target length of one slice of TypeScript work between event-loop turns. */
 const SLICE_MS = 4;
 
-/** Lets the event loop turn (timers, I/O) before the next slice. */
-const turn = (): Promise<void> => new Promise((resolve) => {
-  if (typeof setImmediate === 'function') setImmediate(resolve);
-  else setTimeout(resolve, 0);
-});
-
 /**
  * Runs `run(from, to)` over [0, total) in slices of about {@link SLICE_MS} between
  * event-loop turns, for post steps done in TypeScript: the first slice is one unit, then
@@ -102,11 +97,11 @@ const turn = (): Promise<void> => new Promise((resolve) => {
 export async function inSlices(total: number, run: (from: number, to: number) => void): Promise<void> {
   let size = 1;
   for (let i = 0; i < total;) {
-    if (i > 0) await turn();
+    if (i > 0) await nextTurn();
     const j = Math.min(total, i + size);
-    const started = performance.now();
+    const started = now();
     run(i, j);
-    const ms = performance.now() - started;
+    const ms = now() - started;
     i = j;
     size = Math.max(1, Math.min(2 * size, Math.floor(ms > 0 ? (size * SLICE_MS) / ms : 2 * size)));
   }
@@ -115,11 +110,11 @@ export async function inSlices(total: number, run: (from: number, to: number) =>
 /** Runs a generator of small steps to its end, about {@link SLICE_MS} of steps per event-loop turn. */
 export async function inSteps(steps: Generator<unknown, void, unknown>): Promise<void> {
   for (;;) {
-    const started = performance.now();
+    const started = now();
     do {
       if (steps.next().done === true) return;
-    } while (performance.now() - started < SLICE_MS);
-    await turn();
+    } while (now() - started < SLICE_MS);
+    await nextTurn();
   }
 }
 

@@ -1,8 +1,8 @@
 /**
  * The addon's orthogonalWriteAsync (native/src/orthogonal_write.cc) against the TypeScript
  * write that defines the bits (writeOrthogonal in lib/initializers/orthogonal.ts), byte for
- * byte, on values that reach every rounding edge; and orthogonalAsync uses it for the
- * transpose before the QR and the write after it. (Native project only.)
+ * byte, on values that reach every rounding edge; and orthogonalAsync uses it for the write
+ * after the QR. (Native project only.)
  */
 import { describe, expect, test } from 'vitest';
 import { fillNormal, orthogonal, orthogonalAsync, type DType } from '../lib/index.js';
@@ -68,11 +68,10 @@ describe('native orthogonalWriteAsync', () => {
     try {
       const w = await orthogonalAsync([4096, 32], { seed: 1, dtype: 'bfloat16' });
       expect(sameBytes(w, orthogonal([4096, 32], { seed: 1, dtype: 'bfloat16' }))).toBe(true);
-      // Before the QR: g^T (the 32 x 4096 matrix read column-major from g), as float64.
-      // After it: W from the column-major Q, into bfloat16.
-      expect(calls).toEqual([[32, 4096, true, 1], [4096, 32, true, 2]]);
+      // The addon's QR transposes around itself (rowMajor); after it, W (row-major) into bfloat16.
+      expect(calls).toEqual([[4096, 32, false, 2]]);
       calls.length = 0;
-      await orthogonalAsync([32, 4096], { seed: 1 }); // wide: Q is W already, no transpose
+      await orthogonalAsync([32, 4096], { seed: 1 });
       expect(calls).toEqual([[32, 4096, false, 0]]);
     } finally {
       binding.orthogonalWriteAsync = original;
