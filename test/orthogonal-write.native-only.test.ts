@@ -46,6 +46,18 @@ describe('native orthogonalWriteAsync', () => {
     }
   });
 
+  test('householderQAsync factors a SharedArrayBuffer matrix in place, with the same bits', async () => {
+    for (const [m, n, rowMajor] of [[600, 40, true], [300, 300, false], [64, 8, false]] as const) {
+      const src = fillNormal(new Float64Array(m * n), { seed: m, stream: 2 });
+      const plain = src.slice();
+      binding.householderQ(plain, m, n, rowMajor);
+      const sab = new Float64Array(new SharedArrayBuffer(m * n * 8));
+      sab.set(src);
+      await binding.householderQAsync(sab, m, n, rowMajor);
+      expect(sameBytes(sab, plain), `${m}x${n}`).toBe(true);
+    }
+  });
+
   test('refuses bad arguments synchronously', () => {
     const src = new Float64Array(12), dst = new Float32Array(12), runs = new Float64Array([0, 12, 0]);
     const w = binding.orthogonalWriteAsync!.bind(binding);
@@ -61,8 +73,10 @@ describe('native orthogonalWriteAsync', () => {
   test('orthogonalAsync transposes and writes through it (not on the JavaScript thread)', async () => {
     const original = binding.orthogonalWriteAsync!;
     const calls: [number, number, boolean, number][] = [];
+    const shared: boolean[] = [];
     binding.orthogonalWriteAsync = (src, rows, cols, colMajor, gain, dst, type, runs) => {
       calls.push([rows, cols, colMajor, type]);
+      shared.push(src.buffer instanceof SharedArrayBuffer);
       return original.call(binding, src, rows, cols, colMajor, gain, dst, type, runs);
     };
     try {
@@ -73,6 +87,8 @@ describe('native orthogonalWriteAsync', () => {
       calls.length = 0;
       await orthogonalAsync([32, 4096], { seed: 1 });
       expect(calls).toEqual([[32, 4096, false, 0]]);
+      // The Gaussian is the call's own, in a SharedArrayBuffer: filled and factored in place.
+      expect(shared).toEqual([true, true]);
     } finally {
       binding.orthogonalWriteAsync = original;
     }

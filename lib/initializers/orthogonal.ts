@@ -226,13 +226,18 @@ function stillAttached(fn: string, t: Target): void {
  */
 function orthogonalSteps(fn: string, t: Target, key: PhiloxKey, rows: number, cols: number, gain: number): Step[] {
   const numel = rows * cols;
-  const g = new Float64Array(numel);
+  const native = nativeBinding();
+  const write = native?.orthogonalWriteAsync?.bind(native);
+  // With the addon, the Gaussian lives in a SharedArrayBuffer (it is this call's own, never
+  // handed out): the pool then fills it, and factors it, in place, where an ordinary buffer
+  // would be copied through the JavaScript thread (native/src/async.cc).
+  const g = native !== null && write !== undefined && typeof SharedArrayBuffer === 'function'
+    ? new Float64Array(new SharedArrayBuffer(numel * 8)) : new Float64Array(numel);
   // g is rows x cols row-major. Tall (rows >= cols): QR of g, whose columns are strided, so
   // transpose into column-major first. Wide: QR of g^T (cols x rows), whose column-major
   // storage is g itself; the result Q (cols x rows, column-major) is already W = Q^T row-major.
   const tall = rows >= cols;
   const m = tall ? rows : cols, n = tall ? cols : rows;
-  const native = nativeBinding();
   /** Writes W from q: row-major (g after an addon or wasm QR), or the column-major Q of a tall TypeScript QR. */
   const writeAll = (q: Float64Array, colMajor: boolean): void => {
     for (const r of t.runs) writeOrthogonal(t, q, rows, cols, colMajor, gain, r, r.offset, r.offset + r.length);
@@ -251,15 +256,15 @@ function orthogonalSteps(fn: string, t: Target, key: PhiloxKey, rows: number, co
     writeAll(q, tall);
   };
   const async = async (): Promise<void> => {
-    const write = native?.orthogonalWriteAsync?.bind(native);
     if (native !== null && write !== undefined) {
       await native.householderQAsync(g, m, n, tall);
       // Into the result, which no one else holds yet; or into scratch that this thread copies
-      // into a caller's out (which JavaScript could detach or resize meanwhile).
+      // into a caller's out (which JavaScript could detach or resize meanwhile), in turns.
       const dst = t.given ? allocate(t.dtype, t.length) : t.out;
       await write(g, rows, cols, false, gain, dst, WRITE_TYPE[t.dtype], Float64Array.from(t.runs.flatMap((r) => [r.offset, r.length, r.at])));
-      stillAttached(fn, t);
-      if (dst !== t.out) (t.out as Float32Array).set(dst as Float32Array);
+      if (dst !== t.out) {
+        await inSlices(t.length, (a, b) => { stillAttached(fn, t); (t.out as Float32Array).set((dst as Float32Array).subarray(a, b), a); });
+      }
       return;
     }
     let q = g;

@@ -277,13 +277,18 @@ Napi::Value HouseholderQ(const Napi::CallbackInfo& info) {
 }
 
 // householderQAsync: the same checks (thrown synchronously), then the QR runs on a libuv
-// pool thread on a copy of the matrix (async.cc).
+// pool thread on a copy of the matrix, or in place in a SharedArrayBuffer (async.cc).
 Napi::Value HouseholderQAsync(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   QrArgs a{};
   if (!ParseQr(info, "householderQAsync", &a)) return env.Undefined();
+  napi_value buffer = nullptr;
+  bool plain = true;
+  if (napi_get_typedarray_info(env, info[0], nullptr, nullptr, nullptr, &buffer, nullptr) != napi_ok ||
+      napi_is_arraybuffer(env, buffer, &plain) != napi_ok)
+    plain = true;
   napi_value promise =
-      nninit::qr_async_promise(env, a.isa, a.a, a.m, a.n, a.threads, a.row_major, info[0]);
+      nninit::qr_async_promise(env, a.isa, a.a, a.m, a.n, a.threads, a.row_major, info[0], !plain);
   return promise != nullptr ? Napi::Value(env, promise) : env.Undefined();
 }
 

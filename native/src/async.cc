@@ -17,7 +17,7 @@
 //   alive. When the environment is torn down, its cleanup hook waits until no pool worker
 //   writes to such memory any more (as Node waits for libuv pool work).
 // - The QR copies its matrix into scratch at the call and copies the result back after the
-//   same check.
+//   same check; a SharedArrayBuffer's matrix it factors in place, as fills write them.
 //
 // Lifetimes. EnvState is shared, reference-counted, by its environment (until the
 // environment's cleanup hook) and by every AsyncFill; an AsyncFill is reference-counted by
@@ -374,7 +374,9 @@ class QrWorker : public Napi::AsyncWorker {
         row_major_(row_major),
         array_(Napi::Persistent(array)),
         deferred_(deferred) {}
-  ~QrWorker() override { std::free(scratch_); }
+  ~QrWorker() override {
+    if (scratch_ != data_) std::free(scratch_);
+  }
 
   void Execute() override {
     FpEnvGuard guard;
@@ -385,6 +387,12 @@ class QrWorker : public Napi::AsyncWorker {
   // Raw napi calls whose failure is ignored, as in Settle.
   void OnOK() override {
     napi_env env = Env();
+    if (scratch_ == data_) {  // in place (a SharedArrayBuffer): nothing to copy back
+      array_.Reset();
+      napi_value undefined;
+      if (napi_get_undefined(env, &undefined) == napi_ok) napi_resolve_deferred(env, deferred_, undefined);
+      return;
+    }
     void* now = StillThere(env, array_.Value(), data_, m_ * n_);
     array_.Reset();
     if (now == nullptr) {
@@ -414,7 +422,7 @@ class QrWorker : public Napi::AsyncWorker {
 }  // namespace
 
 napi_value qr_async_promise(napi_env env, const Kernels* isa, double* a, size_t m, size_t n,
-                            unsigned threads, bool row_major, napi_value array) {
+                            unsigned threads, bool row_major, napi_value array, bool shared) {
   napi_deferred deferred;
   napi_value promise;
   if (napi_create_promise(env, &deferred, &promise) != napi_ok) {
@@ -440,14 +448,15 @@ napi_value qr_async_promise(napi_env env, const Kernels* isa, double* a, size_t 
     }
     return promise;
   }
-  // The copy costs m n of the QR's ~m n^2 operations.
-  double* scratch = static_cast<double*>(std::malloc(count * sizeof(double)));
+  // A SharedArrayBuffer cannot be detached or shrunk, and the reference keeps it alive: in
+  // place. Otherwise the copy costs m n of the QR's ~m n^2 operations.
+  double* scratch = shared ? a : static_cast<double*>(std::malloc(count * sizeof(double)));
   if (scratch == nullptr) {
     napi_reject_deferred(env, deferred,
                          Napi::Error::New(env, std::string("householderQAsync: ") + kQrNoMemory).Value());
     return promise;
   }
-  std::memcpy(scratch, a, count * sizeof(double));
+  if (!shared) std::memcpy(scratch, a, count * sizeof(double));
   QrWorker* w = new QrWorker(Napi::Env(env), isa, scratch, a, m, n, threads, row_major, Napi::Object(env, array),
                              deferred);
   w->Queue();  // deletes itself after OnOK/OnError

@@ -16,10 +16,11 @@ napi_value fill_async_promise(napi_env env, const Kernels* k, const FillArgs& a,
                               bool shared);
 
 // The promise of householderQAsync for a validated QR (nninit/qr.h householder_q's
-// arguments) of the m x n matrix at `a`, the memory of the Float64Array `array` now.
-// Returns nullptr after throwing.
+// arguments) of the m x n matrix at `a`, the memory of the Float64Array `array` now
+// (`shared`: its buffer is a SharedArrayBuffer, factored in place). Returns nullptr after
+// throwing.
 napi_value qr_async_promise(napi_env env, const Kernels* isa, double* a, size_t m, size_t n,
-                            unsigned threads, bool row_major, napi_value array);
+                            unsigned threads, bool row_major, napi_value array, bool shared);
 
 // The message of a QR that cannot allocate its scratch memory.
 extern const char kQrNoMemory[];
