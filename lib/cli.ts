@@ -31,6 +31,9 @@ Commands:
   inspect     signal propagation through a network, layer by layer, with a verdict
   recommend   the initializer and gain for an activation, depth and architecture
   bench       run the benchmarks (node bench/run.mjs [args])
+  plan        a model's tensors: names, shapes, roles, inits, std, lrScale, totals
+  materialize write a model (or one rank's part) to safetensors or .npy
+  audit       check a safetensors file against its plan
 
 Run "nninit <command> --help" for a command's options.
 `;
@@ -73,16 +76,16 @@ export const BENCH_USAGE = `Usage: nninit bench [args...]
 Runs node bench/run.mjs from the package root with the remaining arguments.
 `;
 
-class UsageError extends Error {
+export class UsageError extends Error {
   constructor(message: string, readonly usage: string) {
     super(message);
     this.name = 'UsageError';
   }
 }
 
-type FlagKind = 'string' | 'boolean';
+export type FlagKind = 'string' | 'boolean';
 
-function parseFlags(args: readonly string[], spec: Record<string, FlagKind>, usage: string): Map<string, string | true> {
+export function parseFlags(args: readonly string[], spec: Record<string, FlagKind>, usage: string): Map<string, string | true> {
   const out = new Map<string, string | true>();
   for (let i = 0; i < args.length; i++) {
     const arg = args[i]!;
@@ -297,12 +300,18 @@ export async function main(argv: readonly string[], io: CliIO = {}): Promise<num
         return cliRecommend(rest, out);
       case 'bench':
         return await cliBench(rest, io, out, err);
+      case 'plan':
+        return (await import('./models/cli.js')).cliPlan(rest, out);
+      case 'materialize':
+        return await (await import('./models/cli.js')).cliMaterialize(rest, io, out, err);
+      case 'audit':
+        return (await import('./models/cli.js')).cliAudit(rest, out);
       default:
         throw new UsageError(`unknown command ${JSON.stringify(cmd)}`, USAGE);
     }
   } catch (e) {
     if (e instanceof UsageError) {
-      err(`nninit${cmd && ['inspect', 'recommend', 'bench'].includes(cmd) ? ' ' + cmd : ''}: ${e.message}\n\n${e.usage}`);
+      err(`nninit${cmd && ['inspect', 'recommend', 'bench', 'plan', 'materialize', 'audit'].includes(cmd) ? ' ' + cmd : ''}: ${e.message}\n\n${e.usage}`);
       return 2;
     }
     err(`nninit: ${e instanceof Error ? e.message : String(e)}\n`);

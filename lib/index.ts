@@ -58,3 +58,6 @@ export * from './async-api.js';
 // Shards (issue 4): parts of a logical tensor, equal to the same part of the whole.
 export { sliceRange, shardRange, initSlice, initShard, initSliceAsync, initShardAsync } from './shards.js';
 export type { SliceOptions, ShardOptions, ShardRange, Initializer, InitOptionsOf, ResultOf } from './shards.js';
+
+// Whole models (issue 13): recipes, plans, materialize, safetensors, audit.
+export * from './models/index.js';

@@ -1,0 +1,267 @@
+/**
+ * Model plans: a model as data. A plan is an ordered list of tensor specs (name, shape,
+ * dtype, role, init, stream, lrScale, tiedTo) plus totals and the hyperparameters a trainer
+ * needs with them (output multiplier, attention scale, residual multiplier). Nothing is
+ * allocated; a plan is plain JSON-serializable data, and a plan read back from JSON
+ * materializes the same bytes.
+ *
+ * Streams: each tensor's stream is fixed by whoever builds the plan (the recipes: the
+ * tensor's index in the recipe's canonical order), so adding or removing tensors after it
+ * never changes its values. Tied tensors share their target's values.
+ */
+import { rangeError, typeError } from '../errors.js';
+import { readOptions } from '../validate.js';
+import { MAX_ELEMENTS } from '../initializers/common.js';
+import { isRole, ROLE_NAMES, type Role } from './roles.js';
+import { checkInit, type FanLayout, type InitSpec, type NormalizedInit, type TensorDType } from './init-spec.js';
+
+/** One tensor of a plan. */
+export interface TensorSpec {
+  /** The name in the reference implementation's state dict. */
+  readonly name: string;
+  /** The full (unsharded) shape, in the reference's layout. */
+  readonly shape: readonly number[];
+  /** The dtype it is materialized in unless `materialize` overrides floats. */
+  readonly dtype: TensorDType;
+  /** What the tensor does (see ROLES). */
+  readonly role: Role;
+  /** The serializable initializer spec. */
+  readonly init: InitSpec;
+  /** The Philox stream of its values (fixed by the plan's builder). */
+  readonly stream: number;
+  /** Multiplier of the base learning rate for this tensor (muP; 1 otherwise). */
+  readonly lrScale: number;
+  /** The tensor whose values this one shares (weight tying): not written to files, one array in `materialize`. */
+  readonly tiedTo?: string;
+  /** `'torch'` ([out, in, ...k], the default) or `'keras'` ([...k, in, out]; also Conv1D): where 'out' and 'in' split axes are. */
+  readonly layout?: FanLayout;
+  /** A buffer (running statistics), not a trainable parameter: left out of the parameter count. */
+  readonly buffer?: boolean;
+}
+
+/** The hyperparameters that go with a plan. */
+export interface PlanHyper {
+  /** `'standard'` or `'mup'`. */
+  readonly parametrization: 'standard' | 'mup';
+  /** muP: the model's width over the base width (1 otherwise). */
+  readonly widthMultiplier: number;
+  /** Multiply the readout's input (or logits) by this (muP: outputMultiplier / widthMultiplier; 1 otherwise). */
+  readonly outputMultiplier: number;
+  /** Attention logits scale: 1/sqrt(headDim), or muP's attentionMultiplier/headDim; null without attention. */
+  readonly attentionScale: number | null;
+  /** Residual branch multiplier alpha in x * alpha + f(x) (DeepNet; 1 otherwise). */
+  readonly residualMultiplier: number;
+  /** The residual scaling applied ('gpt2', 'depth', 'fixup', 't-fixup', 'deepnet', a number, or null). */
+  readonly residualScaling: string | number | null;
+}
+
+/** Counts of a plan. */
+export interface PlanTotals {
+  /** Tensors in the plan (tied ones included). */
+  readonly tensors: number;
+  /** Trainable parameters: elements of the tensors that are neither tied nor buffers. */
+  readonly parameters: number;
+  /** Elements of buffers (running statistics). */
+  readonly buffers: number;
+  /** Bytes of the distinct tensors (tied ones once) at their plan dtypes: what a file holds. */
+  readonly bytes: number;
+}
+
+/** A model as data (see the module comment). */
+export interface ModelPlan {
+  readonly format: 'nninit.plan';
+  readonly version: 1;
+  /** The recipe that made it, or null (planFromShapes). */
+  readonly recipe: string | null;
+  /** The resolved configuration (every field), or null. */
+  readonly config: Readonly<Record<string, unknown>> | null;
+  /** The recipe options given (residualScaling, parametrization, ...), or null. */
+  readonly options: Readonly<Record<string, unknown>> | null;
+  readonly hyper: PlanHyper;
+  readonly tensors: readonly TensorSpec[];
+  readonly totals: PlanTotals;
+}
+
+/** A validated tensor. */
+export interface ResolvedTensor {
+  readonly spec: TensorSpec;
+  readonly index: number;
+  readonly shape: readonly number[];
+  readonly numel: number;
+  readonly init: NormalizedInit;
+  /** Index of the tied target, or -1. */
+  readonly tiedIndex: number;
+}
+
+/** A validated plan. */
+export interface ResolvedPlan {
+  readonly plan: ModelPlan;
+  readonly tensors: readonly ResolvedTensor[];
+  readonly byName: ReadonlyMap<string, ResolvedTensor>;
+}
+
+/** The plan dtypes. */
+export const TENSOR_DTYPES: readonly TensorDType[] = ['float32', 'float64', 'bfloat16', 'float16', 'int64'];
+
+/** Bytes per element. */
+export function bytesOf(dtype: TensorDType): number {
+  return dtype === 'float64' || dtype === 'int64' ? 8 : dtype === 'float32' ? 4 : 2;
+}
+
+function numelOf(shape: readonly number[]): number {
+  return shape.reduce((a, b) => a * b, 1);
+}
+
+/** Computes the totals of a list of tensor specs. */
+export function totalsOf(tensors: readonly TensorSpec[]): PlanTotals {
+  let parameters = 0, buffers = 0, bytes = 0;
+  for (const t of tensors) {
+    if (t.tiedTo !== undefined) continue;
+    const n = numelOf(t.shape);
+    if (t.buffer === true) buffers += n; else parameters += n;
+    bytes += n * bytesOf(t.dtype);
+  }
+  return { tensors: tensors.length, parameters, buffers, bytes };
+}
+
+function deepFreeze<T>(o: T): T {
+  if (o !== null && typeof o === 'object' && !Object.isFrozen(o)) {
+    Object.freeze(o);
+    for (const v of Object.values(o as object)) deepFreeze(v);
+  }
+  return o;
+}
+
+/** Plans built by nninit (frozen, already validated): materialize skips revalidating them. */
+const trusted = new WeakMap<object, ResolvedPlan>();
+
+/** Freezes a plan built by nninit and records it as validated. */
+export function finishPlan(plan: ModelPlan, fn: string): ModelPlan {
+  deepFreeze(plan);
+  trusted.set(plan, resolve(fn, plan, 'plan'));
+  return plan;
+}
+
+const TOP = ['format', 'version', 'recipe', 'config', 'options', 'hyper', 'tensors', 'totals'];
+const TENSOR_KEYS = ['name', 'shape', 'dtype', 'role', 'init', 'stream', 'lrScale', 'tiedTo', 'layout', 'buffer'];
+const HYPER_DEFAULT: PlanHyper = { parametrization: 'standard', widthMultiplier: 1, outputMultiplier: 1, attentionScale: null, residualMultiplier: 1, residualScaling: null };
+
+/**
+ * Validates a plan (a recipe's, or one read back from JSON): every tensor's fields, names
+ * unique, tiedTo naming an earlier untied tensor of the same shape, every init valid for its
+ * shape. Returns the resolved form.
+ */
+export function checkPlan(fn: string, plan: unknown, what = 'plan'): ResolvedPlan {
+  if (plan !== null && typeof plan === 'object') {
+    const t = trusted.get(plan);
+    if (t !== undefined) return t;
+  }
+  return resolve(fn, plan, what);
+}
+
+function resolve(fn: string, plan: unknown, what: string): ResolvedPlan {
+  const o = readOptions(fn, plan, TOP, what);
+  if (o.format !== undefined && o.format !== 'nninit.plan') throw rangeError(fn, `${what}.format`, '"nninit.plan"', o.format);
+  if (o.version !== undefined && o.version !== 1) throw rangeError(fn, `${what}.version`, '1', o.version);
+  if (!Array.isArray(o.tensors)) throw typeError(fn, `${what}.tensors`, 'an array of tensor specs', o.tensors);
+  const tensors: ResolvedTensor[] = [];
+  const byName = new Map<string, ResolvedTensor>();
+  const seen = new Map<string, NormalizedInit>();
+  const list = o.tensors as unknown[];
+  for (let i = 0; i < list.length; i++) {
+    const w = `${what}.tensors[${i}]`;
+    const s = readOptions(fn, list[i], TENSOR_KEYS, w);
+    if (typeof s.name !== 'string' || s.name.length === 0) throw typeError(fn, `${w}.name`, 'a non-empty string', s.name);
+    const name = s.name;
+    if (byName.has(name)) throw rangeError(fn, `${w}.name`, 'unique in the plan', name);
+    if (!Array.isArray(s.shape)) throw typeError(fn, `${w}.shape`, 'an array of non-negative integers', s.shape);
+    const shape: number[] = [];
+    (s.shape as unknown[]).forEach((d, j) => {
+      if (typeof d !== 'number') throw typeError(fn, `${w}.shape[${j}]`, 'a non-negative integer', d);
+      if (!Number.isSafeInteger(d) || d < 0) throw rangeError(fn, `${w}.shape[${j}]`, 'a non-negative integer', d);
+      shape.push(d);
+    });
+    const numel = numelOf(shape);
+    if (numel > MAX_ELEMENTS * 8) throw rangeError(fn, `${w}.shape`, 'a tensor of at most 2^35 elements', shape);
+    const dtype = s.dtype ?? 'float32';
+    if (typeof dtype !== 'string' || !(TENSOR_DTYPES as readonly string[]).includes(dtype)) {
+      throw (typeof dtype === 'string' ? rangeError : typeError)(fn, `${w}.dtype`, `one of ${TENSOR_DTYPES.join(', ')}`, dtype);
+    }
+    if (!isRole(s.role)) throw (typeof s.role === 'string' ? rangeError : typeError)(fn, `${w}.role`, `one of ${ROLE_NAMES.join(', ')}`, s.role);
+    const stream = s.stream;
+    if (typeof stream !== 'number') throw typeError(fn, `${w}.stream`, 'a non-negative safe integer', stream);
+    if (!Number.isSafeInteger(stream) || stream < 0) throw rangeError(fn, `${w}.stream`, 'a non-negative safe integer', stream);
+    const lr = s.lrScale ?? 1;
+    if (typeof lr !== 'number') throw typeError(fn, `${w}.lrScale`, 'a finite number > 0', lr);
+    if (!Number.isFinite(lr) || !(lr > 0)) throw rangeError(fn, `${w}.lrScale`, 'a finite number > 0', lr);
+    if (s.layout !== undefined && s.layout !== 'torch' && s.layout !== 'keras') throw rangeError(fn, `${w}.layout`, '"torch" or "keras"', s.layout);
+    if (s.buffer !== undefined && typeof s.buffer !== 'boolean') throw typeError(fn, `${w}.buffer`, 'a boolean', s.buffer);
+    let tiedIndex = -1;
+    if (s.tiedTo !== undefined) {
+      const target = typeof s.tiedTo === 'string' ? byName.get(s.tiedTo) : undefined;
+      if (target === undefined) throw rangeError(fn, `${w}.tiedTo`, 'the name of an earlier tensor of the plan', s.tiedTo);
+      if (target.tiedIndex >= 0) throw rangeError(fn, `${w}.tiedTo`, `an untied tensor (${target.spec.name} is itself tied to ${target.spec.tiedTo})`, s.tiedTo);
+      if (target.shape.join(',') !== shape.join(',') || target.spec.dtype !== dtype) {
+        throw rangeError(fn, `${w}.tiedTo`, `a tensor of the same shape [${shape.join(', ')}] and dtype ${String(dtype)}`, s.tiedTo);
+      }
+      tiedIndex = target.index;
+    }
+    // Recipes repeat the same (init, shape) per layer: check each combination once.
+    let key: string | undefined;
+    try { key = `${JSON.stringify(s.init)}|${shape.join(',')}|${String(dtype)}`; } catch { key = undefined; }
+    let init = key === undefined ? undefined : seen.get(key);
+    if (init === undefined) {
+      init = checkInit(fn, `${w}.init`, s.init, shape, dtype as TensorDType);
+      if (key !== undefined) seen.set(key, init);
+    }
+    const spec: TensorSpec = {
+      name, shape, dtype: dtype as TensorDType, role: s.role, init: s.init as InitSpec, stream, lrScale: lr,
+      ...(s.tiedTo === undefined ? {} : { tiedTo: s.tiedTo as string }),
+      ...(s.layout === undefined ? {} : { layout: s.layout as FanLayout }),
+      ...(s.buffer === undefined ? {} : { buffer: s.buffer as boolean }),
+    };
+    const r: ResolvedTensor = { spec, index: i, shape, numel, init, tiedIndex };
+    tensors.push(r);
+    byName.set(name, r);
+  }
+  const hyper = { ...HYPER_DEFAULT, ...(o.hyper !== null && typeof o.hyper === 'object' ? (o.hyper as object) : {}) } as PlanHyper;
+  const resolved: ModelPlan = {
+    format: 'nninit.plan', version: 1,
+    recipe: typeof o.recipe === 'string' ? o.recipe : null,
+    config: (o.config ?? null) as ModelPlan['config'],
+    options: (o.options ?? null) as ModelPlan['options'],
+    hyper,
+    tensors: tensors.map((t) => t.spec),
+    totals: totalsOf(tensors.map((t) => t.spec)),
+  };
+  return { plan: resolved, tensors, byName };
+}
+
+/** Collects tensor specs in order, each stream its index unless given. */
+export class PlanBuilder {
+  readonly tensors: TensorSpec[] = [];
+
+  /** Adds a tensor; returns it. */
+  add(name: string, shape: readonly number[], role: Role, init: InitSpec, extra: Partial<Pick<TensorSpec, 'dtype' | 'tiedTo' | 'layout' | 'buffer' | 'lrScale' | 'stream'>> = {}): TensorSpec {
+    const t: TensorSpec = {
+      name, shape: [...shape], dtype: extra.dtype ?? 'float32', role, init,
+      stream: extra.stream ?? (extra.tiedTo !== undefined ? this.tensors.find((x) => x.name === extra.tiedTo)?.stream : undefined) ?? this.tensors.length,
+      lrScale: extra.lrScale ?? 1,
+      ...(extra.tiedTo === undefined ? {} : { tiedTo: extra.tiedTo }),
+      ...(extra.layout === undefined ? {} : { layout: extra.layout }),
+      ...(extra.buffer === undefined ? {} : { buffer: extra.buffer }),
+    };
+    this.tensors.push(t);
+    return t;
+  }
+}
+
+/** Assembles a plan object (not yet frozen). */
+export function makePlan(recipe: string | null, config: Record<string, unknown> | null, options: Record<string, unknown> | null, tensors: TensorSpec[], hyper: Partial<PlanHyper> = {}): ModelPlan {
+  return {
+    format: 'nninit.plan', version: 1, recipe, config, options,
+    hyper: { ...HYPER_DEFAULT, ...hyper },
+    tensors,
+    totals: totalsOf(tensors),
+  };
+}
