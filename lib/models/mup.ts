@@ -55,6 +55,9 @@ function explicit(fn: string, name: string, spec: InitSpec, shape: readonly numb
  */
 export function applyMup(fn: string, target: readonly TensorSpec[], base: readonly TensorSpec[], s: MupSettings): TensorSpec[] {
   const baseByName = new Map(base.map((t) => [t.name, t]));
+  const names = new Set(target.map((t) => t.name));
+  const extra = base.find((t) => !names.has(t.name));
+  if (extra !== undefined) throw rangeError(fn, 'options.base', `a configuration with the same tensors as the model (same depth); it has ${extra.name}, which the model does not`, extra.name);
   const out: TensorSpec[] = [];
   const byName = new Map<string, TensorSpec>();
   for (const t of target) {

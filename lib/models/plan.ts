@@ -5,9 +5,9 @@
  * allocated; a plan is plain JSON-serializable data, and a plan read back from JSON
  * materializes the same bytes.
  *
- * Streams: each tensor's stream is fixed by whoever builds the plan (the recipes: the
- * tensor's index in the recipe's canonical order), so adding or removing tensors after it
- * never changes its values. Tied tensors share their target's values.
+ * Streams: each tensor's stream is fixed by whoever builds the plan (recipes and
+ * planFromShapes: its index in the plan; a tied tensor: its target's), so adding or
+ * removing tensors after it never changes its values.
  */
 import { rangeError, typeError } from '../errors.js';
 import { readOptions } from '../validate.js';

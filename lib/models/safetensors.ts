@@ -213,8 +213,12 @@ function* chunks(order: readonly LocalTensor[], bufOf: () => ArrayBuffer, filler
 function fail(fn: string, fd: number | null, tmp: string, e: unknown): never {
   if (fd !== null) { try { closeSync(fd); } catch { /* already closed */ } }
   try { unlinkSync(tmp); } catch { /* never created */ }
-  if (e instanceof TypeError || e instanceof RangeError) throw e;
-  throw ioError(fn, 'file', tmp, e);
+  throw isSystemError(e) ? ioError(fn, 'file', tmp, e) : e;
+}
+
+/** An error from the file system (it has an errno code), as opposed to a caller's or ours. */
+function isSystemError(e: unknown): boolean {
+  return e instanceof Error && typeof (e as NodeJS.ErrnoException).code === 'string' && /^E[A-Z]+$/.test((e as NodeJS.ErrnoException).code!);
 }
 
 function openTemp(fn: string, full: string): { fd: number; tmp: string } {
@@ -415,8 +419,7 @@ export function writeNpy(dir: string, plan: ModelPlan, options: WriteOptions): W
     return { path: c.path, dataBytes: data, fileBytes, tensors: count };
   } catch (e) {
     rmSync(tmp, { recursive: true, force: true });
-    if (e instanceof TypeError || e instanceof RangeError) throw e;
-    throw ioError(fn, 'folder', c.path, e);
+    throw isSystemError(e) ? ioError(fn, 'folder', c.path, e) : e;
   }
 }
 

@@ -14,10 +14,9 @@
  * Names follow torchtitan (`tok_embeddings.weight`, `layers.0.attention.wq.weight`, ...) or,
  * with `names: 'hf'`, Hugging Face's LlamaForCausalLM (`model.embed_tokens.weight`,
  * `model.layers.0.self_attn.q_proj.weight`, ...; torchtitan's Llama3StateDictAdapter map).
- * Streams come from torchtitan's order either way, so both namings hold the same values.
- * (torchtitan's adapter also permutes wq/wk rows for HF's rotary layout; the rows are i.i.d.,
- * so the distribution is the same, but the HF file is not the adapter's permutation of the
- * torchtitan file.)
+ * Streams are indices in the plan's order, HF's with HF names, so the two namings draw
+ * different values from the same distributions (torchtitan's adapter also permutes wq/wk
+ * rows for HF's rotary layout; the rows are i.i.d., so that changes no distribution).
  *
  * With tied embeddings (Llama 3.2 1B) the output shares tok_embeddings; torchtitan's
  * init order (embeddings first, output last, as its Qwen3 weight tying does) leaves the
@@ -132,7 +131,10 @@ export const llama: RecipeDef = {
         const m = /^layers\.(\d+)\.(.+)\.weight$/.exec(t.name);
         return m === null ? (t.name === 'tok_embeddings.weight' ? -1 : 1e9 + i) : Number(m[1]) * 16 + HF_ORDER.indexOf(m[2]!);
       };
-      tensors = renamed.map((t, i) => ({ t, r: rank(i) })).sort((x, y) => x.r - y.r).map((x) => x.t);
+      const sorted = renamed.map((t, i) => ({ t, r: rank(i) })).sort((x, y) => x.r - y.r).map((x) => x.t);
+      // Streams are indices in HF's order too (tied: the target's), as for every plan.
+      const index = new Map(sorted.map((t, i) => [t.name, i]));
+      tensors = sorted.map((t, i) => ({ ...t, stream: t.tiedTo === undefined ? i : index.get(t.tiedTo)! }));
     }
     return { tensors, width: dim, headDim, residualScaling: rs, residualMultiplier: residualAlpha(rs, model) };
   },
