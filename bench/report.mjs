@@ -109,6 +109,20 @@ function targets(res) {
       detail: r.threads === 2 ? `${r.impl}` : `${r.impl}: no setThreads yet, so ${r.threads} thread${r.threads > 1 ? 's' : ''} only`,
     });
   }
+  const mf = res.modelFiles;
+  if (mf) {
+    const w = mf.rows.find((r) => r.impl === 'writeSync');
+    const c = mf.rows.find((r) => r.impl === 'cli');
+    const ratioCli = c && w ? c.median / w.median : null;
+    out.push({
+      issue: 13, name: `nninit materialize ${mf.model} to ${mf.tmpfs ? 'tmpfs' : 'a temp dir'} <= 1.5x fs.writeSync of the same bytes`,
+      value: ratioCli, unit: 'x', goal: 1.5, met: ratioCli !== null && mf.tmpfs ? ratioCli <= 1.5 : null,
+      detail: c && w ? `${fmt(c.median / 1e6)} ms vs ${fmt(w.median / 1e6)} ms (${fmt(mf.fileBytes / 1e6)} MB, medians of ${c.reps})` : '',
+    });
+    out.push({ issue: 13, name: "recipe('llama', 'llama3-8b') plans in < 5 ms", value: mf.plan.median / 1e6, unit: 'ms', goal: 5, met: mf.plan.median / 1e6 < 5, detail: `first call ${fmt(mf.plan.first / 1e6)} ms; median of ${mf.plan.reps}` });
+    const r = mf.rss;
+    out.push({ issue: 13, name: `writing ${r.model} as bfloat16: peak RSS < 300 MB`, value: r.maxRss / 1e6, unit: 'MB', goal: 300, met: r.maxRss / 1e6 < 300, detail: `${fmt(r.bytes / 1e9)} GB written in ${fmt(r.ns / 1e9)} s` });
+  }
   const i2 = [['uniform', m.backend.isa, 0.35], ['normal', m.backend.isa, 0.7], ['truncnormal', m.backend.isa, 1.0]];
   for (const [dist, isa, goal] of i2) {
     const r = native1(dist, isa);
@@ -225,6 +239,18 @@ export function renderTables(res) {
     const body = t.rows.map((r) => [r.impl, fmt(r.median / 1e6), fmt(r.min / 1e6), base ? fx(base.median / r.median) : '-']);
     s += table(['path', 'ms', 'min ms', 'vs TF.js'], body, 'lrrr');
     if (!t.integration) s += 'nninit/tfjs integration not present: nninit values go in through layer.setWeights.\n';
+  }
+
+  if (res.modelFiles) {
+    const mf = res.modelFiles;
+    s += `\n== Whole-model files: ${mf.model} (${int(mf.params)} params, ${fmt(mf.fileBytes / 1e6)} MB safetensors, float32) to ${mf.dir}${mf.tmpfs ? ' (tmpfs)' : ''} ==\n`;
+    const base = mf.rows.find((r) => r.impl === 'writeSync');
+    const names = { writeSync: 'fs.writeSync of the same bytes from one preallocated buffer', cli: 'nninit materialize (CLI main(), async writer)', api: 'writeSafetensorsAsync', apiSync: 'writeSafetensors (sync)' };
+    const body = mf.rows.map((r) => [names[r.impl] ?? r.impl, fmt(r.median / 1e6), fmt(r.min / 1e6), fmt(mf.fileBytes / r.median), base ? `${(r.median / base.median).toFixed(2)}x` : '-']);
+    s += table(['path', 'ms', 'min ms', 'GB/s', 'vs writeSync'], body, 'lrrrr');
+    s += `recipe('llama', 'llama3-8b'): ${fmt(mf.plan.median / 1e6)} ms median (${fmt(mf.plan.first / 1e6)} ms first call)\n`;
+    const r = mf.rss;
+    s += `${r.model} as bfloat16 (${fmt(r.bytes / 1e9)} GB): ${fmt(r.ns / 1e9)} s, peak RSS ${fmt(r.maxRss / 1e6)} MB (${fmt(r.maxRssBefore / 1e6)} MB before writing)\n`;
   }
 
   if (res.targets?.length) {

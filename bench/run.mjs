@@ -18,6 +18,7 @@ import { models as modelList } from './models.mjs';
 import { distFn, modelInit, modelInitAsync, hasAsyncModel, arenaViews, overheadCases, SEED } from './nninit-impl.mjs';
 import { peersFor, loadTfjs, tfjsModelInit } from './peers.mjs';
 import { renderTables, renderSvg, analyze } from './report.mjs';
+import { workerFiles, workerRss } from './model-files.mjs';
 
 const require = createRequire(import.meta.url);
 const here = dirname(fileURLToPath(import.meta.url));
@@ -403,7 +404,11 @@ async function main() {
   if (args.worker !== null) {
     // Children: only JSON on stdout.
     console.log = console.error;
-    const out = args.worker === 'js' ? await workerJs(cfg) : await workerPeers(cfg);
+    const distDir = dirname(distEntry);
+    const out = args.worker === 'js' ? await workerJs(cfg)
+      : args.worker === 'files' ? await workerFiles(distDir, args.mode)
+        : args.worker === 'rss' ? await workerRss(distDir, args.mode)
+          : await workerPeers(cfg);
     progressDone();
     process.stdout.write(JSON.stringify({ ...out, sink: sink.value }) + '\n');
     return;
@@ -493,6 +498,8 @@ async function main() {
   res.overhead.push(...js.overhead);
   res.skipped.push(...js.skipped, ...peers.skipped);
   res.tfjsModel = cfg.tfjsModel ? await tfjsModelBuild(nn, cfg.tfjsModel) : null;
+  // Whole-model files (issue 13): each in its own process, so RSS and page cache are its own.
+  res.modelFiles = { ...runWorker('files', args.mode), rss: runWorker('rss', args.mode) };
   res.meta.seconds = (Date.now() - t0) / 1000;
   res.meta.checksum = sink.value + js.sink + peers.sink;
   progressDone();

@@ -6,7 +6,9 @@
  */
 import { describe, expect, test } from 'vitest';
 import { recipe, ROLES, type ModelPlan, type TensorSpec } from '../lib/index.js';
-import { checkInit, momentsOf, plannedOf, type InitSpec } from '../lib/models/init-spec.js';
+import { checkInit, initText, momentsOf, plannedOf, type InitSpec } from '../lib/models/init-spec.js';
+import { checkPlan } from '../lib/models/plan.js';
+import { recipeConfigs, RECIPE_NAMES } from '../lib/index.js';
 
 const byName = (p: ModelPlan): Map<string, TensorSpec> => new Map(p.tensors.map((t) => [t.name, t]));
 /** The planned distribution's standard deviation. */
@@ -325,6 +327,25 @@ describe('muP (Tensor Programs V, microsoft/mup with Adam)', () => {
     expect(() => recipe('gpt2', base, { parametrization: 'mup', base: { nLayer: 3, nHead: 2, nEmbd: 64 } })).toThrow(/same tensors/);
     expect(() => recipe('resnet', 'resnet18', { parametrization: 'mup', base: 'resnet18' })).toThrow(/supported by gpt2/);
   });
+});
+
+test('every named configuration passes full validation (as a plan read from JSON) with the same normalized inits', () => {
+  const options = [{}, { dtype: 'bfloat16' }, { residualScaling: 'fixup' }];
+  for (const name of RECIPE_NAMES) {
+    const configs: (string | Record<string, unknown>)[] = Object.keys(recipeConfigs(name));
+    if (name === 'lstm') configs.push({ inputSize: 8, hiddenSize: 16, numLayers: 2, bidirectional: true, projSize: 4 });
+    if (name === 'mlp') configs.push({ widths: '16,32x4,8', residual: true, batchNorm: true });
+    for (const c of configs) {
+      for (const o of name === 'lstm' ? [{}, { style: 'keras' }] : options) {
+        const cc = name === 'lstm' && 'style' in o ? { inputSize: 8, hiddenSize: 16, numLayers: 2 } : c;
+        const plan = recipe(name, cc as never, o as never);
+        const own = checkPlan('test', plan);
+        const full = checkPlan('test', JSON.parse(JSON.stringify(plan)));
+        expect(full.tensors.map((t) => initText(t.init))).toEqual(own.tensors.map((t) => initText(t.init)));
+        expect(full.plan.totals).toEqual(plan.totals);
+      }
+    }
+  }
 });
 
 test('every role a recipe uses is documented', () => {

@@ -158,7 +158,7 @@ export function recipe(name: RecipeName, config?: string | Record<string, unknow
     residualMultiplier: built.residualMultiplier,
     residualScaling: built.residualScaling === null ? null : built.residualScaling,
   });
-  return finishPlan(plan, fn);
+  return finishPlan(plan, fn, false);
 }
 
 /** The named configurations of a recipe (for docs and the CLI). */
