@@ -99,6 +99,25 @@ describe('hostile options', () => {
     expect(() => audit(new Map(), recipe('gpt2', tiny), { sigmas: -1 })).toThrow(/options\.sigmas/);
   });
 
+  test('a plan with getters: each field read once, the file header written from the snapshot', () => {
+    const good = JSON.parse(JSON.stringify(recipe('mlp', { widths: [3, 2] }))) as { tensors: Record<string, unknown>[] };
+    let reads = 0;
+    good.tensors[0]!.init = { scheme: 'normal', get std() { reads++; return reads === 1 ? 0.5 : 1e300; } };
+    const m = materialize(good as unknown as ModelPlan, { seed: 1 });
+    expect(reads).toBe(1);
+    const w = m.get('layers.0.weight') as Float32Array;
+    expect(Math.max(...w.map(Math.abs))).toBeLessThan(5);
+    expect(() => materialize({ ...good, hyper: { outputMultiplier: 'x' } } as never, { seed: 1 })).toThrow(/hyper\.outputMultiplier/);
+    expect(() => materialize({ ...good, config: { a: 1n } } as never, { seed: 1 })).toThrow(/plan\.config must be a JSON-serializable object/);
+  });
+
+  test('absurd sizes: planned fine when representable, refused clearly otherwise, never allocated', () => {
+    const huge = recipe('gpt2', { nLayer: 1, nHead: 1, nEmbd: 1 << 20, vocabSize: 1 << 20 });
+    expect(huge.totals.parameters).toBeGreaterThan(2 ** 40);
+    expect(() => materialize(huge, { seed: 0 })).toThrow(/at most 4294967296 elements to hold in memory/);
+    expect(() => recipe('gpt2', { nLayer: 1, nHead: 1, nEmbd: 2 ** 26, vocabSize: 2 ** 26 })).toThrow(/at most 2\^50 elements/);
+  });
+
   test('seeds: required, integer in [0, 2^64)', () => {
     const p = recipe('gpt2', tiny);
     expect(() => materialize(p, { seed: -1 })).toThrow(RangeError);

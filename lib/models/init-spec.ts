@@ -156,7 +156,7 @@ function strField(fn: string, what: string, v: unknown, allowed: readonly string
  * zero-length dry run of the initializer, which checks what it checks) and returns it
  * normalized. Errors name `what` (e.g. `plan.tensors[3].init`).
  */
-export function checkInit(fn: string, what: string, spec: unknown, shape: readonly number[], dtype: TensorDType): NormalizedInit {
+export function checkInit(fn: string, what: string, spec: unknown, shape: readonly number[], dtype: TensorDType, probed?: Set<string>): NormalizedInit {
   let scheme: unknown;
   let raw: unknown = spec;
   if (typeof spec === 'string') {
@@ -171,7 +171,7 @@ export function checkInit(fn: string, what: string, spec: unknown, shape: readon
   if (typeof scheme !== 'string' || !(SCHEME_NAMES as readonly string[]).includes(scheme)) {
     throw (typeof scheme === 'string' ? rangeError : typeError)(fn, `${what}.scheme`, `one of ${SCHEME_NAMES.join(', ')}`, scheme);
   }
-  if (scheme === 'concat') return checkConcat(fn, what, raw, shape, dtype);
+  if (scheme === 'concat') return checkConcat(fn, what, raw, shape, dtype, probed);
   const d = SCHEMES[scheme as Exclude<Scheme, 'concat'>];
   const o = readOptions(fn, raw, ['scheme', ...d.params], what);
   const fields: Fields = {};
@@ -198,7 +198,11 @@ export function checkInit(fn: string, what: string, spec: unknown, shape: readon
     }
     return { scheme: scheme as Scheme, fields };
   }
-  // The initializer's own checks, under its own name, without writing anything.
+  // The initializer's own checks, under its own name, without writing anything (once per
+  // combination: the key is built from the validated snapshot, never from the caller's object).
+  const key = `${scheme}|${JSON.stringify(fields)}|${shape.join(',')}|${dtype}`;
+  if (probed?.has(key)) return { scheme: scheme as Scheme, fields };
+  probed?.add(key);
   const probe = dtype === 'float64' ? new Float64Array(0) : dtype === 'float32' ? new Float32Array(0) : new Uint16Array(0);
   try {
     d.run([...shape], fields, { seed: 0, stream: 0, offset: 0, out: probe, dtype });
@@ -212,7 +216,7 @@ export function checkInit(fn: string, what: string, spec: unknown, shape: readon
   return { scheme: scheme as Scheme, fields };
 }
 
-function checkConcat(fn: string, what: string, raw: unknown, shape: readonly number[], dtype: TensorDType): NormalizedInit {
+function checkConcat(fn: string, what: string, raw: unknown, shape: readonly number[], dtype: TensorDType, probed?: Set<string>): NormalizedInit {
   const o = readOptions(fn, raw, ['scheme', 'axis', 'parts'], what);
   const ndim = shape.length;
   if (typeof o.axis !== 'number') throw typeError(fn, `${what}.axis`, `an integer in [${-ndim}, ${ndim})`, o.axis);
@@ -220,19 +224,27 @@ function checkConcat(fn: string, what: string, raw: unknown, shape: readonly num
   const axis = o.axis < 0 ? o.axis + ndim : o.axis;
   if (!Array.isArray(o.parts) || o.parts.length === 0) throw typeError(fn, `${what}.parts`, 'a non-empty array of { size, init }', o.parts);
   const parts: { start: number; end: number; init: NormalizedInit }[] = [];
+  const specs: { size: number; init: InitSpec }[] = [];
   let at = 0;
-  o.parts.forEach((p: unknown, i: number) => {
+  (o.parts as unknown[]).forEach((p: unknown, i: number) => {
     const w = `${what}.parts[${i}]`;
     const po = readOptions(fn, p, ['size', 'init'], w);
     if (typeof po.size !== 'number') throw typeError(fn, `${w}.size`, 'a positive integer', po.size);
     if (!Number.isSafeInteger(po.size) || po.size < 1) throw rangeError(fn, `${w}.size`, 'a positive integer', po.size);
-    const init = checkInit(fn, `${w}.init`, po.init, shape, dtype);
+    const init = checkInit(fn, `${w}.init`, po.init, shape, dtype, probed);
     if (init.scheme === 'concat') throw rangeError(fn, `${w}.init`, 'not a concat (concats do not nest)', po.init);
     parts.push({ start: at, end: at + po.size, init });
+    specs.push({ size: po.size, init: specOf(init) });
     at += po.size;
   });
   if (at !== shape[axis]) throw rangeError(fn, `${what}.parts`, `sizes summing to shape[${axis}] = ${shape[axis]}`, at);
-  return { scheme: 'concat', fields: { axis, parts: o.parts }, concat: { axis, parts } };
+  return { scheme: 'concat', fields: { axis, parts: specs }, concat: { axis, parts } };
+}
+
+/** The spec a normalized init came from (the validated snapshot, not the caller's object). */
+export function specOf(init: NormalizedInit): InitSpec {
+  if (init.scheme === 'concat') return { scheme: 'concat', axis: init.concat!.axis, parts: init.fields.parts as { size: number; init: InitSpec }[] };
+  return { scheme: init.scheme, ...init.fields } as InitSpec;
 }
 
 /** The scheme definition (not for concat). */

@@ -13,7 +13,7 @@ import { rangeError, typeError } from '../errors.js';
 import { readOptions } from '../validate.js';
 import { MAX_ELEMENTS } from '../initializers/common.js';
 import { isRole, ROLE_NAMES, type Role } from './roles.js';
-import { checkInit, type FanLayout, type InitSpec, type NormalizedInit, type TensorDType } from './init-spec.js';
+import { checkInit, specOf, type FanLayout, type InitSpec, type NormalizedInit, type TensorDType } from './init-spec.js';
 
 /** One tensor of a plan. */
 export interface TensorSpec {
@@ -205,7 +205,8 @@ function resolve(fn: string, plan: unknown, what: string): ResolvedPlan {
   if (!Array.isArray(o.tensors)) throw typeError(fn, `${what}.tensors`, 'an array of tensor specs', o.tensors);
   const tensors: ResolvedTensor[] = [];
   const byName = new Map<string, ResolvedTensor>();
-  const seen = new Map<string, NormalizedInit>();
+  // Plans repeat the same (init, shape) per layer: dry-run each combination once.
+  const probed = new Set<string>();
   const list = o.tensors as unknown[];
   for (let i = 0; i < list.length; i++) {
     const w = `${what}.tensors[${i}]`;
@@ -245,16 +246,9 @@ function resolve(fn: string, plan: unknown, what: string): ResolvedPlan {
       }
       tiedIndex = target.index;
     }
-    // Recipes repeat the same (init, shape) per layer: check each combination once.
-    let key: string | undefined;
-    try { key = `${JSON.stringify(s.init)}|${shape.join(',')}|${String(dtype)}`; } catch { key = undefined; }
-    let init = key === undefined ? undefined : seen.get(key);
-    if (init === undefined) {
-      init = checkInit(fn, `${w}.init`, s.init, shape, dtype as TensorDType);
-      if (key !== undefined) seen.set(key, init);
-    }
+    const init = checkInit(fn, `${w}.init`, s.init, shape, dtype as TensorDType, probed);
     const spec: TensorSpec = {
-      name, shape, dtype: dtype as TensorDType, role: s.role, init: s.init as InitSpec, stream, lrScale: lr,
+      name, shape, dtype: dtype as TensorDType, role: s.role, init: specOf(init), stream, lrScale: lr,
       ...(s.tiedTo === undefined ? {} : { tiedTo: s.tiedTo as string }),
       ...(s.layout === undefined ? {} : { layout: s.layout as FanLayout }),
       ...(s.buffer === undefined ? {} : { buffer: s.buffer as boolean }),
@@ -263,17 +257,37 @@ function resolve(fn: string, plan: unknown, what: string): ResolvedPlan {
     tensors.push(r);
     byName.set(name, r);
   }
-  const hyper = { ...HYPER_DEFAULT, ...(o.hyper !== null && typeof o.hyper === 'object' ? (o.hyper as object) : {}) } as PlanHyper;
+  const hyper: Record<string, unknown> = { ...HYPER_DEFAULT };
+  if (o.hyper !== undefined && o.hyper !== null) {
+    const h = readOptions(fn, o.hyper, Object.keys(HYPER_DEFAULT), `${what}.hyper`);
+    for (const [k, v] of Object.entries(h)) {
+      const ok = k === 'parametrization' ? v === 'standard' || v === 'mup'
+        : k === 'residualScaling' ? v === null || typeof v === 'string' || (typeof v === 'number' && Number.isFinite(v))
+          : k === 'attentionScale' ? v === null || (typeof v === 'number' && Number.isFinite(v)) : typeof v === 'number' && Number.isFinite(v);
+      if (!ok) throw typeError(fn, `${what}.hyper.${k}`, 'a value of the documented type (see PlanHyper)', v);
+      hyper[k] = v;
+    }
+  }
   const resolved: ModelPlan = {
     format: 'nninit.plan', version: 1,
     recipe: typeof o.recipe === 'string' ? o.recipe : null,
-    config: (o.config ?? null) as ModelPlan['config'],
-    options: (o.options ?? null) as ModelPlan['options'],
-    hyper,
+    config: plainJson(fn, `${what}.config`, o.config) as ModelPlan['config'],
+    options: plainJson(fn, `${what}.options`, o.options) as ModelPlan['options'],
+    hyper: hyper as unknown as PlanHyper,
     tensors: tensors.map((t) => t.spec),
     totals: totalsOf(tensors.map((t) => t.spec)),
   };
   return { plan: resolved, tensors, byName };
+}
+
+/** A JSON object (or null) copied by one serialization: later reads see a snapshot. */
+function plainJson(fn: string, what: string, v: unknown): Record<string, unknown> | null {
+  if (v === undefined || v === null) return null;
+  let text: string | undefined;
+  try { text = JSON.stringify(v); } catch (e) { throw typeError(fn, what, `a JSON-serializable object (${(e as Error).message})`, v); }
+  const copy = text === undefined ? null : JSON.parse(text) as unknown;
+  if (copy === null || typeof copy !== 'object' || Array.isArray(copy)) throw typeError(fn, what, 'an object or null', v);
+  return copy as Record<string, unknown>;
 }
 
 /** Collects tensor specs in order, each stream its index unless given. */

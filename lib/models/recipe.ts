@@ -86,10 +86,6 @@ export function resolveConfig(fn: string, def: RecipeDef, config: unknown, what 
   return def.check(fn, what, merged);
 }
 
-function plain(v: unknown): unknown {
-  return v === undefined ? undefined : JSON.parse(JSON.stringify(v)) as unknown;
-}
-
 /**
  * The plan of a named model: every tensor with its reference name, shape, role, serializable
  * init, stream and lrScale, plus totals and hyperparameters. Nothing is allocated.
@@ -150,8 +146,13 @@ export function recipe(name: RecipeName, config?: string | Record<string, unknow
     if (built.headDim !== null) attentionScale = (am as number) / built.headDim;
   }
   if (dtype !== 'float32') tensors = tensors.map((t) => (t.dtype === 'int64' ? t : { ...t, dtype: dtype as TensorDType }));
+  for (const t of tensors) {
+    const n = t.shape.reduce((a, b) => a * b, 1);
+    if (!Number.isSafeInteger(n * 8)) throw rangeError(fn, 'config', `a model whose tensors have at most 2^50 elements (${t.name} would have ${n})`, config);
+  }
+  // Every recorded value was validated above (base: the resolved config, never re-read).
   const recorded: Record<string, unknown> = {};
-  for (const [k, v] of Object.entries(o)) if (v !== undefined) recorded[k] = plain(v);
+  for (const [k, v] of Object.entries(o)) if (v !== undefined && k !== 'base') recorded[k] = v;
   if (baseConfig !== undefined) recorded.base = baseConfig;
   const plan = makePlan(def.name, c, recorded, tensors, {
     parametrization: par, widthMultiplier, outputMultiplier, attentionScale,
