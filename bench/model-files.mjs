@@ -6,9 +6,9 @@
 //    allocation); runs interleaved, medians and their ratio. Also the sync and async API
 //    writers, and how long recipe('llama', 'llama3-8b') takes to plan.
 //  - `--worker rss`: writes Llama 3.2 1B as bfloat16 to tmpfs and reports the process's peak
-//    RSS (resourceUsage().maxRSS): a fresh process doing only that.
+//    RSS (VmHWM on Linux): a fresh process doing only that.
 import { createRequire } from 'node:module';
-import { closeSync, existsSync, openSync, rmSync, statSync, writeSync } from 'node:fs';
+import { closeSync, existsSync, openSync, readFileSync, rmSync, statSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import { tmpdir } from 'node:os';
 import { progress } from './harness.mjs';
@@ -79,13 +79,26 @@ export async function workerFiles(distDir, mode) {
   };
 }
 
+/**
+ * This process's peak RSS in bytes: /proc/self/status VmHWM on Linux (the high-water mark
+ * of this address space, which starts afresh at exec), else resourceUsage().maxRSS (which
+ * Linux carries over from the forking parent across exec, so it is not used there).
+ */
+function peakRss() {
+  try {
+    const m = /^VmHWM:\s+(\d+) kB$/m.exec(readFileSync('/proc/self/status', 'utf8'));
+    if (m) return Number(m[1]) * 1024;
+  } catch { /* not Linux */ }
+  return process.resourceUsage().maxRSS * 1024;
+}
+
 /** The `rss` worker: peak RSS writing the big model as bfloat16. */
 export async function workerRss(distDir, mode) {
   const nn = require(join(distDir, 'index.js'));
   const s = SETTINGS[mode];
   const { dir, tmpfs } = scratchDir();
   const path = join(dir, `nninit-bench-rss-${process.pid}.safetensors`);
-  const before = process.resourceUsage().maxRSS;
+  const before = peakRss();
   const plan = nn.recipe('llama', s.big);
   progress(`model files: ${s.big} as bfloat16 to ${dir} (peak RSS)`);
   const t = now();
@@ -95,5 +108,5 @@ export async function workerRss(distDir, mode) {
     if (existsSync(path)) rmSync(path, { force: true });
   }
   const ns = now() - t;
-  return { dir, tmpfs, model: s.big, params: plan.totals.parameters, bytes: plan.totals.parameters * 2, ns, maxRssBefore: before * 1024, maxRss: process.resourceUsage().maxRSS * 1024 };
+  return { dir, tmpfs, model: s.big, params: plan.totals.parameters, bytes: plan.totals.parameters * 2, ns, maxRssBefore: before, maxRss: peakRss() };
 }
