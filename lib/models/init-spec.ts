@@ -122,7 +122,7 @@ const SCHEMES: Readonly<Record<Exclude<Scheme, 'concat'>, SchemeDef>> = {
 };
 
 /** Every scheme name, in the order error messages list them. */
-export const SCHEME_NAMES: readonly Scheme[] = [...Object.keys(SCHEMES) as Exclude<Scheme, 'concat'>[], 'concat'];
+export const SCHEME_NAMES: readonly Scheme[] = Object.freeze([...Object.keys(SCHEMES) as Exclude<Scheme, 'concat'>[], 'concat']);
 
 const MODES = ['fanIn', 'fanOut'];
 const VS_MODES = ['fanIn', 'fanOut', 'fanAvg', 'fanGeoAvg'];

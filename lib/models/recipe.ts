@@ -22,7 +22,7 @@ export type RecipeName = 'gpt2' | 'llama' | 'bert' | 'resnet' | 'lstm' | 'mlp';
 const RECIPES: Readonly<Record<RecipeName, RecipeDef>> = { gpt2, llama, bert, resnet, lstm, mlp };
 
 /** The built-in recipe names, in documentation order. */
-export const RECIPE_NAMES: readonly RecipeName[] = ['gpt2', 'llama', 'bert', 'resnet', 'lstm', 'mlp'];
+export const RECIPE_NAMES: readonly RecipeName[] = Object.freeze(['gpt2', 'llama', 'bert', 'resnet', 'lstm', 'mlp'] as RecipeName[]);
 
 /** Options every recipe accepts (some recipes add their own; see docs/models.md). */
 export interface RecipeOptions {
@@ -162,7 +162,13 @@ export function recipe(name: RecipeName, config?: string | Record<string, unknow
   return finishPlan(plan, fn, false);
 }
 
-/** The named configurations of a recipe (for docs and the CLI). */
-export function recipeConfigs(name: RecipeName): Readonly<Record<string, Readonly<Record<string, unknown>>>> {
-  return recipeDef('recipeConfigs', name).configs;
+/**
+ * The named configurations of a recipe (a copy: every field of each).
+ * @example
+ * ```ts
+ * Object.keys(recipeConfigs('gpt2')); // ['gpt2', 'gpt2-medium', 'gpt2-large', 'gpt2-xl']
+ * ```
+ */
+export function recipeConfigs(name: RecipeName): Record<string, Record<string, unknown>> {
+  return JSON.parse(JSON.stringify(recipeDef('recipeConfigs', name).configs)) as Record<string, Record<string, unknown>>;
 }

@@ -30,7 +30,7 @@ export interface RoleInfo {
 }
 
 /** Every role, with its meaning and default split. */
-export const ROLES: readonly RoleInfo[] = [
+export const ROLES: readonly RoleInfo[] = Object.freeze([
   { role: 'embedding', description: 'token embedding table [vocab, dim]', split: 'rows' },
   { role: 'position-embedding', description: 'learned position embedding table [positions, dim]', split: 'rows' },
   { role: 'token-type-embedding', description: 'segment (token type) embedding table', split: 'rows' },
@@ -58,10 +58,10 @@ export const ROLES: readonly RoleInfo[] = [
   { role: 'recurrent-bias', description: 'recurrent layer bias', split: null },
   { role: 'projection', description: 'LSTM hidden-state projection (proj_size)', split: 'out' },
   { role: 'other', description: 'anything else (planFromShapes)', split: null },
-];
+].map((r) => Object.freeze(r as RoleInfo)));
 
 /** The role names, in documentation order. */
-export const ROLE_NAMES: readonly Role[] = ROLES.map((r) => r.role);
+export const ROLE_NAMES: readonly Role[] = Object.freeze(ROLES.map((r) => r.role));
 
 const SPLIT = new Map<string, SplitRule>(ROLES.map((r) => [r.role, r.split]));
 
