@@ -186,12 +186,18 @@ function commit(fn: string, tmp: string, full: string, overwrite: boolean): void
   unlinkSync(tmp);
 }
 
+/** A step of writing a file's data: fill a view, or write out the first `bytes` of the buffer. */
+type Step =
+  | { readonly fill: LocalTensor; readonly offset: number; readonly view: TensorArray }
+  | { readonly fill?: undefined; readonly bytes: number };
+
 /**
- * Generates the data of `order` chunk by chunk: fills the buffer `bufOf()` returns (all of
+ * The data of `order`, chunk by chunk: views to fill in the buffer `bufOf()` returns (all of
  * the same size, a multiple of 8, so every view is aligned: tensors come largest element
- * first) and yields the bytes filled each time it is full, and at the end.
+ * first), and a flush each time it is full and at the end. The driver fills each view (sync
+ * or awaited) before asking for the next step.
  */
-function* chunks(order: readonly LocalTensor[], bufOf: () => ArrayBuffer, filler: Filler): Generator<number, void, void> {
+function* steps(order: readonly LocalTensor[], bufOf: () => ArrayBuffer, filler: Filler): Generator<Step, void, void> {
   const B = bufOf().byteLength;
   let fill = 0;
   for (const lt of order) {
@@ -200,14 +206,22 @@ function* chunks(order: readonly LocalTensor[], bufOf: () => ArrayBuffer, filler
       let off = run.offset, left = run.length;
       while (left > 0) {
         const n = Math.min(left, (B - fill) / es);
-        filler.fill(lt.t, off, viewOf(lt.dtype, bufOf(), fill, n), lt.dtype);
+        yield { fill: lt, offset: off, view: viewOf(lt.dtype, bufOf(), fill, n) };
         fill += n * es; off += n; left -= n;
-        if (fill === B) { yield fill; fill = 0; }
+        if (fill === B) { yield { bytes: fill }; fill = 0; }
       }
     }
     filler.release(lt.t);
   }
-  if (fill > 0) yield fill;
+  if (fill > 0) yield { bytes: fill };
+}
+
+/** Runs `steps` synchronously, yielding the byte count of each full buffer. */
+function* chunks(order: readonly LocalTensor[], bufOf: () => ArrayBuffer, filler: Filler): Generator<number, void, void> {
+  for (const s of steps(order, bufOf, filler)) {
+    if (s.fill === undefined) yield s.bytes;
+    else filler.fill(s.fill.t, s.offset, s.view, s.fill.dtype);
+  }
 }
 
 function fail(fn: string, fd: number | null, tmp: string, e: unknown): never {
@@ -304,13 +318,17 @@ export async function writeSafetensorsAsync(path: string, plan: ModelPlan, optio
     const size = Math.min(c.bufferBytes, Math.max(8, lay.dataBytes));
     const bufs = [new ArrayBuffer(size), new ArrayBuffer(size)];
     let cur = 0;
-    // Each chunk is generated into bufs[cur] while the previous chunk (the other buffer) is written.
-    const gen = chunks(lay.order, () => bufs[cur]!, new Filler(c.sel.seed));
-    for (const n of gen) {
+    // Each chunk is generated into bufs[cur] (kernels on the pool, the event loop free) while
+    // the previous chunk, in the other buffer, is written.
+    const filler = new Filler(c.sel.seed);
+    for (const s of steps(lay.order, () => bufs[cur]!, filler)) {
+      if (s.fill !== undefined) { await filler.fillAsync(s.fill.t, s.offset, s.view, s.fill.dtype); continue; }
+      const n = s.bytes;
       if (inflight !== null) await inflight;
       const at = pos;
       pos += n;
       inflight = writeAt(fd, new Uint8Array(bufs[cur]!), n, at).then(() => { c.onProgress?.(at + n - lay.header.length, lay.dataBytes); });
+      inflight.catch(() => undefined); // handled when awaited below, not an unhandled rejection meanwhile
       cur ^= 1;
     }
     if (inflight !== null) await inflight;
