@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { audit, kaimingNormal, materialize, normal, readSafetensors, recipe, writeSafetensors } from '../lib/index.js';
+import { audit, kaimingNormal, materialize, normal, planFromShapes, readSafetensors, recipe, writeSafetensors } from '../lib/index.js';
 import { ksPValue } from '../lib/models/audit.js';
 
 const kstest = require('@stdlib/stats-kstest') as (x: ArrayLike<number>, cdf: string, ...p: number[]) => { pValue: number; statistic: number };
@@ -44,6 +44,16 @@ describe('clean tensors pass', () => {
     const rep = audit(r1, plan);
     expect(rep.tensors.flatMap((t) => t.problems)).toEqual([]);
     expect(rep.tensors.find((t) => t.name === 'wte.weight')!.regions[0]!.observed.n).toBe(667 * 256);
+  });
+
+  test('a tied tensor is audited against its target\'s init (it holds the target\'s values)', () => {
+    const plan = planFromShapes([['emb', [300, 64]], ['head', [300, 64]]], [
+      { pattern: 'emb', role: 'embedding', init: { scheme: 'normal', std: 1 } },
+      { pattern: 'head', role: 'output', init: { scheme: 'normal', std: 0.001 }, tiedTo: 'emb' },
+    ]);
+    const m = materialize(plan, { seed: 2 });
+    expect(m.get('head')).toBe(m.get('emb'));
+    expect(audit(m, plan).ok).toBe(true);
   });
 
   test('the report states expected and observed std per region', () => {

@@ -248,12 +248,13 @@ function checkOrthogonal(name: string, p: Extract<Planned, { kind: 'orthogonal' 
   if (worst > tol) problems.push(`${name}: expected ${wide ? 'W W^T' : 'W^T W'} = ${fmt(gain * gain)} I, observed a deviation of ${fmt(worst)} (tolerance ${fmt(tol)})`);
 }
 
-function auditTensor(lt: LocalTensor, input: Input, dtype: TensorDType, o: { sigmas: number; alpha: number; sample: number }): AuditTensor {
-  const t = lt.t;
-  const name = t.spec.name;
+function auditTensor(lt: LocalTensor, owner: LocalTensor, input: Input, dtype: TensorDType, o: { sigmas: number; alpha: number; sample: number }): AuditTensor {
+  // A tied tensor holds its target's values: audit them against the target's init.
+  const t = owner.t;
+  const name = lt.t.spec.name;
   const problems: string[] = [];
   const regions: AuditRegion[] = [];
-  const rep = (): AuditTensor => ({ name, role: t.spec.role, ok: problems.length === 0, problems, regions });
+  const rep = (): AuditTensor => ({ name, role: lt.t.spec.role, ok: problems.length === 0, problems, regions });
   if (input.shape !== null) {
     if (input.shape.join(',') !== lt.shape.join(',')) {
       problems.push(`${name}: expected shape [${lt.shape.join(', ')}], observed [${input.shape.join(', ')}]`);
@@ -417,7 +418,7 @@ export function audit(tensors: Given | string, plan?: ModelPlan, options?: Audit
         dtype = ({ F64: 'float64', F32: 'float32', BF16: 'bfloat16', F16: 'float16', I64: 'int64' } as Record<string, TensorDType>)[input.code] ?? lt.dtype;
       } else if (probe instanceof Float64Array) dtype = 'float64';
       else if (probe instanceof Float32Array) dtype = 'float32';
-      const r = auditTensor(lt, input, dtype, tol);
+      const r = auditTensor(lt, lt.t.tiedIndex >= 0 ? sel.tensors[lt.t.tiedIndex]! : lt, input, dtype, tol);
       report.tensors.push(r);
       report.checked++;
       if (!r.ok) report.failed++;
