@@ -301,11 +301,12 @@ export async function main(argv: readonly string[], io: CliIO = {}): Promise<num
       case 'bench':
         return await cliBench(rest, io, out, err);
       case 'plan':
-        return (await import('./models/cli.js')).cliPlan(rest, out);
       case 'materialize':
-        return await (await import('./models/cli.js')).cliMaterialize(rest, io, out, err);
-      case 'audit':
-        return (await import('./models/cli.js')).cliAudit(rest, out);
+      case 'audit': {
+        const m = await import('./models/cli.js');
+        const run = cmd === 'plan' ? () => m.cliPlan(rest, out) : cmd === 'audit' ? () => m.cliAudit(rest, out) : () => m.cliMaterialize(rest, io, out, err);
+        return await m.runModelCommand(cmd, run, err);
+      }
       default:
         throw new UsageError(`unknown command ${JSON.stringify(cmd)}`, USAGE);
     }

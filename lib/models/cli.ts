@@ -126,6 +126,22 @@ export function renderPlan(plan: ModelPlan): string {
   return s;
 }
 
+/**
+ * Runs a command; an argument error from the API (TypeError / RangeError) is printed as
+ * `nninit <command>: <function>: <message>` and exits 1. Usage errors go to main().
+ */
+export async function runModelCommand(cmd: string, run: () => number | Promise<number>, err: Out): Promise<number> {
+  try {
+    return await run();
+  } catch (e) {
+    if ((e instanceof TypeError || e instanceof RangeError) && !(e instanceof UsageError)) {
+      err(`nninit ${cmd}: ${e.message.replace(/^nninit\./, '')}\n`);
+      return 1;
+    }
+    throw e;
+  }
+}
+
 /** `nninit plan`. */
 export function cliPlan(args: readonly string[], out: Out): number {
   const U = PLAN_USAGE;
