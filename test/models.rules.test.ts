@@ -44,6 +44,20 @@ describe('planFromShapes', () => {
     expect(p.totals.parameters).toBe(64 * 32 + 64 + 640 + 10 + 1);
   });
 
+  test("a TF.js model's weights, as they are", async () => {
+    const tf = await import('@tensorflow/tfjs-core');
+    await import('@tensorflow/tfjs-backend-cpu');
+    const tfl = await import('@tensorflow/tfjs-layers');
+    await tf.setBackend('cpu');
+    const model = tfl.sequential({ layers: [tfl.layers.dense({ units: 8, inputShape: [4] }), tfl.layers.dense({ units: 2 })] });
+    const p = planFromShapes(model.weights, [
+      { pattern: '**/kernel', role: 'dense', init: { scheme: 'xavierUniform', layout: 'keras' }, layout: 'keras' },
+      { pattern: '**/bias', role: 'bias', init: 'zeros' },
+    ]);
+    expect(p.tensors.map((t) => [t.shape, t.role])).toEqual([[[4, 8], 'dense'], [[8], 'bias'], [[8, 2], 'dense'], [[2], 'bias']]);
+    model.dispose();
+  });
+
   test('a tensor no rule matches is an error naming it', () => {
     expect(() => planFromShapes({ 'a.weight': [2, 2], 'b.gamma': [2] }, rules.slice(0, 3))).toThrow(/no rule matches "b\.gamma"/);
     expect(() => planFromShapes({ 'a.weight': [2, 2], 'b.gamma': [2] }, rules.slice(0, 3))).toThrow(RangeError);

@@ -35,7 +35,8 @@ export interface Rule {
 export type Shapes =
   | Readonly<Record<string, readonly number[]>>
   | ReadonlyMap<string, readonly number[] | { readonly shape: readonly number[] }>
-  | readonly (readonly [string, readonly number[]] | { readonly name: string; readonly shape: readonly number[] })[]
+  // A TF.js LayerVariable's shape is typed (number | null)[]; weights always have numbers.
+  | readonly (readonly [string, readonly number[]] | { readonly name: string; readonly shape: readonly (number | null)[] })[]
   | { readonly tensors: ReadonlyMap<string, { readonly shape: readonly number[] }> };
 
 /** Options of {@link planFromShapes}. */
