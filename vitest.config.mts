@@ -1,7 +1,7 @@
 import { defineConfig } from 'vitest/config';
 
 // Two projects run the same suites: one on the native addon, one on the TypeScript kernels.
-// A test that compares backends directly (test/parity.test.ts) loads both itself.
+// A test that compares backends directly (test/parity.native-only.test.ts) loads both itself.
 export default defineConfig({
   test: {
     testTimeout: 120_000,

@@ -323,7 +323,7 @@ async function tfjsModelBuild(nn, spec) {
   const { tf, tl } = t;
   const { layers: L, width: W, reps } = spec;
   let integration = null;
-  const integPath = join(root, 'dist', 'cjs', 'tfjs.js');
+  const integPath = join(root, 'dist', 'cjs', 'tfjs', 'index.js');
   if (existsSync(integPath)) {
     try {
       const mod = require(integPath);

@@ -2,101 +2,107 @@
  * The Promise form of every fill and initializer: `xAsync(...)` takes the same arguments as
  * `x(...)`, validates and takes its seed/stream synchronously (bad input rejects before any
  * work starts), runs the fill off the JS thread, and resolves with the filled array.
- * Results equal the sync call's, bit for bit. See lib/async.ts for how.
+ * Results equal the sync call's, bit for bit: both run the same job (lib/job.ts).
  */
-import { asyncOf } from './async.js';
-import type { ArrayFor, DType, Shape, RandomInitOptions } from './initializers/common.js';
-
+import { asyncOf, type Job } from './job.js';
+import { entryOf } from './initializers/registry.js';
 import * as random from './random.js';
 import * as basic from './initializers/basic.js';
 import * as vs from './initializers/variance-scaling.js';
 import * as orth from './initializers/orthogonal.js';
 import * as st from './initializers/structured.js';
-import * as presets from './presets.js';
+import * as presets from './initializers/presets.js';
+
+/** The Promise form of an initializer: its registry row's job, run by {@link asyncOf}. */
+function asyncForm<A extends unknown[], R>(fn: (...args: A) => R): (...args: A) => Promise<R> {
+  const e = entryOf(fn);
+  if (e === undefined) throw new Error(`nninit: ${fn.name} is not in the initializer registry`);
+  return asyncOf(e.job as unknown as (...args: A) => Job<R>);
+}
 
 /** Promise form of {@link random.randomBits | randomBits}. */
-export const randomBitsAsync: (out: Uint32Array, options?: random.RandomOptions) => Promise<Uint32Array> = asyncOf(random.randomBits) as never;
+export const randomBitsAsync = asyncOf(random.randomBitsJob);
 
 /** Promise form of {@link random.fillUniform | fillUniform}. */
-export const fillUniformAsync: <T extends random.FloatArray>(out: T, options?: random.UniformOptions) => Promise<T> = asyncOf(random.fillUniform) as never;
+export const fillUniformAsync = asyncOf(random.fillUniformJob);
 
 /** Promise form of {@link random.fillNormal | fillNormal}. */
-export const fillNormalAsync: <T extends random.FloatArray>(out: T, options?: random.NormalOptions) => Promise<T> = asyncOf(random.fillNormal) as never;
+export const fillNormalAsync = asyncOf(random.fillNormalJob);
 
 /** Promise form of {@link random.fillTruncatedNormal | fillTruncatedNormal}. */
-export const fillTruncatedNormalAsync: <T extends random.FloatArray>(out: T, options?: random.TruncatedNormalOptions) => Promise<T> = asyncOf(random.fillTruncatedNormal) as never;
+export const fillTruncatedNormalAsync = asyncOf(random.fillTruncatedNormalJob);
 
 /** Promise form of {@link basic.zeros | zeros}. */
-export const zerosAsync: <D extends DType = 'float32'>(shape: Shape, options?: basic.ConstantOptions<D>) => Promise<ArrayFor<D>> = asyncOf(basic.zeros) as never;
+export const zerosAsync = asyncForm(basic.zeros);
 
 /** Promise form of {@link basic.ones | ones}. */
-export const onesAsync: <D extends DType = 'float32'>(shape: Shape, options?: basic.ConstantOptions<D>) => Promise<ArrayFor<D>> = asyncOf(basic.ones) as never;
+export const onesAsync = asyncForm(basic.ones);
 
 /** Promise form of {@link basic.constant | constant}. */
-export const constantAsync: <D extends DType = 'float32'>(shape: Shape, value: number, options?: basic.ConstantOptions<D>) => Promise<ArrayFor<D>> = asyncOf(basic.constant) as never;
+export const constantAsync = asyncForm(basic.constant);
 
 /** Promise form of {@link basic.uniform | uniform}. */
-export const uniformAsync: <D extends DType = 'float32'>(shape: Shape, options?: basic.UniformInitOptions<D>) => Promise<ArrayFor<D>> = asyncOf(basic.uniform) as never;
+export const uniformAsync = asyncForm(basic.uniform);
 
 /** Promise form of {@link basic.normal | normal}. */
-export const normalAsync: <D extends DType = 'float32'>(shape: Shape, options?: basic.NormalInitOptions<D>) => Promise<ArrayFor<D>> = asyncOf(basic.normal) as never;
+export const normalAsync = asyncForm(basic.normal);
 
 /** Promise form of {@link basic.truncatedNormal | truncatedNormal}. */
-export const truncatedNormalAsync: <D extends DType = 'float32'>(shape: Shape, options?: basic.TruncatedNormalInitOptions<D>) => Promise<ArrayFor<D>> = asyncOf(basic.truncatedNormal) as never;
+export const truncatedNormalAsync = asyncForm(basic.truncatedNormal);
 
 /** Promise form of {@link vs.xavierUniform | xavierUniform}. */
-export const xavierUniformAsync: <D extends DType = 'float32'>(shape: Shape, options?: vs.XavierUniformOptions<D>) => Promise<ArrayFor<D>> = asyncOf(vs.xavierUniform) as never;
+export const xavierUniformAsync = asyncForm(vs.xavierUniform);
 
 /** Promise form of {@link vs.glorotUniform | glorotUniform}. */
-export const glorotUniformAsync: <D extends DType = 'float32'>(shape: Shape, options?: vs.XavierUniformOptions<D>) => Promise<ArrayFor<D>> = asyncOf(vs.glorotUniform) as never;
+export const glorotUniformAsync = asyncForm(vs.glorotUniform);
 
 /** Promise form of {@link vs.xavierNormal | xavierNormal}. */
-export const xavierNormalAsync: <D extends DType = 'float32'>(shape: Shape, options?: vs.XavierNormalOptions<D>) => Promise<ArrayFor<D>> = asyncOf(vs.xavierNormal) as never;
+export const xavierNormalAsync = asyncForm(vs.xavierNormal);
 
 /** Promise form of {@link vs.glorotNormal | glorotNormal}. */
-export const glorotNormalAsync: <D extends DType = 'float32'>(shape: Shape, options?: vs.XavierNormalOptions<D>) => Promise<ArrayFor<D>> = asyncOf(vs.glorotNormal) as never;
+export const glorotNormalAsync = asyncForm(vs.glorotNormal);
 
 /** Promise form of {@link vs.kaimingUniform | kaimingUniform}. */
-export const kaimingUniformAsync: <D extends DType = 'float32'>(shape: Shape, options?: vs.KaimingUniformOptions<D>) => Promise<ArrayFor<D>> = asyncOf(vs.kaimingUniform) as never;
+export const kaimingUniformAsync = asyncForm(vs.kaimingUniform);
 
 /** Promise form of {@link vs.heUniform | heUniform}. */
-export const heUniformAsync: <D extends DType = 'float32'>(shape: Shape, options?: vs.KaimingUniformOptions<D>) => Promise<ArrayFor<D>> = asyncOf(vs.heUniform) as never;
+export const heUniformAsync = asyncForm(vs.heUniform);
 
 /** Promise form of {@link vs.kaimingNormal | kaimingNormal}. */
-export const kaimingNormalAsync: <D extends DType = 'float32'>(shape: Shape, options?: vs.KaimingNormalOptions<D>) => Promise<ArrayFor<D>> = asyncOf(vs.kaimingNormal) as never;
+export const kaimingNormalAsync = asyncForm(vs.kaimingNormal);
 
 /** Promise form of {@link vs.heNormal | heNormal}. */
-export const heNormalAsync: <D extends DType = 'float32'>(shape: Shape, options?: vs.KaimingNormalOptions<D>) => Promise<ArrayFor<D>> = asyncOf(vs.heNormal) as never;
+export const heNormalAsync = asyncForm(vs.heNormal);
 
 /** Promise form of {@link vs.lecunUniform | lecunUniform}. */
-export const lecunUniformAsync: <D extends DType = 'float32'>(shape: Shape, options?: vs.FanInitOptions<D>) => Promise<ArrayFor<D>> = asyncOf(vs.lecunUniform) as never;
+export const lecunUniformAsync = asyncForm(vs.lecunUniform);
 
 /** Promise form of {@link vs.lecunNormal | lecunNormal}. */
-export const lecunNormalAsync: <D extends DType = 'float32'>(shape: Shape, options?: vs.FanNormalOptions<D>) => Promise<ArrayFor<D>> = asyncOf(vs.lecunNormal) as never;
+export const lecunNormalAsync = asyncForm(vs.lecunNormal);
 
 /** Promise form of {@link vs.varianceScaling | varianceScaling}. */
-export const varianceScalingAsync: <D extends DType = 'float32'>(shape: Shape, options?: vs.VarianceScalingOptions<D>) => Promise<ArrayFor<D>> = asyncOf(vs.varianceScaling) as never;
+export const varianceScalingAsync = asyncForm(vs.varianceScaling);
 
 /** Promise form of {@link orth.orthogonal | orthogonal}. */
-export const orthogonalAsync: <D extends DType = 'float32'>(shape: Shape, options?: orth.OrthogonalOptions<D>) => Promise<ArrayFor<D>> = asyncOf(orth.orthogonal) as never;
+export const orthogonalAsync = asyncForm(orth.orthogonal);
 
 /** Promise form of {@link st.eye | eye}. */
-export const eyeAsync: <D extends DType = 'float32'>(shape: Shape, options?: st.EyeOptions<D>) => Promise<ArrayFor<D>> = asyncOf(st.eye) as never;
+export const eyeAsync = asyncForm(st.eye);
 
 /** Promise form of {@link st.dirac | dirac}. */
-export const diracAsync: <D extends DType = 'float32'>(shape: Shape, options?: st.DiracOptions<D>) => Promise<ArrayFor<D>> = asyncOf(st.dirac) as never;
+export const diracAsync = asyncForm(st.dirac);
 
 /** Promise form of {@link st.sparse | sparse}. */
-export const sparseAsync: <D extends DType = 'float32'>(shape: Shape, options: st.SparseOptions<D>) => Promise<ArrayFor<D>> = asyncOf(st.sparse) as never;
+export const sparseAsync = asyncForm(st.sparse);
 
 /** Promise form of {@link presets.torchDefaultWeight | torchDefaultWeight}. */
-export const torchDefaultWeightAsync: <D extends DType = 'float32'>(shape: Shape, options?: RandomInitOptions<D>) => Promise<ArrayFor<D>> = asyncOf(presets.torchDefaultWeight) as never;
+export const torchDefaultWeightAsync = asyncForm(presets.torchDefaultWeight);
 
 /** Promise form of {@link presets.torchDefaultBias | torchDefaultBias}. */
-export const torchDefaultBiasAsync: <D extends DType = 'float32'>(shape: Shape, options: presets.TorchBiasOptions<D>) => Promise<ArrayFor<D>> = asyncOf(presets.torchDefaultBias) as never;
+export const torchDefaultBiasAsync = asyncForm(presets.torchDefaultBias);
 
 /** Promise form of {@link presets.torchLinear | torchLinear}. */
-export const torchLinearAsync: <D extends DType = 'float32'>(inFeatures: number, outFeatures: number, options?: presets.TorchModuleOptions<D>) => Promise<presets.TorchParams<D>> = asyncOf(presets.torchLinear) as never;
+export const torchLinearAsync = asyncForm(presets.torchLinear);
 
 /** Promise form of {@link presets.torchConv | torchConv}. */
-export const torchConvAsync: <D extends DType = 'float32'>(inChannels: number, outChannels: number, kernelSize: number | readonly number[], options?: presets.TorchConvOptions<D>) => Promise<presets.TorchParams<D>> = asyncOf(presets.torchConv) as never;
+export const torchConvAsync = asyncForm(presets.torchConv);

@@ -5,11 +5,10 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { Kind, loadBinding, type NativeBinding } from './binding.js';
+import { loadBinding, type NativeBinding } from './binding.js';
 import { NninitBackendError, rangeError, typeError } from './errors.js';
 import type { PhiloxKey } from './kernels/philox.js';
-import * as js from './kernels/distributions.js';
-import { capturing, pushStep } from './async.js';
+import type { KernelArray, KernelPlan } from './kinds.js';
 
 /** Which implementation runs the kernels, and why. */
 export interface BackendInfo {
@@ -120,26 +119,39 @@ export function getThreads(): number {
   return native !== null ? native.threads() : 1;
 }
 
-type FloatOut = Float32Array | Float64Array;
+// The key and parameters go to the addon through two long-lived buffers: V8 keeps a small
+// new typed array inside its heap and must move it out to a backing store the first time
+// native code asks for its memory, which costs more than a small fill. The addon reads
+// (or, for async fills, copies) both before it returns, so reusing them is safe.
 const keyBuf = new Uint32Array(4);
+const paramBuf = new Float64Array(16);
+
+function keyWords(key: PhiloxKey): Uint32Array {
+  keyBuf[0] = key.k0; keyBuf[1] = key.k1; keyBuf[2] = key.s0; keyBuf[3] = key.s1;
+  return keyBuf;
+}
+
+function paramWords(plan: KernelPlan): Float64Array {
+  paramBuf.set(plan.params);
+  return paramBuf;
+}
 
 /**
- * Runs one kernel on the active backend. All arguments are already validated. For
- * Kind.Bits, `offset` is unused and params is [block lo32, block hi32, skip].
+ * Runs one kernel on the active backend: fills out[0 ..) with elements offset .. of the
+ * (key) stream under `plan`. All arguments are already validated.
  */
-export function runKernel(kind: Kind, out: FloatOut | Uint32Array, key: PhiloxKey, offset: number, params: Float64Array): void {
+export function runKernel(plan: KernelPlan, out: KernelArray, key: PhiloxKey, offset: number): void {
   if (out.length === 0) return;
-  if (capturing()) {
-    const saved = params.slice(); // the caller reuses its params buffer
-    pushStep(() => runKernelAsync(kind, out, key, offset, saved));
-    return;
-  }
   if (native !== null) {
-    keyBuf[0] = key.k0; keyBuf[1] = key.k1; keyBuf[2] = key.s0; keyBuf[3] = key.s1;
-    native.fill(kind, out, keyBuf, offset, params);
+    native.fill(plan.kind.id, out, keyWords(key), offset, paramWords(plan));
     return;
   }
-  runJs(kind, out, key, offset, params);
+  plan.kind.run(out, key, offset, plan.params);
+}
+
+/** Runs one kernel in TypeScript regardless of the backend. */
+export function runJs(plan: KernelPlan, out: KernelArray, key: PhiloxKey, offset: number): void {
+  plan.kind.run(out, key, offset, plan.params);
 }
 
 /** Target duration of one slice when the TypeScript backend runs a kernel asynchronously. */
@@ -154,57 +166,23 @@ const yieldToLoop = (): Promise<void> => new Promise((resolve) => setImmediate(r
  * JIT has compiled the kernel) and grow with the measured speed. Slices are exact, so the
  * bits equal the sync call's.
  */
-export async function runKernelAsync(kind: Kind, out: FloatOut | Uint32Array, key: PhiloxKey, offset: number, params: Float64Array): Promise<void> {
+export async function runKernelAsync(plan: KernelPlan, out: KernelArray, key: PhiloxKey, offset: number): Promise<void> {
   if (out.length === 0) return;
   if (native !== null) {
-    // The addon copies key and params before returning: the shared key buffer is safe.
-    keyBuf[0] = key.k0; keyBuf[1] = key.k1; keyBuf[2] = key.s0; keyBuf[3] = key.s1;
-    await native.fillAsync(kind, out, keyBuf, offset, params);
+    await native.fillAsync(plan.kind.id, out, keyWords(key), offset, paramWords(plan));
     return;
   }
+  const kind = plan.kind;
   let slice = 256;
   for (let j = 0; j < out.length;) {
     if (j > 0) await yieldToLoop();
     const m = Math.min(slice, out.length - j);
     const started = performance.now();
-    if (kind === Kind.Bits) {
-      // Raw words address (block, skip).
-      const word = (BigInt(params[0]!) + (BigInt(params[1]!) << 32n)) * 4n + BigInt(params[2]! + j);
-      const b = (word >> 2n) & 0xffffffffffffffffn;
-      const p = new Float64Array([Number(b & 0xffffffffn), Number(b >> 32n), Number(word & 3n)]);
-      runJs(kind, out.subarray(j, j + m), key, 0, p);
-    } else {
-      runJs(kind, out.subarray(j, j + m), key, offset + j, params);
-    }
+    const [at, params] = kind.skip(offset, plan.params, j);
+    kind.run(out.subarray(j, j + m), key, at, params);
     j += m;
     const ms = performance.now() - started;
     // Grow at most 2x per step (a JIT tier-up or a noisy clock must not make one huge slice).
     slice = Math.max(256, Math.min(2 * slice, 1 << 20, Math.floor(ms > 0 ? (slice * JS_SLICE_MS) / ms : 2 * slice)));
-  }
-}
-
-/** Runs one kernel in TypeScript regardless of the backend. */
-export function runJs(kind: Kind, out: FloatOut | Uint32Array, key: PhiloxKey, offset: number, params: Float64Array): void {
-  switch (kind) {
-    case Kind.Bits:
-      return js.bits(out as Uint32Array, key, params[0]!, params[1]!, params[2]!);
-    case Kind.UniformF32:
-      return js.uniformF32(out as Float32Array, key, offset, { low: params[0]!, scale: params[1]!, upper: params[2]! });
-    case Kind.UniformF64:
-      return js.uniformF64(out as Float64Array, key, offset, { low: params[0]!, scale: params[1]!, upper: params[2]! });
-    case Kind.NormalF32:
-      return js.normalF32(out as Float32Array, key, offset, { mean: params[0]!, std: params[1]! });
-    case Kind.NormalF64:
-      return js.normalF64(out as Float64Array, key, offset, { mean: params[0]!, std: params[1]! });
-    case Kind.TruncatedNormalF32:
-    case Kind.TruncatedNormalF64: {
-      const p: js.TruncatedNormalParams = {
-        fast: params[0] === 1, mean: params[1]!, std: params[2]!, lo: params[3]!, hi: params[4]!,
-        ea: params[5]!, d: params[6]!, scale: params[7]!, flip: params[8]!, lpb: params[9]!,
-        e0: params[10]!, c0: params[11]!,
-      };
-      if (kind === Kind.TruncatedNormalF32) return js.truncatedNormalF32(out as Float32Array, key, offset, p);
-      return js.truncatedNormalF64(out as Float64Array, key, offset, p);
-    }
   }
 }

@@ -2,23 +2,13 @@
  * The typed interface of the raw native addon. This is the only file that touches it;
  * everything else goes through lib/backend.ts.
  */
-
-/** Kernel identifiers shared with native/src/addon.cc. */
-export const Kind = {
-  Bits: 0,
-  UniformF32: 1,
-  UniformF64: 2,
-  NormalF32: 3,
-  NormalF64: 4,
-  TruncatedNormalF32: 5,
-  TruncatedNormalF64: 6,
-} as const;
-/** One of {@link Kind}'s values. */
-export type Kind = (typeof Kind)[keyof typeof Kind];
+import { KINDS } from './kinds.js';
 
 /** What native/src/addon.cc exports. */
 export interface NativeBinding {
   readonly abiVersion: number;
+  /** The kernel kinds' names, indexed by kind id (lib/kinds.ts holds the same table). */
+  readonly kinds?: readonly string[];
   /** Set when NNINIT_ISA named an ISA this CPU cannot run (the addon then uses the best one). */
   readonly isaError: string | null;
   isa(): string;
@@ -30,7 +20,7 @@ export interface NativeBinding {
    * every thread count.
    */
   fill(
-    kind: Kind,
+    kind: number,
     out: Float32Array | Float64Array | Uint32Array,
     key: Uint32Array,
     offset: number,
@@ -61,7 +51,7 @@ export interface NativeBinding {
    * Same bytes as `fill`, for every thread count.
    */
   fillAsync(
-    kind: Kind,
+    kind: number,
     out: Float32Array | Float64Array | Uint32Array,
     key: Uint32Array,
     offset: number,
@@ -94,5 +84,18 @@ export function loadBinding(root: string): NativeBinding {
   if (binding.abiVersion !== ABI_VERSION) {
     throw new Error(`native addon ABI ${String(binding.abiVersion)} does not match ${ABI_VERSION}`);
   }
+  checkKinds(binding);
   return binding;
+}
+
+/**
+ * Checks that the addon's kernel kinds are lib/kinds.ts's, id for id: a mismatch would
+ * run one kernel where another was meant. An addon without the `kinds` export predates
+ * the shared table and uses the same ids.
+ */
+export function checkKinds(binding: Pick<NativeBinding, 'kinds'>): void {
+  const names = KINDS.map((k) => k.name);
+  if (binding.kinds !== undefined && binding.kinds.join() !== names.join()) {
+    throw new Error(`native addon kernel kinds [${binding.kinds.join(', ')}] do not match lib/kinds.ts [${names.join(', ')}]`);
+  }
 }

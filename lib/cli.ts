@@ -1,5 +1,7 @@
 /**
- * The `nninit` command: `nninit inspect`, `nninit recommend`, `nninit bench`.
+ * The `nninit` command: `nninit inspect`, `nninit recommend`, `nninit bench`, and the model
+ * commands `nninit plan`, `nninit materialize`, `nninit audit` (lib/cli/models.ts, loaded
+ * when used). What the commands share is in lib/cli/flags.ts.
  *
  * {@link main} takes the arguments and injectable output streams and resolves to the exit
  * code (0 success, 1 failure at run time, 2 bad arguments), so tests run it in-process;
@@ -12,17 +14,12 @@ import { existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { packageRoot } from './backend.js';
 import { checkInspectOptions, inspect, type InspectOptions, type InspectReport } from './diagnostics/inspect.js';
-import { recommend } from './diagnostics/recommend.js';
+import { recommend } from './models/recommend.js';
 import { ACTIVATIONS, INITIALIZER_NAMES, type Activation } from './diagnostics/registry.js';
 import { renderChart, renderSvg, renderTable, type ChartMetric } from './diagnostics/render.js';
+import { integer, parseFlags, real, seedOf, UsageError, type CliIO } from './cli/flags.js';
 
-/** Where {@link main} writes. Defaults: process.stdout / process.stderr. */
-export interface CliIO {
-  stdout?: { write(chunk: string): unknown };
-  stderr?: { write(chunk: string): unknown };
-  /** Package root (where bench/run.mjs lives). Default: found from this file's location. */
-  root?: string;
-}
+export type { CliIO };
 
 /** The top-level usage text. */
 export const USAGE = `Usage: nninit <command> [options]
@@ -76,43 +73,6 @@ export const BENCH_USAGE = `Usage: nninit bench [args...]
 Runs node bench/run.mjs from the package root with the remaining arguments.
 `;
 
-export class UsageError extends Error {
-  constructor(message: string, readonly usage: string) {
-    super(message);
-    this.name = 'UsageError';
-  }
-}
-
-export type FlagKind = 'string' | 'boolean';
-
-export function parseFlags(args: readonly string[], spec: Record<string, FlagKind>, usage: string): Map<string, string | true> {
-  const out = new Map<string, string | true>();
-  for (let i = 0; i < args.length; i++) {
-    const arg = args[i]!;
-    if (!arg.startsWith('--') || arg === '--') throw new UsageError(`unexpected argument ${JSON.stringify(arg)}`, usage);
-    const eq = arg.indexOf('=');
-    const name = eq < 0 ? arg.slice(2) : arg.slice(2, eq);
-    const kind = spec[name];
-    if (kind === undefined) throw new UsageError(`unknown option --${name}`, usage);
-    if (out.has(name)) throw new UsageError(`--${name} given twice`, usage);
-    if (kind === 'boolean') {
-      if (eq >= 0) throw new UsageError(`--${name} takes no value`, usage);
-      out.set(name, true);
-    } else {
-      let value: string | undefined;
-      if (eq >= 0) value = arg.slice(eq + 1);
-      else {
-        value = args[i + 1];
-        if (value === undefined || (value.startsWith('--') && value.length > 2)) throw new UsageError(`--${name} needs a value`, usage);
-        i++;
-      }
-      if (value === '') throw new UsageError(`--${name} needs a value`, usage);
-      out.set(name, value);
-    }
-  }
-  return out;
-}
-
 /** Parses `784,512x20,10` into widths. */
 export function parseLayers(text: string): number[] {
   const widths: number[] = [];
@@ -127,25 +87,6 @@ export function parseLayers(text: string): number[] {
   }
   if (widths.length < 2) throw new UsageError('--layers: needs at least 2 widths (input and output)', INSPECT_USAGE);
   return widths;
-}
-
-function integer(name: string, text: string, lo: number, hi: number, usage: string): number {
-  if (!/^\d+$/.test(text) || Number(text) < lo || Number(text) > hi) throw new UsageError(`--${name}: expected an integer in [${lo}, ${hi}]; received ${JSON.stringify(text)}`, usage);
-  return Number(text);
-}
-
-function real(name: string, text: string, usage: string, min = 0, strict = true): number {
-  const v = Number(text);
-  if (text.trim() === '' || !Number.isFinite(v) || (strict ? v <= min : v < min)) {
-    throw new UsageError(`--${name}: expected a finite number ${strict ? '>' : '>='} ${min}; received ${JSON.stringify(text)}`, usage);
-  }
-  return v;
-}
-
-function seedOf(text: string): number | bigint {
-  if (!/^\d+$/.test(text) || BigInt(text) >= 1n << 64n) throw new UsageError(`--seed: expected an integer in [0, 2^64); received ${JSON.stringify(text)}`, INSPECT_USAGE);
-  const b = BigInt(text);
-  return b <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(b) : b;
 }
 
 function activationOf(text: string, usage: string): Activation {
@@ -168,7 +109,7 @@ function cliInspect(args: readonly string[], out: (s: string) => void, err: (s: 
   const base: Omit<InspectOptions, 'init'> = { layers: parseLayers(str('layers') ?? '784,512x20,10') };
   if (f.has('activation')) base.activation = activationOf(str('activation')!, U);
   if (f.has('batch')) base.batch = integer('batch', str('batch')!, 2, 1 << 20, U);
-  if (f.has('seed')) base.seed = seedOf(str('seed')!);
+  if (f.has('seed')) base.seed = seedOf(str('seed')!, U);
   if (f.has('residual')) base.residual = true;
   if (f.has('batch-norm')) base.batchNorm = true;
   if (f.has('output-activation')) base.outputActivation = true;
@@ -303,7 +244,7 @@ export async function main(argv: readonly string[], io: CliIO = {}): Promise<num
       case 'plan':
       case 'materialize':
       case 'audit': {
-        const m = await import('./models/cli.js');
+        const m = await import('./cli/models.js');
         const run = cmd === 'plan' ? () => m.cliPlan(rest, out) : cmd === 'audit' ? () => m.cliAudit(rest, out) : () => m.cliMaterialize(rest, io, out, err);
         return await m.runModelCommand(cmd, run, err);
       }

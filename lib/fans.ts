@@ -11,14 +11,12 @@
  * `batchAxis` follow JAX; `fanIn` / `fanOut` override the result (Paddle).
  */
 import { rangeError, typeError } from './errors.js';
-import { checkOptions, oneOf } from './validate.js';
-import { checkShape, type Convention, CONVENTIONS, type Shape } from './initializers/common.js';
+import { oneOf, readOptions, type Options } from './validate.js';
+import { checkConvention, checkShape, CONVENTIONS, type Convention, type Shape } from './tensor.js';
 
-/** A weight layout: where the input and output dimensions are. */
-export type Layout = 'torch' | 'keras' | 'paddle';
-
-/** The valid layouts. */
-export const LAYOUTS: readonly Layout[] = ['torch', 'keras', 'paddle'];
+/** The names of {@link FanOptions} other than `convention`. */
+export const FAN_OPTIONS: readonly string[] = ['layout', 'inAxis', 'outAxis', 'batchAxis', 'transposed', 'fanIn', 'fanOut'];
+const COMPUTE_FANS_OPTIONS = ['convention', ...FAN_OPTIONS];
 
 /** Options that choose how fans are computed from a shape. */
 export interface FanOptions {
@@ -27,7 +25,7 @@ export interface FanOptions {
    * ([out, in, ...kernel], the default), `'keras'` ([...kernel, in, out]; also JAX and
    * TF.js) or `'paddle'` (2-D [in, out], conv like torch). Default: the convention's layout.
    */
-  layout?: Layout;
+  layout?: Convention;
   /** Sets the layout default (and, in initializers, truncation and defaults). */
   convention?: Convention;
   /** JAX-style input axes (negative counts from the end). Giving any axis option ignores `layout`. Default -2. */
@@ -52,11 +50,6 @@ export interface FanOptions {
 export interface Fans {
   fanIn: number;
   fanOut: number;
-}
-
-/** The layout each convention uses. */
-export function layoutOf(convention: Convention | undefined): Layout {
-  return convention ?? 'torch';
 }
 
 function axes(fn: string, name: string, value: unknown, rank: number, dflt: number[]): number[] {
@@ -91,8 +84,8 @@ function fanOverride(fn: string, name: string, value: unknown): number | undefin
  * Validates the fan options of `o` and computes the fans of `dims` (throws for ranks the
  * layout cannot handle: torch needs 2 dims). Used by every fan-based initializer.
  */
-export function fanRule(fn: string, o: Record<string, unknown>, dims: readonly number[], convention: Convention | undefined): Fans {
-  const layout = oneOf(fn, 'options.layout', o.layout, LAYOUTS, layoutOf(convention));
+export function fanRule(fn: string, o: Options, dims: readonly number[], convention: Convention | undefined): Fans {
+  const layout = oneOf(fn, 'options.layout', o.layout, CONVENTIONS, convention ?? 'torch');
   if (o.transposed !== undefined && typeof o.transposed !== 'boolean') {
     throw typeError(fn, 'options.transposed', 'a boolean', o.transposed);
   }
@@ -157,8 +150,7 @@ export function fanRule(fn: string, o: Record<string, unknown>, dims: readonly n
  */
 export function computeFans(shape: Shape, options?: FanOptions): Fans {
   const fn = 'computeFans';
-  const o = checkOptions(fn, options);
+  const o = readOptions(fn, options, COMPUTE_FANS_OPTIONS);
   const { dims } = checkShape(fn, shape);
-  const convention = o.convention === undefined ? undefined : oneOf(fn, 'options.convention', o.convention, CONVENTIONS, 'torch');
-  return fanRule(fn, o, dims, convention);
+  return fanRule(fn, o, dims, checkConvention(fn, o.convention));
 }

@@ -106,11 +106,11 @@ function softplusSecondMoment(beta: number): number {
  * ```
  */
 export function calculateGain(nonlinearity: Nonlinearity, param?: number): number {
-  return gainOf('calculateGain', 'nonlinearity', nonlinearity, 'param', param);
+  return calculateGainAs('calculateGain', 'nonlinearity', nonlinearity, 'param', param);
 }
 
 /** calculateGain under another function's name (for error messages). */
-export function gainOf(fn: string, what: string, nonlinearity: unknown, paramName: string, param: unknown): number {
+export function calculateGainAs(fn: string, what: string, nonlinearity: unknown, paramName: string, param: unknown): number {
   if (typeof nonlinearity !== 'string' || !NAMES.has(nonlinearity)) {
     const msg = `one of ${NONLINEARITIES.map((a) => JSON.stringify(a)).join(', ')}`;
     if (typeof nonlinearity !== 'string') throw typeError(fn, what, msg, nonlinearity);
@@ -147,4 +147,28 @@ export function gainOf(fn: string, what: string, nonlinearity: unknown, paramNam
     case 'mish': return GAIN_MISH;
     default: return 1;
   }
+}
+
+/** The activations nninit's advice (`recommend`, the mlp recipe) and diagnostics know. */
+export const ACTIVATIONS = ['linear', 'relu', 'leaky_relu', 'tanh', 'sigmoid', 'selu', 'gelu', 'silu'] as const;
+/** One of {@link ACTIVATIONS}. */
+export type Activation = (typeof ACTIVATIONS)[number];
+
+/**
+ * The recommended gain of an activation: nninit's {@link calculateGain} (PyTorch's table:
+ * linear and sigmoid 1, tanh 5/3, relu sqrt(2), leaky_relu sqrt(2 / (1 + slope^2)),
+ * selu 3/4; gelu and silu by variance preservation, 1 / sqrt(E[f(z)^2])).
+ *
+ * @param activation - One of {@link ACTIVATIONS}.
+ * @param negativeSlope - leaky_relu's slope (default 0.01).
+ */
+export function gainOf(activation: Activation, negativeSlope = 0.01): number {
+  const fn = 'gainOf';
+  if (typeof activation !== 'string' || !(ACTIVATIONS as readonly string[]).includes(activation)) {
+    const expected = `one of ${ACTIVATIONS.map((a) => JSON.stringify(a)).join(', ')}`;
+    throw typeof activation === 'string' ? rangeError(fn, 'activation', expected, activation) : typeError(fn, 'activation', expected, activation);
+  }
+  if (typeof negativeSlope !== 'number') throw typeError(fn, 'negativeSlope', 'a finite number', negativeSlope);
+  if (!Number.isFinite(negativeSlope)) throw rangeError(fn, 'negativeSlope', 'a finite number', negativeSlope);
+  return calculateGain(activation, activation === 'leaky_relu' ? negativeSlope : undefined);
 }

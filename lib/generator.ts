@@ -4,15 +4,16 @@
  * independent of one another.
  */
 import { typeError, rangeError } from './errors.js';
-import { checkOptions, u64 } from './validate.js';
-import type { Seed } from './seed.js';
-import type { ArrayFor, DType, RandomInitOptions, Shape } from './initializers/common.js';
-import * as basic from './initializers/basic.js';
-import * as vs from './initializers/variance-scaling.js';
-import * as orth from './initializers/orthogonal.js';
-import * as st from './initializers/structured.js';
-import * as presets from './presets.js';
-import { asyncOf } from './async.js';
+import { readOptions, withOptions } from './validate.js';
+import { compactSeed, seedValue, type Seed } from './seed.js';
+import { runJob, runJobAsync, type Job } from './job.js';
+import type { ArrayFor, DType, RandomInitOptions, Shape } from './tensor.js';
+import type * as basic from './initializers/basic.js';
+import type * as vs from './initializers/variance-scaling.js';
+import type * as orth from './initializers/orthogonal.js';
+import type * as st from './initializers/structured.js';
+import type * as presets from './initializers/presets.js';
+import { INITIALIZERS, type InitializerEntry } from './initializers/registry.js';
 
 /** An initializer's options without `seed` and `stream`, which the generator supplies. */
 export type GeneratorOptions<O> = Omit<O, 'seed' | 'stream'>;
@@ -25,7 +26,11 @@ const TWO64 = 1n << 64n;
  * `gen.kaimingNormal(shape, opts)` equals `kaimingNormal(shape, { ...opts, seed, stream: n })`.
  * Every method call takes one stream, deterministic ones (zeros, eye, ...) included, so
  * changing how one tensor is initialized never shifts the others; torchLinear and
- * torchConv take two (weight, then bias). A call that throws takes none.
+ * torchConv take two (weight, then bias). A call that throws takes none. Each method has a
+ * Promise form (`kaimingNormalAsync`) that takes its stream at the call.
+ *
+ * The methods are the registry's initializers (lib/initializers/registry.ts), installed
+ * from it; the interface below declares their types.
  *
  * @example
  * ```ts
@@ -45,10 +50,8 @@ export class Generator {
    * @param firstStream - The stream of the first call. Default 0.
    */
   constructor(seed: Seed, firstStream: Seed = 0) {
-    const [lo, hi] = u64('Generator', 'seed', seed);
-    this.seed = BigInt(lo) + (BigInt(hi) << 32n);
-    const [slo, shi] = u64('Generator', 'firstStream', firstStream);
-    this.#next = BigInt(slo) + (BigInt(shi) << 32n);
+    this.seed = seedValue('Generator', 'seed', seed);
+    this.#next = seedValue('Generator', 'firstStream', firstStream);
   }
 
   /** The stream the next call will take. */
@@ -56,254 +59,143 @@ export class Generator {
     return this.#next;
   }
 
-  #run<R>(name: string, options: unknown, streams: number, call: (o: Record<string, unknown>) => R): R {
-    const fn = `Generator.${name}`;
-    const o = options === undefined ? {} : checkOptions(fn, options);
+  /**
+   * The job of a method call: the options read once (seed and stream refused: the
+   * generator supplies them), the initializer's job on the next stream(s), which are taken
+   * only once the job exists.
+   */
+  #job(e: InitializerEntry, args: unknown[]): Job<unknown> {
+    const fn = `Generator.${e.name}`;
+    const o = readOptions(fn, args[e.optionsAt], e.known);
     if (o.seed !== undefined) throw typeError(fn, 'options.seed', 'undefined (the generator supplies it)', o.seed);
     if (o.stream !== undefined) throw typeError(fn, 'options.stream', 'undefined (the generator supplies it)', o.stream);
-    if (this.#next + BigInt(streams) > TWO64) throw rangeError(fn, 'the generator', 'not exhausted (streams below 2^64)', this.#next);
-    const r = call({ ...o, seed: small(this.seed), stream: small(this.#next) });
-    this.#next += BigInt(streams);
-    return r;
+    if (this.#next + BigInt(e.streams) > TWO64) throw rangeError(fn, 'the generator', 'not exhausted (streams below 2^64)', this.#next);
+    const call = args.slice(0, e.optionsAt);
+    call[e.optionsAt] = e.seeded ? withOptions(o, { seed: compactSeed(this.seed), stream: compactSeed(this.#next) }) : o;
+    const job = (e.job as (...a: unknown[]) => Job<unknown>)(...call);
+    this.#next += BigInt(e.streams);
+    return job;
   }
 
+  static {
+    const proto = Generator.prototype as unknown as Record<string, unknown>;
+    for (const e of INITIALIZERS) {
+      proto[e.name] = function (this: Generator, ...args: unknown[]): unknown {
+        return runJob(this.#job(e, args));
+      };
+      proto[`${e.name}Async`] = function (this: Generator, ...args: unknown[]): Promise<unknown> {
+        let job: Job<unknown>;
+        try {
+          job = this.#job(e, args);
+        } catch (err) {
+          return Promise.reject(err);
+        }
+        return runJobAsync(job);
+      };
+    }
+  }
+}
+
+/** Every initializer, as a method taking the generator's next stream(s). */
+export interface Generator {
   /** {@link zeros} (takes a stream). */
-  zeros<D extends DType = 'float32'>(shape: Shape, options?: basic.ConstantOptions<D>): ArrayFor<D> {
-    return this.#run('zeros', options, 1, (o) => basic.zeros(shape, strip(o) as basic.ConstantOptions<D>));
-  }
+  zeros<D extends DType = 'float32'>(shape: Shape, options?: basic.ConstantOptions<D>): ArrayFor<D>;
   /** {@link ones} (takes a stream). */
-  ones<D extends DType = 'float32'>(shape: Shape, options?: basic.ConstantOptions<D>): ArrayFor<D> {
-    return this.#run('ones', options, 1, (o) => basic.ones(shape, strip(o) as basic.ConstantOptions<D>));
-  }
+  ones<D extends DType = 'float32'>(shape: Shape, options?: basic.ConstantOptions<D>): ArrayFor<D>;
   /** {@link constant} (takes a stream). */
-  constant<D extends DType = 'float32'>(shape: Shape, value: number, options?: basic.ConstantOptions<D>): ArrayFor<D> {
-    return this.#run('constant', options, 1, (o) => basic.constant(shape, value, strip(o) as basic.ConstantOptions<D>));
-  }
+  constant<D extends DType = 'float32'>(shape: Shape, value: number, options?: basic.ConstantOptions<D>): ArrayFor<D>;
   /** {@link uniform}. */
-  uniform<D extends DType = 'float32'>(shape: Shape, options?: GeneratorOptions<basic.UniformInitOptions<D>>): ArrayFor<D> {
-    return this.#run('uniform', options, 1, (o) => basic.uniform(shape, o as basic.UniformInitOptions<D>));
-  }
+  uniform<D extends DType = 'float32'>(shape: Shape, options?: GeneratorOptions<basic.UniformInitOptions<D>>): ArrayFor<D>;
   /** {@link normal}. */
-  normal<D extends DType = 'float32'>(shape: Shape, options?: GeneratorOptions<basic.NormalInitOptions<D>>): ArrayFor<D> {
-    return this.#run('normal', options, 1, (o) => basic.normal(shape, o as basic.NormalInitOptions<D>));
-  }
+  normal<D extends DType = 'float32'>(shape: Shape, options?: GeneratorOptions<basic.NormalInitOptions<D>>): ArrayFor<D>;
   /** {@link truncatedNormal}. */
-  truncatedNormal<D extends DType = 'float32'>(shape: Shape, options?: GeneratorOptions<basic.TruncatedNormalInitOptions<D>>): ArrayFor<D> {
-    return this.#run('truncatedNormal', options, 1, (o) => basic.truncatedNormal(shape, o as basic.TruncatedNormalInitOptions<D>));
-  }
+  truncatedNormal<D extends DType = 'float32'>(shape: Shape, options?: GeneratorOptions<basic.TruncatedNormalInitOptions<D>>): ArrayFor<D>;
   /** {@link xavierUniform}. */
-  xavierUniform<D extends DType = 'float32'>(shape: Shape, options?: GeneratorOptions<vs.XavierUniformOptions<D>>): ArrayFor<D> {
-    return this.#run('xavierUniform', options, 1, (o) => vs.xavierUniform(shape, o as vs.XavierUniformOptions<D>));
-  }
+  xavierUniform<D extends DType = 'float32'>(shape: Shape, options?: GeneratorOptions<vs.XavierUniformOptions<D>>): ArrayFor<D>;
   /** {@link glorotUniform}. */
-  glorotUniform<D extends DType = 'float32'>(shape: Shape, options?: GeneratorOptions<vs.XavierUniformOptions<D>>): ArrayFor<D> {
-    return this.#run('glorotUniform', options, 1, (o) => vs.glorotUniform(shape, o as vs.XavierUniformOptions<D>));
-  }
+  glorotUniform<D extends DType = 'float32'>(shape: Shape, options?: GeneratorOptions<vs.XavierUniformOptions<D>>): ArrayFor<D>;
   /** {@link xavierNormal}. */
-  xavierNormal<D extends DType = 'float32'>(shape: Shape, options?: GeneratorOptions<vs.XavierNormalOptions<D>>): ArrayFor<D> {
-    return this.#run('xavierNormal', options, 1, (o) => vs.xavierNormal(shape, o as vs.XavierNormalOptions<D>));
-  }
+  xavierNormal<D extends DType = 'float32'>(shape: Shape, options?: GeneratorOptions<vs.XavierNormalOptions<D>>): ArrayFor<D>;
   /** {@link glorotNormal}. */
-  glorotNormal<D extends DType = 'float32'>(shape: Shape, options?: GeneratorOptions<vs.XavierNormalOptions<D>>): ArrayFor<D> {
-    return this.#run('glorotNormal', options, 1, (o) => vs.glorotNormal(shape, o as vs.XavierNormalOptions<D>));
-  }
+  glorotNormal<D extends DType = 'float32'>(shape: Shape, options?: GeneratorOptions<vs.XavierNormalOptions<D>>): ArrayFor<D>;
   /** {@link kaimingUniform}. */
-  kaimingUniform<D extends DType = 'float32'>(shape: Shape, options?: GeneratorOptions<vs.KaimingUniformOptions<D>>): ArrayFor<D> {
-    return this.#run('kaimingUniform', options, 1, (o) => vs.kaimingUniform(shape, o as vs.KaimingUniformOptions<D>));
-  }
+  kaimingUniform<D extends DType = 'float32'>(shape: Shape, options?: GeneratorOptions<vs.KaimingUniformOptions<D>>): ArrayFor<D>;
   /** {@link heUniform}. */
-  heUniform<D extends DType = 'float32'>(shape: Shape, options?: GeneratorOptions<vs.KaimingUniformOptions<D>>): ArrayFor<D> {
-    return this.#run('heUniform', options, 1, (o) => vs.heUniform(shape, o as vs.KaimingUniformOptions<D>));
-  }
+  heUniform<D extends DType = 'float32'>(shape: Shape, options?: GeneratorOptions<vs.KaimingUniformOptions<D>>): ArrayFor<D>;
   /** {@link kaimingNormal}. */
-  kaimingNormal<D extends DType = 'float32'>(shape: Shape, options?: GeneratorOptions<vs.KaimingNormalOptions<D>>): ArrayFor<D> {
-    return this.#run('kaimingNormal', options, 1, (o) => vs.kaimingNormal(shape, o as vs.KaimingNormalOptions<D>));
-  }
+  kaimingNormal<D extends DType = 'float32'>(shape: Shape, options?: GeneratorOptions<vs.KaimingNormalOptions<D>>): ArrayFor<D>;
   /** {@link heNormal}. */
-  heNormal<D extends DType = 'float32'>(shape: Shape, options?: GeneratorOptions<vs.KaimingNormalOptions<D>>): ArrayFor<D> {
-    return this.#run('heNormal', options, 1, (o) => vs.heNormal(shape, o as vs.KaimingNormalOptions<D>));
-  }
+  heNormal<D extends DType = 'float32'>(shape: Shape, options?: GeneratorOptions<vs.KaimingNormalOptions<D>>): ArrayFor<D>;
   /** {@link lecunUniform}. */
-  lecunUniform<D extends DType = 'float32'>(shape: Shape, options?: GeneratorOptions<vs.FanInitOptions<D>>): ArrayFor<D> {
-    return this.#run('lecunUniform', options, 1, (o) => vs.lecunUniform(shape, o as vs.FanInitOptions<D>));
-  }
+  lecunUniform<D extends DType = 'float32'>(shape: Shape, options?: GeneratorOptions<vs.FanInitOptions<D>>): ArrayFor<D>;
   /** {@link lecunNormal}. */
-  lecunNormal<D extends DType = 'float32'>(shape: Shape, options?: GeneratorOptions<vs.FanNormalOptions<D>>): ArrayFor<D> {
-    return this.#run('lecunNormal', options, 1, (o) => vs.lecunNormal(shape, o as vs.FanNormalOptions<D>));
-  }
+  lecunNormal<D extends DType = 'float32'>(shape: Shape, options?: GeneratorOptions<vs.FanNormalOptions<D>>): ArrayFor<D>;
   /** {@link varianceScaling}. */
-  varianceScaling<D extends DType = 'float32'>(shape: Shape, options?: GeneratorOptions<vs.VarianceScalingOptions<D>>): ArrayFor<D> {
-    return this.#run('varianceScaling', options, 1, (o) => vs.varianceScaling(shape, o as vs.VarianceScalingOptions<D>));
-  }
+  varianceScaling<D extends DType = 'float32'>(shape: Shape, options?: GeneratorOptions<vs.VarianceScalingOptions<D>>): ArrayFor<D>;
   /** {@link orthogonal}. */
-  orthogonal<D extends DType = 'float32'>(shape: Shape, options?: GeneratorOptions<orth.OrthogonalOptions<D>>): ArrayFor<D> {
-    return this.#run('orthogonal', options, 1, (o) => orth.orthogonal(shape, o as orth.OrthogonalOptions<D>));
-  }
+  orthogonal<D extends DType = 'float32'>(shape: Shape, options?: GeneratorOptions<orth.OrthogonalOptions<D>>): ArrayFor<D>;
   /** {@link eye} (takes a stream). */
-  eye<D extends DType = 'float32'>(shape: Shape, options?: st.EyeOptions<D>): ArrayFor<D> {
-    return this.#run('eye', options, 1, (o) => st.eye(shape, strip(o) as st.EyeOptions<D>));
-  }
+  eye<D extends DType = 'float32'>(shape: Shape, options?: st.EyeOptions<D>): ArrayFor<D>;
   /** {@link dirac} (takes a stream). */
-  dirac<D extends DType = 'float32'>(shape: Shape, options?: st.DiracOptions<D>): ArrayFor<D> {
-    return this.#run('dirac', options, 1, (o) => st.dirac(shape, strip(o) as st.DiracOptions<D>));
-  }
+  dirac<D extends DType = 'float32'>(shape: Shape, options?: st.DiracOptions<D>): ArrayFor<D>;
   /** {@link sparse}. */
-  sparse<D extends DType = 'float32'>(shape: Shape, options: GeneratorOptions<st.SparseOptions<D>>): ArrayFor<D> {
-    if (options === undefined) throw typeError('Generator.sparse', 'options', 'an object with a sparsity', options);
-    return this.#run('sparse', options, 1, (o) => st.sparse(shape, o as unknown as st.SparseOptions<D>));
-  }
+  sparse<D extends DType = 'float32'>(shape: Shape, options: GeneratorOptions<st.SparseOptions<D>>): ArrayFor<D>;
   /** {@link torchDefaultWeight}. */
-  torchDefaultWeight<D extends DType = 'float32'>(shape: Shape, options?: GeneratorOptions<RandomInitOptions<D>>): ArrayFor<D> {
-    return this.#run('torchDefaultWeight', options, 1, (o) => presets.torchDefaultWeight(shape, o as RandomInitOptions<D>));
-  }
+  torchDefaultWeight<D extends DType = 'float32'>(shape: Shape, options?: GeneratorOptions<RandomInitOptions<D>>): ArrayFor<D>;
   /** {@link torchDefaultBias}. */
-  torchDefaultBias<D extends DType = 'float32'>(shape: Shape, options: GeneratorOptions<presets.TorchBiasOptions<D>>): ArrayFor<D> {
-    if (options === undefined) throw typeError('Generator.torchDefaultBias', 'options', 'an object with a fanIn', options);
-    return this.#run('torchDefaultBias', options, 1, (o) => presets.torchDefaultBias(shape, o as unknown as presets.TorchBiasOptions<D>));
-  }
+  torchDefaultBias<D extends DType = 'float32'>(shape: Shape, options: GeneratorOptions<presets.TorchBiasOptions<D>>): ArrayFor<D>;
   /** {@link torchLinear}: weight on the next stream, bias on the one after (two streams). */
-  torchLinear<D extends DType = 'float32'>(inFeatures: number, outFeatures: number, options?: GeneratorOptions<presets.TorchModuleOptions<D>>): presets.TorchParams<D> {
-    return this.#run('torchLinear', options, 2, (o) => presets.torchLinear(inFeatures, outFeatures, o as presets.TorchModuleOptions<D>));
-  }
+  torchLinear<D extends DType = 'float32'>(inFeatures: number, outFeatures: number, options?: GeneratorOptions<presets.TorchModuleOptions<D>>): presets.TorchParams<D>;
   /** {@link torchConv}: weight on the next stream, bias on the one after (two streams). */
-  torchConv<D extends DType = 'float32'>(inChannels: number, outChannels: number, kernelSize: number | readonly number[], options?: GeneratorOptions<presets.TorchConvOptions<D>>): presets.TorchParams<D> {
-    return this.#run('torchConv', options, 2, (o) => presets.torchConv(inChannels, outChannels, kernelSize, o as presets.TorchConvOptions<D>));
-  }
-
+  torchConv<D extends DType = 'float32'>(inChannels: number, outChannels: number, kernelSize: number | readonly number[], options?: GeneratorOptions<presets.TorchConvOptions<D>>): presets.TorchParams<D>;
   /** Promise form of {@link Generator.zeros}: takes its stream now, fills off the JS thread. */
-  zerosAsync<D extends DType = 'float32'>(shape: Shape, options?: basic.ConstantOptions<D>): Promise<ArrayFor<D>> {
-    return asyncOf(() => this.zeros(shape, options))();
-  }
-
+  zerosAsync<D extends DType = 'float32'>(shape: Shape, options?: basic.ConstantOptions<D>): Promise<ArrayFor<D>>;
   /** Promise form of {@link Generator.ones}: takes its stream now, fills off the JS thread. */
-  onesAsync<D extends DType = 'float32'>(shape: Shape, options?: basic.ConstantOptions<D>): Promise<ArrayFor<D>> {
-    return asyncOf(() => this.ones(shape, options))();
-  }
-
+  onesAsync<D extends DType = 'float32'>(shape: Shape, options?: basic.ConstantOptions<D>): Promise<ArrayFor<D>>;
   /** Promise form of {@link Generator.constant}: takes its stream now, fills off the JS thread. */
-  constantAsync<D extends DType = 'float32'>(shape: Shape, value: number, options?: basic.ConstantOptions<D>): Promise<ArrayFor<D>> {
-    return asyncOf(() => this.constant(shape, value, options))();
-  }
-
+  constantAsync<D extends DType = 'float32'>(shape: Shape, value: number, options?: basic.ConstantOptions<D>): Promise<ArrayFor<D>>;
   /** Promise form of {@link Generator.uniform}: takes its stream now, fills off the JS thread. */
-  uniformAsync<D extends DType = 'float32'>(shape: Shape, options?: GeneratorOptions<basic.UniformInitOptions<D>>): Promise<ArrayFor<D>> {
-    return asyncOf(() => this.uniform(shape, options))();
-  }
-
+  uniformAsync<D extends DType = 'float32'>(shape: Shape, options?: GeneratorOptions<basic.UniformInitOptions<D>>): Promise<ArrayFor<D>>;
   /** Promise form of {@link Generator.normal}: takes its stream now, fills off the JS thread. */
-  normalAsync<D extends DType = 'float32'>(shape: Shape, options?: GeneratorOptions<basic.NormalInitOptions<D>>): Promise<ArrayFor<D>> {
-    return asyncOf(() => this.normal(shape, options))();
-  }
-
+  normalAsync<D extends DType = 'float32'>(shape: Shape, options?: GeneratorOptions<basic.NormalInitOptions<D>>): Promise<ArrayFor<D>>;
   /** Promise form of {@link Generator.truncatedNormal}: takes its stream now, fills off the JS thread. */
-  truncatedNormalAsync<D extends DType = 'float32'>(shape: Shape, options?: GeneratorOptions<basic.TruncatedNormalInitOptions<D>>): Promise<ArrayFor<D>> {
-    return asyncOf(() => this.truncatedNormal(shape, options))();
-  }
-
+  truncatedNormalAsync<D extends DType = 'float32'>(shape: Shape, options?: GeneratorOptions<basic.TruncatedNormalInitOptions<D>>): Promise<ArrayFor<D>>;
   /** Promise form of {@link Generator.xavierUniform}: takes its stream now, fills off the JS thread. */
-  xavierUniformAsync<D extends DType = 'float32'>(shape: Shape, options?: GeneratorOptions<vs.XavierUniformOptions<D>>): Promise<ArrayFor<D>> {
-    return asyncOf(() => this.xavierUniform(shape, options))();
-  }
-
+  xavierUniformAsync<D extends DType = 'float32'>(shape: Shape, options?: GeneratorOptions<vs.XavierUniformOptions<D>>): Promise<ArrayFor<D>>;
   /** Promise form of {@link Generator.glorotUniform}: takes its stream now, fills off the JS thread. */
-  glorotUniformAsync<D extends DType = 'float32'>(shape: Shape, options?: GeneratorOptions<vs.XavierUniformOptions<D>>): Promise<ArrayFor<D>> {
-    return asyncOf(() => this.glorotUniform(shape, options))();
-  }
-
+  glorotUniformAsync<D extends DType = 'float32'>(shape: Shape, options?: GeneratorOptions<vs.XavierUniformOptions<D>>): Promise<ArrayFor<D>>;
   /** Promise form of {@link Generator.xavierNormal}: takes its stream now, fills off the JS thread. */
-  xavierNormalAsync<D extends DType = 'float32'>(shape: Shape, options?: GeneratorOptions<vs.XavierNormalOptions<D>>): Promise<ArrayFor<D>> {
-    return asyncOf(() => this.xavierNormal(shape, options))();
-  }
-
+  xavierNormalAsync<D extends DType = 'float32'>(shape: Shape, options?: GeneratorOptions<vs.XavierNormalOptions<D>>): Promise<ArrayFor<D>>;
   /** Promise form of {@link Generator.glorotNormal}: takes its stream now, fills off the JS thread. */
-  glorotNormalAsync<D extends DType = 'float32'>(shape: Shape, options?: GeneratorOptions<vs.XavierNormalOptions<D>>): Promise<ArrayFor<D>> {
-    return asyncOf(() => this.glorotNormal(shape, options))();
-  }
-
+  glorotNormalAsync<D extends DType = 'float32'>(shape: Shape, options?: GeneratorOptions<vs.XavierNormalOptions<D>>): Promise<ArrayFor<D>>;
   /** Promise form of {@link Generator.kaimingUniform}: takes its stream now, fills off the JS thread. */
-  kaimingUniformAsync<D extends DType = 'float32'>(shape: Shape, options?: GeneratorOptions<vs.KaimingUniformOptions<D>>): Promise<ArrayFor<D>> {
-    return asyncOf(() => this.kaimingUniform(shape, options))();
-  }
-
+  kaimingUniformAsync<D extends DType = 'float32'>(shape: Shape, options?: GeneratorOptions<vs.KaimingUniformOptions<D>>): Promise<ArrayFor<D>>;
   /** Promise form of {@link Generator.heUniform}: takes its stream now, fills off the JS thread. */
-  heUniformAsync<D extends DType = 'float32'>(shape: Shape, options?: GeneratorOptions<vs.KaimingUniformOptions<D>>): Promise<ArrayFor<D>> {
-    return asyncOf(() => this.heUniform(shape, options))();
-  }
-
+  heUniformAsync<D extends DType = 'float32'>(shape: Shape, options?: GeneratorOptions<vs.KaimingUniformOptions<D>>): Promise<ArrayFor<D>>;
   /** Promise form of {@link Generator.kaimingNormal}: takes its stream now, fills off the JS thread. */
-  kaimingNormalAsync<D extends DType = 'float32'>(shape: Shape, options?: GeneratorOptions<vs.KaimingNormalOptions<D>>): Promise<ArrayFor<D>> {
-    return asyncOf(() => this.kaimingNormal(shape, options))();
-  }
-
+  kaimingNormalAsync<D extends DType = 'float32'>(shape: Shape, options?: GeneratorOptions<vs.KaimingNormalOptions<D>>): Promise<ArrayFor<D>>;
   /** Promise form of {@link Generator.heNormal}: takes its stream now, fills off the JS thread. */
-  heNormalAsync<D extends DType = 'float32'>(shape: Shape, options?: GeneratorOptions<vs.KaimingNormalOptions<D>>): Promise<ArrayFor<D>> {
-    return asyncOf(() => this.heNormal(shape, options))();
-  }
-
+  heNormalAsync<D extends DType = 'float32'>(shape: Shape, options?: GeneratorOptions<vs.KaimingNormalOptions<D>>): Promise<ArrayFor<D>>;
   /** Promise form of {@link Generator.lecunUniform}: takes its stream now, fills off the JS thread. */
-  lecunUniformAsync<D extends DType = 'float32'>(shape: Shape, options?: GeneratorOptions<vs.FanInitOptions<D>>): Promise<ArrayFor<D>> {
-    return asyncOf(() => this.lecunUniform(shape, options))();
-  }
-
+  lecunUniformAsync<D extends DType = 'float32'>(shape: Shape, options?: GeneratorOptions<vs.FanInitOptions<D>>): Promise<ArrayFor<D>>;
   /** Promise form of {@link Generator.lecunNormal}: takes its stream now, fills off the JS thread. */
-  lecunNormalAsync<D extends DType = 'float32'>(shape: Shape, options?: GeneratorOptions<vs.FanNormalOptions<D>>): Promise<ArrayFor<D>> {
-    return asyncOf(() => this.lecunNormal(shape, options))();
-  }
-
+  lecunNormalAsync<D extends DType = 'float32'>(shape: Shape, options?: GeneratorOptions<vs.FanNormalOptions<D>>): Promise<ArrayFor<D>>;
   /** Promise form of {@link Generator.varianceScaling}: takes its stream now, fills off the JS thread. */
-  varianceScalingAsync<D extends DType = 'float32'>(shape: Shape, options?: GeneratorOptions<vs.VarianceScalingOptions<D>>): Promise<ArrayFor<D>> {
-    return asyncOf(() => this.varianceScaling(shape, options))();
-  }
-
+  varianceScalingAsync<D extends DType = 'float32'>(shape: Shape, options?: GeneratorOptions<vs.VarianceScalingOptions<D>>): Promise<ArrayFor<D>>;
   /** Promise form of {@link Generator.orthogonal}: takes its stream now, fills off the JS thread. */
-  orthogonalAsync<D extends DType = 'float32'>(shape: Shape, options?: GeneratorOptions<orth.OrthogonalOptions<D>>): Promise<ArrayFor<D>> {
-    return asyncOf(() => this.orthogonal(shape, options))();
-  }
-
+  orthogonalAsync<D extends DType = 'float32'>(shape: Shape, options?: GeneratorOptions<orth.OrthogonalOptions<D>>): Promise<ArrayFor<D>>;
   /** Promise form of {@link Generator.eye}: takes its stream now, fills off the JS thread. */
-  eyeAsync<D extends DType = 'float32'>(shape: Shape, options?: st.EyeOptions<D>): Promise<ArrayFor<D>> {
-    return asyncOf(() => this.eye(shape, options))();
-  }
-
+  eyeAsync<D extends DType = 'float32'>(shape: Shape, options?: st.EyeOptions<D>): Promise<ArrayFor<D>>;
   /** Promise form of {@link Generator.dirac}: takes its stream now, fills off the JS thread. */
-  diracAsync<D extends DType = 'float32'>(shape: Shape, options?: st.DiracOptions<D>): Promise<ArrayFor<D>> {
-    return asyncOf(() => this.dirac(shape, options))();
-  }
-
+  diracAsync<D extends DType = 'float32'>(shape: Shape, options?: st.DiracOptions<D>): Promise<ArrayFor<D>>;
   /** Promise form of {@link Generator.sparse}: takes its stream now, fills off the JS thread. */
-  sparseAsync<D extends DType = 'float32'>(shape: Shape, options: GeneratorOptions<st.SparseOptions<D>>): Promise<ArrayFor<D>> {
-    return asyncOf(() => this.sparse(shape, options))();
-  }
-
+  sparseAsync<D extends DType = 'float32'>(shape: Shape, options: GeneratorOptions<st.SparseOptions<D>>): Promise<ArrayFor<D>>;
   /** Promise form of {@link Generator.torchDefaultWeight}: takes its stream now, fills off the JS thread. */
-  torchDefaultWeightAsync<D extends DType = 'float32'>(shape: Shape, options?: GeneratorOptions<RandomInitOptions<D>>): Promise<ArrayFor<D>> {
-    return asyncOf(() => this.torchDefaultWeight(shape, options))();
-  }
-
+  torchDefaultWeightAsync<D extends DType = 'float32'>(shape: Shape, options?: GeneratorOptions<RandomInitOptions<D>>): Promise<ArrayFor<D>>;
   /** Promise form of {@link Generator.torchDefaultBias}: takes its stream now, fills off the JS thread. */
-  torchDefaultBiasAsync<D extends DType = 'float32'>(shape: Shape, options: GeneratorOptions<presets.TorchBiasOptions<D>>): Promise<ArrayFor<D>> {
-    return asyncOf(() => this.torchDefaultBias(shape, options))();
-  }
-
+  torchDefaultBiasAsync<D extends DType = 'float32'>(shape: Shape, options: GeneratorOptions<presets.TorchBiasOptions<D>>): Promise<ArrayFor<D>>;
   /** Promise form of {@link Generator.torchLinear}: takes its stream now, fills off the JS thread. */
-  torchLinearAsync<D extends DType = 'float32'>(inFeatures: number, outFeatures: number, options?: GeneratorOptions<presets.TorchModuleOptions<D>>): Promise<presets.TorchParams<D>> {
-    return asyncOf(() => this.torchLinear(inFeatures, outFeatures, options))();
-  }
-
+  torchLinearAsync<D extends DType = 'float32'>(inFeatures: number, outFeatures: number, options?: GeneratorOptions<presets.TorchModuleOptions<D>>): Promise<presets.TorchParams<D>>;
   /** Promise form of {@link Generator.torchConv}: takes its stream now, fills off the JS thread. */
-  torchConvAsync<D extends DType = 'float32'>(inChannels: number, outChannels: number, kernelSize: number | readonly number[], options?: GeneratorOptions<presets.TorchConvOptions<D>>): Promise<presets.TorchParams<D>> {
-    return asyncOf(() => this.torchConv(inChannels, outChannels, kernelSize, options))();
-  }
-}
-
-/** A bigint as a number when it is a safe integer (the faster path downstream). */
-function small(v: bigint): number | bigint {
-  return v <= 9007199254740991n ? Number(v) : v;
-}
-
-/** Deterministic initializers take no seed: drop the generator's. */
-function strip(o: Record<string, unknown>): Record<string, unknown> {
-  const { seed: _s, stream: _t, ...rest } = o;
-  return rest;
-
+  torchConvAsync<D extends DType = 'float32'>(inChannels: number, outChannels: number, kernelSize: number | readonly number[], options?: GeneratorOptions<presets.TorchConvOptions<D>>): Promise<presets.TorchParams<D>>;
 }

@@ -7,6 +7,9 @@ import { belowF32, belowF64, ceilF32, floorF32 } from './dtypes.js';
 import { erf, logPhi } from './normal-cdf.js';
 import { exp64, expm1 } from './kernels/math.js';
 import { rangeError } from './errors.js';
+import {
+  NORMAL_F32, NORMAL_F64, TRUNCATED_NORMAL_F32, TRUNCATED_NORMAL_F64, UNIFORM_F32, UNIFORM_F64, planOf, type KernelPlan,
+} from './kinds.js';
 
 /** Output float width of a kernel. */
 export type Width = 'float32' | 'float64';
@@ -96,23 +99,17 @@ export function truncatedNormalParams(
   };
 }
 
-/**
- * Packs parameters in the order native/src/addon.cc reads them, into one reused buffer
- * (a kernel call consumes them before returning; async capture copies them).
- */
-const packed = new Float64Array(12);
+/** The uniform kernel of a width with its parameters (see {@link uniformParams}). */
+export function uniformPlan(fn: string, low: number, high: number, width: Width): KernelPlan {
+  return planOf(width === 'float32' ? UNIFORM_F32 : UNIFORM_F64, uniformParams(fn, low, high, width));
+}
 
-export function packUniform(p: UniformParams): Float64Array {
-  packed[0] = p.low; packed[1] = p.scale; packed[2] = p.upper;
-  return packed;
+/** The normal kernel of a width with its parameters (see {@link normalParams}). */
+export function normalPlan(fn: string, mean: number, std: number, width: Width): KernelPlan {
+  return planOf(width === 'float32' ? NORMAL_F32 : NORMAL_F64, normalParams(fn, mean, std, width));
 }
-export function packNormal(p: NormalParams): Float64Array {
-  packed[0] = p.mean; packed[1] = p.std;
-  return packed;
-}
-export function packTruncatedNormal(p: TruncatedNormalParams): Float64Array {
-  packed[0] = p.fast ? 1 : 0; packed[1] = p.mean; packed[2] = p.std; packed[3] = p.lo; packed[4] = p.hi;
-  packed[5] = p.ea; packed[6] = p.d; packed[7] = p.scale; packed[8] = p.flip; packed[9] = p.lpb;
-  packed[10] = p.e0; packed[11] = p.c0;
-  return packed;
+
+/** The truncated-normal kernel of a width with its parameters (see {@link truncatedNormalParams}). */
+export function truncatedNormalPlan(fn: string, mean: number, std: number, a: number, b: number, width: Width): KernelPlan {
+  return planOf(width === 'float32' ? TRUNCATED_NORMAL_F32 : TRUNCATED_NORMAL_F64, truncatedNormalParams(fn, mean, std, a, b, width));
 }

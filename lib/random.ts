@@ -1,13 +1,15 @@
 /**
  * The random core's public functions: raw Philox words and the three distributions,
- * filling caller-owned typed arrays in place. Every argument is checked before any write.
+ * filling caller-owned typed arrays in place. Each validates everything into a job (one
+ * kernel launch) before any write.
  */
-import { Kind } from './binding.js';
-import { runKernel } from './backend.js';
 import { typeError, rangeError } from './errors.js';
-import { packNormal, packTruncatedNormal, packUniform, normalParams, truncatedNormalParams, uniformParams, type Width } from './params.js';
+import { normalPlan, truncatedNormalPlan, uniformPlan, type Width } from './params.js';
+import { BITS, planOf, type KernelPlan } from './kinds.js';
 import { resolveKey, checkSeed, type Seed } from './seed.js';
-import { attached, checkOptions, finite, index, notNaN, positive, MAX_SAFE } from './validate.js';
+import { attached, finite, index, notNaN, positive, readOptions, MAX_SAFE, type Options } from './validate.js';
+import { runJob, type Job } from './job.js';
+import type { PhiloxKey } from './kernels/philox.js';
 
 /** Options shared by every random function. */
 export interface RandomOptions {
@@ -52,7 +54,7 @@ function floatOut(fn: string, out: unknown): Width {
   throw typeError(fn, 'out', 'a Float32Array or Float64Array', out);
 }
 
-function offsetOf(fn: string, o: Record<string, unknown>, length: number): number {
+function offsetOf(fn: string, o: Options, length: number): number {
   const offset = index(fn, 'options.offset', o.offset, 0);
   if (offset + length > MAX_SAFE + 1) {
     throw rangeError(fn, 'options.offset', `at most 2^53 - out.length (${MAX_SAFE + 1 - length})`, o.offset);
@@ -61,6 +63,82 @@ function offsetOf(fn: string, o: Record<string, unknown>, length: number): numbe
 }
 
 const WORDS = 1n << 66n;
+
+const FILL_OPTIONS = ['seed', 'stream', 'offset'];
+const UNIFORM_OPTIONS = ['low', 'high', ...FILL_OPTIONS];
+const NORMAL_OPTIONS = ['mean', 'std', ...FILL_OPTIONS];
+const TRUNCATED_NORMAL_OPTIONS = ['mean', 'std', 'a', 'b', ...FILL_OPTIONS];
+
+function kernelJob<T extends Uint32Array | FloatArray>(out: T, plan: KernelPlan, key: PhiloxKey, offset: number): Job<T> {
+  return { result: out, steps: [{ plan, key, out, offset }] };
+}
+
+/** {@link randomBits} as a job. */
+export function randomBitsJob(out: Uint32Array, options?: RandomOptions): Job<Uint32Array> {
+  const fn = 'randomBits';
+  if (!(out instanceof Uint32Array)) throw typeError(fn, 'out', 'a Uint32Array', out);
+  attached(fn, 'out', out);
+  const o = readOptions(fn, options, FILL_OPTIONS);
+  let offset: bigint;
+  if (typeof o.offset === 'bigint') {
+    if (o.offset < 0n || o.offset + BigInt(out.length) > WORDS) {
+      throw rangeError(fn, 'options.offset', `an integer in [0, 2^66 - out.length]`, o.offset);
+    }
+    offset = o.offset;
+  } else {
+    offset = BigInt(offsetOf(fn, o, out.length));
+  }
+  checkSeed(fn, o.seed, o.stream);
+  const key = resolveKey(fn, o.seed, o.stream);
+  return kernelJob(out, planOf(BITS, { word: offset }), key, 0);
+}
+
+/**
+ * A fill's job: `read` checks the distribution's options and returns its kernel plan for
+ * the output width; then the offset and seed are checked, and the key resolved last.
+ */
+function fillJob<T extends FloatArray>(
+  fn: string, out: T, options: unknown, known: readonly string[], read: (o: Options) => (width: Width) => KernelPlan,
+): Job<T> {
+  const width = floatOut(fn, out);
+  const o = readOptions(fn, options, known);
+  const plan = read(o);
+  const offset = offsetOf(fn, o, out.length);
+  checkSeed(fn, o.seed, o.stream);
+  return kernelJob(out, plan(width), resolveKey(fn, o.seed, o.stream), offset);
+}
+
+/** {@link fillUniform} as a job. */
+export function fillUniformJob<T extends FloatArray>(out: T, options?: UniformOptions): Job<T> {
+  const fn = 'fillUniform';
+  return fillJob(fn, out, options, UNIFORM_OPTIONS, (o) => {
+    const low = finite(fn, 'options.low', o.low, 0);
+    const high = finite(fn, 'options.high', o.high, 1);
+    return (width) => uniformPlan(fn, low, high, width);
+  });
+}
+
+/** {@link fillNormal} as a job. */
+export function fillNormalJob<T extends FloatArray>(out: T, options?: NormalOptions): Job<T> {
+  const fn = 'fillNormal';
+  return fillJob(fn, out, options, NORMAL_OPTIONS, (o) => {
+    const mean = finite(fn, 'options.mean', o.mean, 0);
+    const std = positive(fn, 'options.std', o.std, 1);
+    return (width) => normalPlan(fn, mean, std, width);
+  });
+}
+
+/** {@link fillTruncatedNormal} as a job. */
+export function fillTruncatedNormalJob<T extends FloatArray>(out: T, options?: TruncatedNormalOptions): Job<T> {
+  const fn = 'fillTruncatedNormal';
+  return fillJob(fn, out, options, TRUNCATED_NORMAL_OPTIONS, (o) => {
+    const mean = finite(fn, 'options.mean', o.mean, 0);
+    const std = positive(fn, 'options.std', o.std, 1);
+    const a = notNaN(fn, 'options.a', o.a, -2);
+    const b = notNaN(fn, 'options.b', o.b, 2);
+    return (width) => truncatedNormalPlan(fn, mean, std, a, b, width);
+  });
+}
 
 /**
  * Writes raw Philox4x32-10 words `offset + j` of (seed, stream) into `out[j]`: word i is
@@ -79,25 +157,7 @@ const WORDS = 1n << 66n;
  * ```
  */
 export function randomBits(out: Uint32Array, options?: RandomOptions): Uint32Array {
-  const fn = 'randomBits';
-  if (!(out instanceof Uint32Array)) throw typeError(fn, 'out', 'a Uint32Array', out);
-  attached(fn, 'out', out);
-  const o = checkOptions(fn, options);
-  let offset: bigint;
-  if (typeof o.offset === 'bigint') {
-    if (o.offset < 0n || o.offset + BigInt(out.length) > WORDS) {
-      throw rangeError(fn, 'options.offset', `an integer in [0, 2^66 - out.length]`, o.offset);
-    }
-    offset = o.offset;
-  } else {
-    offset = BigInt(offsetOf(fn, o, out.length));
-  }
-  checkSeed(fn, o.seed, o.stream);
-  const key = resolveKey(fn, o.seed, o.stream);
-  const block = offset >> 2n;
-  const params = new Float64Array([Number(block & 0xffffffffn), Number(block >> 32n), Number(offset & 3n)]);
-  runKernel(Kind.Bits, out, key, 0, params);
-  return out;
+  return runJob(randomBitsJob(out, options));
 }
 
 /**
@@ -111,17 +171,7 @@ export function randomBits(out: Uint32Array, options?: RandomOptions): Uint32Arr
  * ```
  */
 export function fillUniform<T extends FloatArray>(out: T, options?: UniformOptions): T {
-  const fn = 'fillUniform';
-  const width = floatOut(fn, out);
-  const o = checkOptions(fn, options);
-  const low = finite(fn, 'options.low', o.low, 0);
-  const high = finite(fn, 'options.high', o.high, 1);
-  const offset = offsetOf(fn, o, out.length);
-  checkSeed(fn, o.seed, o.stream);
-  const p = uniformParams(fn, low, high, width);
-  const key = resolveKey(fn, o.seed, o.stream);
-  runKernel(width === 'float32' ? Kind.UniformF32 : Kind.UniformF64, out, key, offset, packUniform(p));
-  return out;
+  return runJob(fillUniformJob(out, options));
 }
 
 /**
@@ -135,17 +185,7 @@ export function fillUniform<T extends FloatArray>(out: T, options?: UniformOptio
  * ```
  */
 export function fillNormal<T extends FloatArray>(out: T, options?: NormalOptions): T {
-  const fn = 'fillNormal';
-  const width = floatOut(fn, out);
-  const o = checkOptions(fn, options);
-  const mean = finite(fn, 'options.mean', o.mean, 0);
-  const std = positive(fn, 'options.std', o.std, 1);
-  const offset = offsetOf(fn, o, out.length);
-  checkSeed(fn, o.seed, o.stream);
-  const p = normalParams(fn, mean, std, width);
-  const key = resolveKey(fn, o.seed, o.stream);
-  runKernel(width === 'float32' ? Kind.NormalF32 : Kind.NormalF64, out, key, offset, packNormal(p));
-  return out;
+  return runJob(fillNormalJob(out, options));
 }
 
 /**
@@ -160,17 +200,5 @@ export function fillNormal<T extends FloatArray>(out: T, options?: NormalOptions
  * ```
  */
 export function fillTruncatedNormal<T extends FloatArray>(out: T, options?: TruncatedNormalOptions): T {
-  const fn = 'fillTruncatedNormal';
-  const width = floatOut(fn, out);
-  const o = checkOptions(fn, options);
-  const mean = finite(fn, 'options.mean', o.mean, 0);
-  const std = positive(fn, 'options.std', o.std, 1);
-  const a = notNaN(fn, 'options.a', o.a, -2);
-  const b = notNaN(fn, 'options.b', o.b, 2);
-  const offset = offsetOf(fn, o, out.length);
-  checkSeed(fn, o.seed, o.stream);
-  const p = truncatedNormalParams(fn, mean, std, a, b, width);
-  const key = resolveKey(fn, o.seed, o.stream);
-  runKernel(width === 'float32' ? Kind.TruncatedNormalF32 : Kind.TruncatedNormalF64, out, key, offset, packTruncatedNormal(p));
-  return out;
+  return runJob(fillTruncatedNormalJob(out, options));
 }

@@ -5,10 +5,12 @@
  * multi-machine init need no communication: each rank calls nninit with its rank.
  */
 import { rangeError, typeError } from './errors.js';
-import { checkOptions, index } from './validate.js';
-import { resolveKey, checkSeed } from './seed.js';
-import { asyncOf } from './async.js';
-import type { ArrayFor, DType, InitArray, Shape } from './initializers/common.js';
+import { index, oneOf, readOptions, type Options } from './validate.js';
+import { resolveKey } from './seed.js';
+import { asyncOf, runJob, type Job } from './job.js';
+import { checkOut, DTYPES, evenSplit, MAX_ARRAY_LENGTH, partAlong, type ArrayFor, type InitArray, type Shape, type TargetSpec } from './tensor.js';
+import { initJob, type Placement } from './initializers/engine.js';
+import { entryOf } from './initializers/registry.js';
 
 /** Any nninit initializer: `(shape, options) => array`, honouring `out`, `offset`, `seed`, `stream`. */
 export type Initializer<O> = (shape: Shape, options?: O) => InitArray;
@@ -64,20 +66,8 @@ function checkAxis(fn: string, axis: unknown, ndim: number): number {
 }
 
 function rangeOf(dims: number[], axis: number, start: number, end: number): ShardRange {
-  let outer = 1;
-  for (let i = 0; i < axis; i++) outer *= dims[i]!;
-  let inner = 1;
-  for (let i = axis + 1; i < dims.length; i++) inner *= dims[i]!;
-  const dim = dims[axis]!;
-  const local = dims.slice();
-  local[axis] = end - start;
-  const runs: { offset: number; length: number }[] = [];
-  const length = (end - start) * inner;
-  if (length > 0) {
-    if (axis === 0 || outer === 1) runs.push({ offset: start * inner, length });
-    else for (let i = 0; i < outer; i++) runs.push({ offset: (i * dim + start) * inner, length });
-  }
-  return { axis, start, end, shape: local, runs };
+  const { shape, runs } = partAlong(dims, axis, start, end);
+  return { axis, start, end, shape, runs };
 }
 
 /**
@@ -90,7 +80,13 @@ function rangeOf(dims: number[], axis: number, start: number, end: number): Shar
 export function sliceRange(shape: Shape, options: SliceOptions): ShardRange {
   const fn = 'sliceRange';
   const dims = checkDims(fn, shape);
-  const o = checkOptions(fn, options);
+  return sliceOf(fn, dims, readOptions(fn, options, SLICE_OPTIONS));
+}
+
+const SLICE_OPTIONS = ['axis', 'start', 'end'];
+const SHARD_OPTIONS = ['rank', 'worldSize', 'axis'];
+
+function sliceOf(fn: string, dims: number[], o: Options): ShardRange {
   const axis = checkAxis(fn, o.axis, dims.length);
   const dim = dims[axis]!;
   if (o.start === undefined) throw typeError(fn, 'options.start', `an integer in [0, ${dim}]`, o.start);
@@ -112,18 +108,17 @@ export function sliceRange(shape: Shape, options: SliceOptions): ShardRange {
 export function shardRange(shape: Shape, options: ShardOptions): ShardRange {
   const fn = 'shardRange';
   const dims = checkDims(fn, shape);
-  const o = checkOptions(fn, options);
+  return shardOf(fn, dims, readOptions(fn, options, SHARD_OPTIONS));
+}
+
+function shardOf(fn: string, dims: number[], o: Options): ShardRange {
   const axis = checkAxis(fn, o.axis, dims.length);
   if (o.worldSize === undefined) throw typeError(fn, 'options.worldSize', 'a positive integer', o.worldSize);
   const worldSize = index(fn, 'options.worldSize', o.worldSize, 1);
   if (worldSize < 1) throw rangeError(fn, 'options.worldSize', 'a positive integer', o.worldSize);
   if (o.rank === undefined) throw typeError(fn, 'options.rank', `an integer in [0, ${worldSize})`, o.rank);
   const rank = index(fn, 'options.rank', o.rank, 0, worldSize - 1);
-  const dim = dims[axis]!;
-  const base = Math.floor(dim / worldSize);
-  const extra = dim % worldSize;
-  const start = rank * base + Math.min(rank, extra);
-  const end = start + base + (rank < extra ? 1 : 0);
+  const [start, end] = evenSplit(dims[axis]!, rank, worldSize);
   return rangeOf(dims, axis, start, end);
 }
 
@@ -132,40 +127,56 @@ export type InitOptionsOf<F> = F extends (shape: Shape, options?: infer O) => un
 /** The array type an initializer function returns. */
 export type ResultOf<F> = F extends (shape: Shape, options?: never) => infer R ? R : never;
 
-function allocLike(dtype: DType, n: number): InitArray {
-  return dtype === 'float64' ? new Float64Array(n) : dtype === 'float32' ? new Float32Array(n) : new Uint16Array(n);
+/** The initializer's row, for a shard: a `(shape, options)` nninit initializer. */
+function shardable(fn: string, init: unknown) {
+  const entry = entryOf(init);
+  if (entry === undefined || entry.def === undefined) throw typeError(fn, 'init', 'an nninit initializer function', init);
+  return { entry, def: entry.def };
 }
 
-function runRange<F extends Initializer<never>>(fn: string, init: F, shape: Shape, range: ShardRange, options: Record<string, unknown>): ResultOf<F> {
-  if (typeof init !== 'function') throw typeError(fn, 'init', 'an nninit initializer function', init);
-  for (const k of ['offset', 'length', 'out'] as const) {
-    if (k !== 'out' && options[k] !== undefined) throw typeError(fn, `options.${k}`, 'undefined (the range sets it)', options[k]);
+/**
+ * The job of a range: one call of the initializer over the range's runs (its checks and
+ * fans once, orthogonal's QR once), with one (seed, stream) for every run.
+ */
+function rangeJob(fn: string, init: unknown, shape: Shape, which: readonly string[], options: unknown, range: (dims: number[], o: Options) => ShardRange): Job<InitArray> {
+  const { entry, def } = shardable(fn, init);
+  const o = readOptions(fn, options, [...which, ...entry.known]);
+  const r = range(checkDims(fn, shape), o);
+  const rest = Object.create(null) as Options;
+  for (const [k, v] of Object.entries(o)) if (!which.includes(k)) rest[k] = v;
+  for (const k of ['offset', 'length'] as const) {
+    if (rest[k] !== undefined) throw typeError(fn, `options.${k}`, 'undefined (the range sets it)', rest[k]);
   }
-  checkSeed(fn, options.seed, options.stream);
-  const dtype = (options.dtype ?? 'float32') as DType;
-  const total = range.runs.reduce((s, r) => s + r.length, 0);
-  const given = options.out as InitArray | undefined;
-  if (given !== undefined && (!ArrayBuffer.isView(given) || (given as InitArray).length !== total)) {
-    throw rangeError(fn, 'options.out', `a typed array of the local part's length (${total})`, given);
-  }
-  // Validate the whole call once (this also checks dtype/out types) before writing anything.
-  const probe = { ...options, out: undefined, offset: 0, length: 0, seed: options.seed ?? 0, stream: options.stream ?? 0 };
-  (init as unknown as (s: Shape, o: unknown) => unknown)(shape, probe);
-  const out = given ?? allocLike(dtype, total);
-  // One (seed, stream) for every run: without a seed, take one global stream now.
-  let seed = options.seed, stream = options.stream;
-  if (seed === undefined) {
-    const k = resolveKey(fn, undefined, stream);
-    seed = BigInt(k.k0) + (BigInt(k.k1) << 32n);
-    stream = BigInt(k.s0) + (BigInt(k.s1) << 32n);
-  }
-  let at = 0;
-  for (const r of range.runs) {
-    const part = out.subarray(at, at + r.length);
-    (init as unknown as (s: Shape, o: unknown) => unknown)(shape, { ...options, seed, stream, out: part, offset: r.offset });
-    at += r.length;
-  }
-  return out as ResultOf<F>;
+  let length = 0;
+  const runs = r.runs.map((run) => { const at = length; length += run.length; return { ...run, at }; });
+  const place: Placement = (name, po): TargetSpec => {
+    const dtype = oneOf(name, 'options.dtype', po.dtype, DTYPES, 'float32');
+    let out: InitArray | undefined;
+    if (po.out !== undefined) {
+      out = checkOut(name, 'options.out', po.out, dtype);
+      if (out.length !== length) throw rangeError(fn, 'options.out', `a typed array of the local part's length (${length})`, po.out);
+    } else if (length > MAX_ARRAY_LENGTH) {
+      throw rangeError(fn, 'the local part', `at most ${MAX_ARRAY_LENGTH} elements`, length);
+    }
+    return { dtype, out, runs, length };
+  };
+  const job = initJob(entry.name, def, shape, rest, place);
+  // Every rank takes one global stream per unseeded call, also when its part is empty, so
+  // the ranks' global streams stay in step.
+  if (length === 0 && entry.seeded && rest.seed === undefined) resolveKey(fn, undefined, rest.stream);
+  return job;
+}
+
+/** {@link initSlice} as a job. */
+export function initSliceJob<F extends Initializer<never>>(init: F, shape: Shape, options: SliceOptions & InitOptionsOf<F>): Job<ResultOf<F>> {
+  const fn = 'initSlice';
+  return rangeJob(fn, init, shape, SLICE_OPTIONS, options, (dims, o) => sliceOf(fn, dims, o)) as Job<ResultOf<F>>;
+}
+
+/** {@link initShard} as a job. */
+export function initShardJob<F extends Initializer<never>>(init: F, shape: Shape, options: ShardOptions & InitOptionsOf<F>): Job<ResultOf<F>> {
+  const fn = 'initShard';
+  return rangeJob(fn, init, shape, SHARD_OPTIONS, options, (dims, o) => shardOf(fn, dims, o)) as Job<ResultOf<F>>;
 }
 
 /**
@@ -181,11 +192,7 @@ function runRange<F extends Initializer<never>>(fn: string, init: F, shape: Shap
  * ```
  */
 export function initSlice<F extends Initializer<never>>(init: F, shape: Shape, options: SliceOptions & InitOptionsOf<F>): ResultOf<F> {
-  const fn = 'initSlice';
-  const o = checkOptions(fn, options);
-  const range = sliceRange(shape, { axis: o.axis as number, start: o.start as number, end: o.end as number });
-  const { axis: _a, start: _s, end: _e, ...rest } = o;
-  return runRange(fn, init, shape, range, rest);
+  return runJob(initSliceJob(init, shape, options));
 }
 
 /**
@@ -200,16 +207,12 @@ export function initSlice<F extends Initializer<never>>(init: F, shape: Shape, o
  * ```
  */
 export function initShard<F extends Initializer<never>>(init: F, shape: Shape, options: ShardOptions & InitOptionsOf<F>): ResultOf<F> {
-  const fn = 'initShard';
-  const o = checkOptions(fn, options);
-  const range = shardRange(shape, { rank: o.rank as number, worldSize: o.worldSize as number, axis: o.axis as number });
-  const { rank: _r, worldSize: _w, axis: _a, ...rest } = o;
-  return runRange(fn, init, shape, range, rest);
+  return runJob(initShardJob(init, shape, options));
 }
 
 /** Promise form of {@link initSlice}. */
-export const initSliceAsync: <F extends Initializer<never>>(init: F, shape: Shape, options: SliceOptions & InitOptionsOf<F>) => Promise<ResultOf<F>> = asyncOf(initSlice) as never;
+export const initSliceAsync: <F extends Initializer<never>>(init: F, shape: Shape, options: SliceOptions & InitOptionsOf<F>) => Promise<ResultOf<F>> = asyncOf(initSliceJob);
 /** Promise form of {@link initShard}. */
-export const initShardAsync: <F extends Initializer<never>>(init: F, shape: Shape, options: ShardOptions & InitOptionsOf<F>) => Promise<ResultOf<F>> = asyncOf(initShard) as never;
+export const initShardAsync: <F extends Initializer<never>>(init: F, shape: Shape, options: ShardOptions & InitOptionsOf<F>) => Promise<ResultOf<F>> = asyncOf(initShardJob);
 
 export type { ArrayFor };

@@ -45,6 +45,26 @@ describe(`async forms (${backendInfo().name})`, () => {
     await expect(kaimingNormalAsync([3, 4], { mode: 'fan_sideways' as 'fan_in', out: out.subarray(0, 12) })).rejects.toThrow(RangeError);
     expect(Array.from(out)).toEqual(new Array(8).fill(3));
   });
+  test('a sync call made inside an option getter of an async call runs normally (no global capture)', async () => {
+    const b = new Float32Array(4);
+    const expected = fillNormal(new Float32Array(4), { seed: 7 });
+    const p = fillNormalAsync(new Float32Array(8), { seed: 1, get std() { fillNormal(b, { seed: 7 }); return -1; } });
+    expect(sameBytes(b, expected)).toBe(true); // filled during the getter, not recorded for later
+    await expect(p).rejects.toThrow(RangeError);
+    expect(sameBytes(b, expected)).toBe(true);
+    let inner: Float32Array | undefined;
+    const w = await kaimingNormalAsync([8, 8], {
+      seed: 2,
+      get mode() { inner = kaimingNormal([4, 4], { seed: 3 }); return 'fan_in' as const; },
+    });
+    expect(sameBytes(inner!, kaimingNormal([4, 4], { seed: 3 }))).toBe(true);
+    expect(sameBytes(w, kaimingNormal([8, 8], { seed: 2 }))).toBe(true);
+    // An async call inside an async call's getter: both complete with their own values.
+    let nested: Promise<Float64Array> | undefined;
+    const outer = await fillUniformAsync(new Float64Array(5), { seed: 4, get low() { nested = fillUniformAsync(new Float64Array(3), { seed: 5 }); return -1; } });
+    expect(sameBytes(outer, fillUniform(new Float64Array(5), { seed: 4, low: -1 }))).toBe(true);
+    expect(sameBytes(await nested!, fillUniform(new Float64Array(3), { seed: 5 }))).toBe(true);
+  });
   test('unseeded async calls take global streams in call order, like sync calls', async () => {
     manualSeed(77);
     const p1 = fillNormalAsync(new Float32Array(10));

@@ -79,6 +79,42 @@ describe('plans', () => {
 });
 
 describe('hostile options', () => {
+  test('a polluted Object.prototype changes no plan and no value (spec fields, recipe options and config fields)', () => {
+    const build = (): string => {
+      const plans = [
+        recipe('gpt2', tiny, { lmHead: true }),
+        recipe('llama', 'llama3-debug'),
+        recipe('bert', { hiddenSize: 8, numHiddenLayers: 1, numAttentionHeads: 2, intermediateSize: 16, vocabSize: 10, maxPositionEmbeddings: 4, typeVocabSize: 2 }),
+        recipe('resnet', { layers: [1, 1, 1, 1], block: 'basic', numClasses: 3 }),
+        recipe('lstm', { inputSize: 3, hiddenSize: 4, numLayers: 1 }, { style: 'keras' }),
+        recipe('mlp', { widths: [4, 4, 4, 2], residual: true }),
+        planFromShapes({ 'a.weight': [4, 3], 'a.bias': [4] }, [
+          { pattern: '*.weight', role: 'dense', init: { scheme: 'kaimingNormal', nonlinearity: 'relu' } },
+          { pattern: '*.bias', role: 'bias', init: 'zeros' },
+        ]),
+      ];
+      const bytes = plans.filter((p) => p.totals.parameters < 1e6).map((p) => [...materialize(p, { seed: 1 })].map(([k, v]) => `${k}:${Buffer.from(v.buffer, v.byteOffset, v.byteLength).toString('base64')}`));
+      return JSON.stringify([plans, bytes]);
+    };
+    const clean = build();
+    const proto = Object.prototype as Record<string, unknown>;
+    const pollution: Record<string, unknown> = {
+      tiedTo: 'wte.weight', layout: 'keras', buffer: true, stream: 7, lrScale: 3, dtype: 'float64', residualScaling: 'fixup',
+      names: 'hf', pooler: false, style: 'torch', unitForgetBias: false, zeroInitResidual: true, lmHead: false, depthScaled: true, last: true,
+      inner: true, tfixup: true, classifier: true, mean: 5, std: 9, gain: 9, scale: 9, a: 3, b: -3, value: 3, mode: 'fanOut', convention: 'keras',
+      nonlinearity: 'tanh', truncation: 1, layers: [2, 2, 2, 2], widths: [9, 9], activation: 'tanh', initializerRange: 5, nInner: 7, tieWordEmbeddings: false,
+      depthInit: false, multipleOf: 3, tensors: new Map(), parts: [], axis: 1, concat: { axis: 0, parts: [] }, rank: 1, worldSize: 2, splitAxis: { dense: 1 },
+    };
+    let polluted: string;
+    try {
+      for (const [k, v] of Object.entries(pollution)) proto[k] = v;
+      polluted = build();
+    } finally {
+      for (const k of Object.keys(pollution)) delete proto[k];
+    }
+    expect(polluted).toBe(clean);
+  });
+
   test('prototype pollution is never seen; getters run once; unknown names rejected', () => {
     const proto = Object.prototype as Record<string, unknown>;
     proto.worldSize = 4;
@@ -107,6 +143,9 @@ describe('hostile options', () => {
     expect(reads).toBe(1);
     const w = m.get('layers.0.weight') as Float32Array;
     expect(Math.max(...w.map(Math.abs))).toBeLessThan(5);
+    // The getter now returns 1e300, which float32 cannot hold: refused when the plan is checked.
+    expect(() => materialize(good as unknown as ModelPlan, { seed: 1 })).toThrow(/plan\.tensors\[0\]\.init .* options\.std must be a positive number within the float32 range/);
+    good.tensors[0]!.init = { scheme: 'normal', std: 0.5 };
     expect(() => materialize({ ...good, hyper: { outputMultiplier: 'x' } } as never, { seed: 1 })).toThrow(/hyper\.outputMultiplier/);
     expect(() => materialize({ ...good, config: { a: 1n } } as never, { seed: 1 })).toThrow(/plan\.config must be a JSON-serializable object/);
   });

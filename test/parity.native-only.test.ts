@@ -5,25 +5,24 @@
  */
 import { afterAll, describe, expect, test } from 'vitest';
 import { backendInfo, setIsa } from '../lib/index.js';
-import { Kind } from '../lib/binding.js';
+import { BITS, planOf, type KernelPlan } from '../lib/kinds.js';
 import { runJs, runKernel } from '../lib/backend.js';
-import { packNormal, packTruncatedNormal, packUniform, normalParams, truncatedNormalParams, uniformParams, type Width } from '../lib/params.js';
+import { normalPlan, truncatedNormalPlan, uniformPlan, type Width } from '../lib/params.js';
 import type { PhiloxKey } from '../lib/kernels/philox.js';
 import { firstDiff } from './helpers.js';
 
 const info = backendInfo();
 const key: PhiloxKey = { k0: 0x12345678, k1: 0x9abcdef0, s0: 7, s1: 1 };
 
-interface Case { name: string; kind: Kind; width: Width; params: Float64Array }
+interface Case { name: string; plan: KernelPlan; width: Width }
 function cases(): Case[] {
   const out: Case[] = [];
   for (const width of ['float32', 'float64'] as const) {
     const f = width === 'float32' ? 'F32' : 'F64';
-    out.push({ name: `uniform ${width}`, kind: width === 'float32' ? Kind.UniformF32 : Kind.UniformF64, width, params: packUniform(uniformParams('t', -0.3, 0.7, width)).slice() });
-    out.push({ name: `normal ${width}`, kind: width === 'float32' ? Kind.NormalF32 : Kind.NormalF64, width, params: packNormal(normalParams('t', 0.25, 1.5, width)).slice() });
-    const tk = width === 'float32' ? Kind.TruncatedNormalF32 : Kind.TruncatedNormalF64;
+    out.push({ name: `uniform ${width}`, plan: uniformPlan('t', -0.3, 0.7, width), width });
+    out.push({ name: `normal ${width}`, plan: normalPlan('t', 0.25, 1.5, width), width });
     for (const [label, a, b] of [['[-2,2]', -2, 2], ['[-1,9]', -1, 9], ['[5,6]', 5, 6], ['[-51,-50]', -51, -50], ['[0,inf)', 0, Infinity], ['[-7,7]', -7, 7]] as const) {
-      out.push({ name: `truncatedNormal ${label} ${width}`, kind: tk, width, params: packTruncatedNormal(truncatedNormalParams('t', 0, 1, a, b, width)).slice() });
+      out.push({ name: `truncatedNormal ${label} ${width}`, plan: truncatedNormalPlan('t', 0, 1, a, b, width), width });
     }
     void f;
   }
@@ -53,13 +52,13 @@ describe('native kernels equal the TypeScript kernels bit for bit', () => {
         // The TypeScript reference for the longest length; shorter ones are its prefixes
         // (slices are exact: test/slices.test.ts).
         const ref = alloc(c.width, 1100, false);
-        runJs(c.kind, ref, key, offset, c.params);
+        runJs(c.plan, ref, key, offset);
         const lengths = offset === 0 ? LENGTHS : LENGTHS.filter((n) => n < 70 || n % 37 === 0 || n % 64 < 2 || n % 64 === 63);
         for (const isa of info.available) {
           setIsa(isa);
           for (const n of lengths) {
             const nat = alloc(c.width, n, n % 2 === 1);
-            runKernel(c.kind, nat, key, offset, c.params);
+            runKernel(c.plan, nat, key, offset);
             const d = firstDiff(nat, ref.subarray(0, n));
             if (d !== -1) {
               throw new Error(`${isa} ${c.name} offset ${offset} length ${n}: element ${d} native ${nat[d]} vs js ${ref[d]}`);
@@ -72,11 +71,11 @@ describe('native kernels equal the TypeScript kernels bit for bit', () => {
   test('2^20 elements of every kernel on every ISA', () => {
     for (const c of cases()) {
       const ref = alloc(c.width, 1 << 20, false);
-      runJs(c.kind, ref, key, 12345, c.params);
+      runJs(c.plan, ref, key, 12345);
       for (const isa of info.available) {
         setIsa(isa);
         const nat = alloc(c.width, 1 << 20, true);
-        runKernel(c.kind, nat, key, 12345, c.params);
+        runKernel(c.plan, nat, key, 12345);
         expect(firstDiff(nat, ref), `${isa} ${c.name}`).toBe(-1);
       }
     }
@@ -88,9 +87,9 @@ describe('native kernels equal the TypeScript kernels bit for bit', () => {
         for (const n of [0, 1, 3, 4, 5, 15, 16, 17, 63, 64, 65, 1000]) {
           const nat = new Uint32Array(n);
           const ref = new Uint32Array(n);
-          const p = new Float64Array([lo!, hi!, skip!]);
-          runKernel(Kind.Bits, nat, key, 0, p);
-          runJs(Kind.Bits, ref, key, 0, p);
+          const p = planOf(BITS, { word: ((BigInt(lo!) + (BigInt(hi!) << 32n)) << 2n) + BigInt(skip!) });
+          runKernel(p, nat, key, 0);
+          runJs(p, ref, key, 0);
           expect(firstDiff(nat, ref), `${isa} bits ${lo} ${hi} ${skip} ${n}`).toBe(-1);
         }
       }

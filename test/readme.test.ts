@@ -17,7 +17,7 @@ describe('README examples', () => {
       mkdirSync(dir, { recursive: true });
       const file = join(dir, `example-${i + 1}.ts`);
       const src = code
-        .replace(/from 'nninit\/tfjs'/g, `from ${JSON.stringify(join(root, 'lib', 'tfjs.js'))}`)
+        .replace(/from 'nninit\/tfjs'/g, `from ${JSON.stringify(join(root, 'lib', 'tfjs', 'index.js'))}`)
         .replace(/from 'nninit'/g, `from ${JSON.stringify(join(root, 'lib', 'index.js'))}`);
       const logs: unknown[][] = [];
       const orig = console.log;

@@ -4,9 +4,9 @@ import * as tfl from '@tensorflow/tfjs-layers';
 import '@tensorflow/tfjs-backend-cpu';
 import * as nn from '../lib/index.js';
 import {
-  NninitInitializer, initializers, generator, reinitialize, schemeFor, schemeValues, tfModules, SCHEMES, timeDenseModelBuild, TfInitializerBase,
+  NninitInitializer, initializers, generator, reinitialize, schemeFor, schemeValues, tfModules, SCHEMES, TfInitializerBase,
   type ReinitializedWeight,
-} from '../lib/tfjs.js';
+} from '../lib/tfjs/index.js';
 import { sameBytes } from './helpers.js';
 
 const K = { convention: 'keras' } as const;
@@ -401,17 +401,5 @@ describe('docs/tfjs.md examples', () => {
     expect(summary[3]).toMatchObject({ role: 'bias', source: 'Zeros', scheme: 'zeros', stream: 3 });
     m.dispose();
     model.dispose();
-  });
-});
-
-describe('benchmark helper', () => {
-  it('builds and times a small Dense stack both ways', () => {
-    for (const initializer of ['tfjs', 'nninit'] as const) {
-      const r = timeDenseModelBuild({ initializer, depth: 2, width: 8 });
-      expect(r.parameters).toBe(2 * (8 * 8 + 8));
-      expect(r.ms).toBeGreaterThan(0);
-      expect(r.backend).toBe('cpu');
-    }
-    expect(() => timeDenseModelBuild({ initializer: 'torch' as never })).toThrow(RangeError);
   });
 });

@@ -1,5 +1,6 @@
 /**
- * The initializers the diagnostics know by name ('kaiming-normal', 'normal:0.01', ...),
+ * The initializers the diagnostics know by name ('kaiming-normal', 'normal:0.01', ...): a
+ * selection of the initializer registry's, in kebab case,
  * each resolved to a function `(rows, cols, { seed, stream }) => Float32Array` that returns
  * a weight matrix in PyTorch's [out, in] layout (rows = fan-out, cols = fan-in).
  *
@@ -10,32 +11,30 @@
  * @packageDocumentation
  */
 import { rangeError, typeError } from '../errors.js';
-import { calculateGain } from '../gains.js';
+import { gainOf, type Activation } from '../gains.js';
 import { normal as normalInit, uniform as uniformInit, zeros as zerosInit } from '../initializers/basic.js';
 import { orthogonal as orthogonalInit } from '../initializers/orthogonal.js';
 import {
   kaimingNormal, kaimingUniform, lecunNormal, lecunUniform, varianceScaling, xavierNormal, xavierUniform,
 } from '../initializers/variance-scaling.js';
 import type { Seed } from '../seed.js';
+import { readOptions } from '../validate.js';
+import type { InitializerName } from '../initializers/registry.js';
 
-/** Activations the diagnostics can simulate. */
-export const ACTIVATIONS = ['linear', 'relu', 'leaky_relu', 'tanh', 'sigmoid', 'selu', 'gelu', 'silu'] as const;
-/** One of {@link ACTIVATIONS}. */
-export type Activation = (typeof ACTIVATIONS)[number];
+// The activations and their gains live with the gains (the mlp recipe and recommend use them too).
+export { ACTIVATIONS, gainOf, type Activation } from '../gains.js';
 
-/** The base names of the registry; `normal` and `uniform` take a parameter (`normal:0.01`). */
-export const INITIALIZER_NAMES = [
-  'zeros',
-  'normal',
-  'uniform',
-  'xavier-normal',
-  'xavier-uniform',
-  'kaiming-normal',
-  'kaiming-uniform',
-  'lecun-normal',
-  'lecun-uniform',
-  'orthogonal',
-] as const;
+/** The nninit initializers the diagnostics simulate, by their registry names. */
+const DIAGNOSED = [
+  'zeros', 'normal', 'uniform', 'xavierNormal', 'xavierUniform', 'kaimingNormal', 'kaimingUniform',
+  'lecunNormal', 'lecunUniform', 'orthogonal',
+] as const satisfies readonly InitializerName[];
+
+/** A registry name in the diagnostics' (and the CLI's) spelling: `kaimingNormal` → `kaiming-normal`. */
+type Kebab<S extends string> = S extends `${infer H}${infer T}` ? `${H extends Uppercase<H> ? `-${Lowercase<H>}` : H}${Kebab<T>}` : S;
+
+/** The base names the diagnostics know; `normal` and `uniform` take a parameter (`normal:0.01`). */
+export const INITIALIZER_NAMES = DIAGNOSED.map((n) => n.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)) as readonly Kebab<(typeof DIAGNOSED)[number]>[];
 
 /** An initializer with its options, as {@link inspect} accepts it. */
 export interface InitializerSpec {
@@ -65,25 +64,6 @@ export interface InitContext {
 export type InitFn = (rows: number, cols: number, ctx: InitContext) => Float32Array;
 
 /**
- * The recommended gain of an activation: nninit's {@link calculateGain} (PyTorch's table:
- * linear and sigmoid 1, tanh 5/3, relu sqrt(2), leaky_relu sqrt(2 / (1 + slope^2)),
- * selu 3/4; gelu and silu by variance preservation, 1 / sqrt(E[f(z)^2])).
- *
- * @param activation - One of {@link ACTIVATIONS}.
- * @param negativeSlope - leaky_relu's slope (default 0.01).
- */
-export function gainOf(activation: Activation, negativeSlope = 0.01): number {
-  const fn = 'gainOf';
-  if (typeof activation !== 'string' || !(ACTIVATIONS as readonly string[]).includes(activation)) {
-    const expected = `one of ${ACTIVATIONS.map((a) => JSON.stringify(a)).join(', ')}`;
-    throw typeof activation === 'string' ? rangeError(fn, 'activation', expected, activation) : typeError(fn, 'activation', expected, activation);
-  }
-  if (typeof negativeSlope !== 'number') throw typeError(fn, 'negativeSlope', 'a finite number', negativeSlope);
-  if (!Number.isFinite(negativeSlope)) throw rangeError(fn, 'negativeSlope', 'a finite number', negativeSlope);
-  return calculateGain(activation, activation === 'leaky_relu' ? negativeSlope : undefined);
-}
-
-/**
  * Parses `'name'` or `'name:param'` (the CLI form) into an {@link InitializerSpec}.
  *
  * @throws TypeError for a non-string; RangeError for an unknown name or a bad parameter.
@@ -95,7 +75,7 @@ export function parseInitializer(text: string, fn = 'parseInitializer', what = '
   if (!(INITIALIZER_NAMES as readonly string[]).includes(name) || extra !== undefined) {
     throw rangeError(fn, what, `one of ${INITIALIZER_NAMES.join(', ')} (normal and uniform may add ":<std or bound>")`, text);
   }
-  if (param === undefined) return { name };
+  if (param === undefined) return specOf(name, undefined, undefined, undefined);
   if (name !== 'normal' && name !== 'uniform') {
     throw rangeError(fn, what, `a parameter only on normal or uniform (as in "normal:0.01")`, text);
   }
@@ -103,7 +83,21 @@ export function parseInitializer(text: string, fn = 'parseInitializer', what = '
   if (param.trim() === '' || !Number.isFinite(v) || !(v > 0)) {
     throw rangeError(fn, what, `a positive finite number after "${name}:"`, text);
   }
-  return { name, std: v };
+  return specOf(name, v, undefined, undefined);
+}
+
+/**
+ * A normalized spec: only the fields given, each an own property, every absent one
+ * explicitly undefined so that reading it never reaches Object.prototype.
+ */
+function specOf(name: string, std: number | undefined, gain: number | undefined, mode: InitializerSpec['mode']): InitializerSpec {
+  const spec: InitializerSpec = { name };
+  Object.defineProperties(spec, {
+    std: { value: std, enumerable: std !== undefined, writable: true, configurable: true },
+    gain: { value: gain, enumerable: gain !== undefined, writable: true, configurable: true },
+    mode: { value: mode, enumerable: mode !== undefined, writable: true, configurable: true },
+  });
+  return spec;
 }
 
 function positiveOpt(fn: string, what: string, v: unknown): number | undefined {
@@ -122,18 +116,14 @@ export function checkInitializer(fn: string, what: string, value: unknown): Init
   if (value === null || typeof value !== 'object' || Array.isArray(value)) {
     throw typeError(fn, what, 'an initializer name or { name, std?, gain?, mode? }', value);
   }
-  const o = value as Record<string, unknown>;
+  const o = readOptions(fn, value, ['name', 'std', 'gain', 'mode'], what);
   const base = parseInitializer(o.name as string, fn, `${what}.name`);
   const std = positiveOpt(fn, `${what}.std`, o.std) ?? base.std;
   const gain = positiveOpt(fn, `${what}.gain`, o.gain);
   if (o.mode !== undefined && o.mode !== 'fan_in' && o.mode !== 'fan_out') {
     throw (typeof o.mode === 'string' ? rangeError : typeError)(fn, `${what}.mode`, '"fan_in" or "fan_out"', o.mode);
   }
-  const spec: InitializerSpec = { name: base.name };
-  if (std !== undefined) spec.std = std;
-  if (gain !== undefined) spec.gain = gain;
-  if (o.mode !== undefined) spec.mode = o.mode as 'fan_in' | 'fan_out';
-  return spec;
+  return specOf(base.name, std, gain, o.mode as InitializerSpec['mode']);
 }
 
 /** A short label for tables and legends: `kaiming-normal`, `normal:0.01`, `xavier-normal(gain=1.667)`. */
@@ -155,6 +145,7 @@ export function initializerLabel(spec: InitializerSpec): string {
  * gain / sqrt(fanIn), bound = gain * sqrt(3 / fanIn); orthogonal: gain * Q of a QR.
  */
 export function resolveInitializer(spec: InitializerSpec, activation: Activation, negativeSlope = 0.01): InitFn {
+  spec = checkInitializer('resolveInitializer', 'spec', spec);
   const g = spec.gain ?? 1;
   const mode = spec.mode ?? 'fan_in';
   // Kaiming with an explicit gain, and LeCun with a gain != 1, are variance scaling with scale gain^2.

@@ -5,6 +5,7 @@
  * @packageDocumentation
  */
 import { typeError, rangeError } from '../errors.js';
+import { readOptions } from '../validate.js';
 import type { InspectReport } from './inspect.js';
 
 /** Which per-layer quantity a chart plots. */
@@ -40,10 +41,8 @@ function checkReports(fn: string, reports: unknown): InspectReport[] {
   return list as InspectReport[];
 }
 
-function chartOptions(fn: string, options: unknown): Required<Omit<ChartOptions, 'title'>> & { title: string | undefined } {
-  if (options === undefined) options = {};
-  if (options === null || typeof options !== 'object' || Array.isArray(options)) throw typeError(fn, 'options', 'an object or undefined', options);
-  const o = options as Record<string, unknown>;
+function chartOptions(fn: string, options: unknown): Required<Omit<ChartOptions, 'title'>> & { title: string | undefined; heightGiven: boolean } {
+  const o = readOptions(fn, options, ['metric', 'height', 'width', 'pixelHeight', 'title']);
   if (o.metric !== undefined && o.metric !== 'std' && o.metric !== 'gradStd') {
     throw (typeof o.metric === 'string' ? rangeError : typeError)(fn, 'options.metric', '"std" or "gradStd"', o.metric);
   }
@@ -61,6 +60,7 @@ function chartOptions(fn: string, options: unknown): Required<Omit<ChartOptions,
     width: int('width', 200, 10000, 760),
     pixelHeight: int('pixelHeight', 150, 10000, 420),
     title: o.title as string | undefined,
+    heightGiven: o.height !== undefined,
   };
 }
 
@@ -200,7 +200,7 @@ export function renderChart(reports: InspectReport | readonly InspectReport[], o
   const nLayers = Math.max(...list.map((r) => r.layers.length));
   const series = list.map((r) => r.layers.map((l) => l[o.metric]));
   const scale = logScale(series.flat());
-  const explicitHeight = (options as ChartOptions | undefined)?.height !== undefined;
+  const explicitHeight = o.heightGiven;
   const H = explicitHeight || !scale?.decades ? o.height : Math.min(25, Math.max(o.height, scale.hi - scale.lo + 1));
   // Several series get one sub-column each (so equal values stay visible) when that fits.
   const spread = list.length > 1 && nLayers * (list.length + 1) <= 120;

@@ -1,42 +1,57 @@
 /**
- * The core initializers: zeros, ones, constant, uniform, normal, truncatedNormal, and the
- * shared driver every distribution-based initializer runs through.
+ * The core initializers: zeros, ones, constant, uniform, normal and truncatedNormal.
  */
 import { rangeError, typeError } from '../errors.js';
-import { finite, notNaN } from '../validate.js';
-import { checkSeed } from '../seed.js';
+import { finite, nonNegative, notNaN } from '../validate.js';
+import { runJob, type Job } from '../job.js';
 import {
-  checkConvention, checkOptions, checkShape, checkTarget, fillPlan, nonNegative, plan, resolveSeed, targetArray,
-  type ArrayFor, type Convention, type DType, type Dist, type InitArray, type OutputOptions,
-  type RandomInitOptions, type Shape, type ShapeInfo,
-} from './common.js';
+  OUTPUT_OPTIONS, type ArrayFor, type Convention, type DType, type OutputOptions, type RandomInitOptions, type Shape,
+} from '../tensor.js';
+import { distDef, initJob, RANDOM_OPTIONS, type InitDef } from './engine.js';
 
-/** Parameter names used in error messages for a distribution's fields. */
-export type DistNames = Parameters<typeof plan>[3];
-
-/**
- * The driver: validates the options object, shape, target, seed and every parameter
- * (`make` must validate its options and return a thunk computing the distribution, which
- * only runs for non-empty output), then resolves the seed and writes.
- */
-export function runInit(
-  fn: string, shape: unknown, options: unknown, minDims: number,
-  make: (o: Record<string, unknown>, info: ShapeInfo, convention: Convention | undefined) => () => Dist,
-  random: boolean, names?: DistNames, maxDims = Infinity,
-): InitArray {
-  const o = checkOptions(fn, options);
-  const info = checkShape(fn, shape, minDims, maxDims);
-  const target = checkTarget(fn, o, info.numel);
-  if (random) checkSeed(fn, o.seed, o.stream);
-  const convention = checkConvention(fn, o.convention);
-  const thunk = make(o, info, convention);
-  const arr = targetArray(target);
-  if (info.numel === 0 || target.length === 0) return arr;
-  const p = plan(fn, thunk(), target.dtype, names);
-  const key = p.dist.kind === 'constant' && !random ? undefined : resolveSeed(fn, o);
-  fillPlan(target, arr, p, key);
-  return arr;
+/** The definition of a constant `value` (zeros, ones, constant): a registry row has none for `constant`, whose value is an argument. */
+export function constantDef(value: number): InitDef {
+  return distDef(OUTPUT_OPTIONS, false, () => () => ({ kind: 'constant', value }));
 }
+/** The definitions of zeros and ones (and the others below), for the registry. */
+export const ZEROS = constantDef(0);
+export const ONES = constantDef(1);
+
+/** {@link constant} as a job. */
+export function constantJob<D extends DType = 'float32'>(shape: Shape, value: number, options?: ConstantOptions<D>): Job<ArrayFor<D>> {
+  const fn = 'constant';
+  if (typeof value !== 'number') throw typeError(fn, 'value', 'a finite number', value);
+  if (!Number.isFinite(value)) throw rangeError(fn, 'value', 'a finite number', value);
+  return initJob(fn, constantDef(value), shape, options) as Job<ArrayFor<D>>;
+}
+
+export const UNIFORM = distDef(['low', 'high', 'convention', ...RANDOM_OPTIONS], true, (fn, o, _i, c) => {
+  const dl = c === 'keras' ? -0.05 : c === 'paddle' ? -1 : 0;
+  const dh = c === 'keras' ? 0.05 : 1;
+  const low = finite(fn, 'options.low', o.low, dl);
+  const high = finite(fn, 'options.high', o.high, dh);
+  if (!(low < high)) throw rangeError(fn, 'options.low', `less than options.high (${high})`, low);
+  return () => ({ kind: 'uniform', low, high });
+});
+
+export const NORMAL = distDef(['mean', 'std', 'convention', ...RANDOM_OPTIONS], true, (fn, o, _i, c) => {
+  const mean = finite(fn, 'options.mean', o.mean, 0);
+  const std = nonNegative(fn, 'options.std', o.std, c === undefined ? 0.01 : c === 'keras' ? 0.05 : 1);
+  return () => ({ kind: 'normal', mean, std });
+}, { std: 'options.std' });
+
+export const TRUNCATED_NORMAL = distDef(['mean', 'std', 'a', 'b', 'convention', ...RANDOM_OPTIONS], true, (fn, o, _i, c) => {
+  const mean = finite(fn, 'options.mean', o.mean, 0);
+  const std = nonNegative(fn, 'options.std', o.std, c === undefined ? 0.01 : c === 'keras' ? 0.05 : 1);
+  const abs = c === 'torch' || c === 'paddle';
+  // std 0 with relative default bounds would give the empty interval [mean, mean]: open it.
+  const wide = std === 0 && !abs;
+  const a = notNaN(fn, 'options.a', o.a, abs ? -2 : wide ? -Infinity : mean - 2 * std);
+  const b = notNaN(fn, 'options.b', o.b, abs ? 2 : wide ? Infinity : mean + 2 * std);
+  if (!(a < b)) throw rangeError(fn, 'options.a', `less than options.b (${b})`, a);
+  return () => ({ kind: 'truncatedNormal', mean, std, a, b });
+}, { std: 'options.std', a: 'options.a', b: 'options.b' });
+
 
 /** Options of {@link constant}. */
 export interface ConstantOptions<D extends DType = 'float32'> extends OutputOptions<D> {}
@@ -50,12 +65,12 @@ export interface ConstantOptions<D extends DType = 'float32'> extends OutputOpti
  * ```
  */
 export function zeros<D extends DType = 'float32'>(shape: Shape, options?: ConstantOptions<D>): ArrayFor<D> {
-  return runInit('zeros', shape, options, 0, () => () => ({ kind: 'constant', value: 0 }), false) as ArrayFor<D>;
+  return runJob(initJob('zeros', ZEROS, shape, options)) as ArrayFor<D>;
 }
 
 /** A tensor of ones. @example `ones([3, 3], { dtype: 'float64' })` */
 export function ones<D extends DType = 'float32'>(shape: Shape, options?: ConstantOptions<D>): ArrayFor<D> {
-  return runInit('ones', shape, options, 0, () => () => ({ kind: 'constant', value: 1 }), false) as ArrayFor<D>;
+  return runJob(initJob('ones', ONES, shape, options)) as ArrayFor<D>;
 }
 
 /**
@@ -66,10 +81,7 @@ export function ones<D extends DType = 'float32'>(shape: Shape, options?: Consta
  * ```
  */
 export function constant<D extends DType = 'float32'>(shape: Shape, value: number, options?: ConstantOptions<D>): ArrayFor<D> {
-  const fn = 'constant';
-  if (typeof value !== 'number') throw typeError(fn, 'value', 'a finite number', value);
-  if (!Number.isFinite(value)) throw rangeError(fn, 'value', 'a finite number', value);
-  return runInit(fn, shape, options, 0, () => () => ({ kind: 'constant', value }), false) as ArrayFor<D>;
+  return runJob(constantJob(shape, value, options));
 }
 
 /** Options of {@link uniform}. */
@@ -90,15 +102,7 @@ export interface UniformInitOptions<D extends DType = 'float32'> extends RandomI
  * ```
  */
 export function uniform<D extends DType = 'float32'>(shape: Shape, options?: UniformInitOptions<D>): ArrayFor<D> {
-  const fn = 'uniform';
-  return runInit(fn, shape, options, 0, (o, _i, c) => {
-    const dl = c === 'keras' ? -0.05 : c === 'paddle' ? -1 : 0;
-    const dh = c === 'keras' ? 0.05 : 1;
-    const low = finite(fn, 'options.low', o.low, dl);
-    const high = finite(fn, 'options.high', o.high, dh);
-    if (!(low < high)) throw rangeError(fn, 'options.low', `less than options.high (${high})`, low);
-    return () => ({ kind: 'uniform', low, high });
-  }, true) as ArrayFor<D>;
+  return runJob(initJob('uniform', UNIFORM, shape, options)) as ArrayFor<D>;
 }
 
 /** Options of {@link normal}. */
@@ -120,12 +124,7 @@ export interface NormalInitOptions<D extends DType = 'float32'> extends RandomIn
  * ```
  */
 export function normal<D extends DType = 'float32'>(shape: Shape, options?: NormalInitOptions<D>): ArrayFor<D> {
-  const fn = 'normal';
-  return runInit(fn, shape, options, 0, (o, _i, c) => {
-    const mean = finite(fn, 'options.mean', o.mean, 0);
-    const std = nonNegative(fn, 'options.std', o.std, c === undefined ? 0.01 : c === 'keras' ? 0.05 : 1);
-    return () => ({ kind: 'normal', mean, std });
-  }, true, { std: 'options.std' }) as ArrayFor<D>;
+  return runJob(initJob('normal', NORMAL, shape, options)) as ArrayFor<D>;
 }
 
 /** Options of {@link truncatedNormal}. */
@@ -150,16 +149,5 @@ export interface TruncatedNormalInitOptions<D extends DType = 'float32'> extends
  * ```
  */
 export function truncatedNormal<D extends DType = 'float32'>(shape: Shape, options?: TruncatedNormalInitOptions<D>): ArrayFor<D> {
-  const fn = 'truncatedNormal';
-  return runInit(fn, shape, options, 0, (o, _i, c) => {
-    const mean = finite(fn, 'options.mean', o.mean, 0);
-    const std = nonNegative(fn, 'options.std', o.std, c === undefined ? 0.01 : c === 'keras' ? 0.05 : 1);
-    const abs = c === 'torch' || c === 'paddle';
-    // std 0 with relative default bounds would give the empty interval [mean, mean]: open it.
-    const wide = std === 0 && !abs;
-    const a = notNaN(fn, 'options.a', o.a, abs ? -2 : wide ? -Infinity : mean - 2 * std);
-    const b = notNaN(fn, 'options.b', o.b, abs ? 2 : wide ? Infinity : mean + 2 * std);
-    if (!(a < b)) throw rangeError(fn, 'options.a', `less than options.b (${b})`, a);
-    return () => ({ kind: 'truncatedNormal', mean, std, a, b });
-  }, true, { std: 'options.std', a: 'options.a', b: 'options.b' }) as ArrayFor<D>;
+  return runJob(initJob('truncatedNormal', TRUNCATED_NORMAL, shape, options)) as ArrayFor<D>;
 }

@@ -2,24 +2,22 @@
  * orthogonal: a (semi-)orthogonal matrix from the QR decomposition of a Gaussian matrix,
  * with the sign correction of Mezzadri (math-ph/0609050) so it is Haar-distributed.
  *
- * Bits are defined by this file's algorithm: the Gaussian comes from fillNormal (float64,
- * the call's seed and stream, element i*cols + j of the rows x cols matrix), then
+ * Bits are defined by this file's algorithm: the Gaussian is fillNormal's (float64, the
+ * call's seed and stream, element i*cols + j of the rows x cols matrix), then
  * Householder QR in float64 with only + - * / sqrt in a fixed order (dot products are
  * accumulated in 4 interleaved partial sums combined as (s0 + s1) + (s2 + s3), then the
  * tail), so the result is the same on every engine. A native port must keep this order:
  * native/src/qr.cc is one (the addon's householderQ, used when the addon is loaded).
  */
 import { rangeError } from '../errors.js';
-import { checkSeed } from '../seed.js';
-import { fillNormal } from '../random.js';
-import { capturing, defer, pushStep } from '../async.js';
 import { nativeBinding } from '../backend.js';
-import { oneOf } from '../validate.js';
-import { LAYOUTS } from '../fans.js';
+import { nonNegative, oneOf } from '../validate.js';
+import { normalPlan } from '../params.js';
+import { runJob } from '../job.js';
 import {
-  checkConvention, checkOptions, checkShape, checkTarget, nonNegative, resolveSeed, targetArray, writeValues,
-  MAX_ELEMENTS, type ArrayFor, type Convention, type DType, type RandomInitOptions, type Shape,
-} from './common.js';
+  CONVENTIONS, MAX_ARRAY_LENGTH, type ArrayFor, type Convention, type DType, type RandomInitOptions, type Shape,
+} from '../tensor.js';
+import { initJob, writeValues, RANDOM_OPTIONS, type InitDef } from './engine.js';
 
 /** Options of {@link orthogonal}. */
 export interface OrthogonalOptions<D extends DType = 'float32'> extends RandomInitOptions<D> {
@@ -30,7 +28,7 @@ export interface OrthogonalOptions<D extends DType = 'float32'> extends RandomIn
    * the product of the rest; the default) or `'keras'` (rows = product of all but the
    * last, cols = shape[-1]; also JAX and TF.js).
    */
-  layout?: 'torch' | 'keras' | 'paddle';
+  layout?: Convention;
   /** Sets the layout default. */
   convention?: Convention;
 }
@@ -151,6 +149,57 @@ export function householderQ(a: Float64Array, m: number, n: number): void {
   }
 }
 
+/** Its definition, for the registry. */
+export const ORTHOGONAL: InitDef = {
+  known: ['gain', 'layout', 'convention', ...RANDOM_OPTIONS],
+  seeded: true,
+  minDims: 2,
+  whole: true,
+  prepare: (fn, o, info, _dtype, convention) => {
+    const gain = nonNegative(fn, 'options.gain', o.gain, 1);
+    const layout = oneOf(fn, 'options.layout', o.layout, CONVENTIONS, convention ?? 'torch');
+    return () => {
+      const numel = info.numel;
+      if (numel > MAX_ARRAY_LENGTH) {
+        throw rangeError(fn, 'shape', `a matrix of at most ${MAX_ARRAY_LENGTH} elements (the QR needs the whole matrix)`, info.dims);
+      }
+      const dims = info.dims;
+      const rows = layout === 'keras' ? numel / dims[dims.length - 1]! : dims[0]!;
+      const cols = numel / rows;
+      const gaussian = normalPlan(fn, 0, 1, 'float64');
+      return (t, key) => {
+        const g = new Float64Array(numel);
+        // g is rows x cols row-major. Tall (rows >= cols): QR of g, whose columns are strided, so
+        // transpose into column-major first. Wide: QR of g^T (cols x rows), whose column-major
+        // storage is g itself; the result Q (cols x rows, column-major) is already W = Q^T row-major.
+        const tall = rows >= cols;
+        const m = tall ? rows : cols, n = tall ? cols : rows;
+        const before = (): Float64Array => {
+          if (!tall) return g;
+          const q = new Float64Array(numel);
+          for (let i = 0; i < rows; i++) for (let j = 0; j < cols; j++) q[j * rows + i] = g[i * cols + j]!;
+          return q;
+        };
+        const after = (q: Float64Array): void => {
+          if (tall) for (let i = 0; i < rows; i++) for (let j = 0; j < cols; j++) g[i * cols + j] = q[j * rows + i]!;
+          if (gain !== 1) for (let i = 0; i < g.length; i++) g[i] = g[i]! * gain;
+          writeValues(t, g);
+        };
+        const native = nativeBinding();
+        const qr = native !== null ? native.householderQ.bind(native) : householderQ;
+        const qrAsync = native !== null ? native.householderQAsync.bind(native) : undefined;
+        return [
+          { plan: gaussian, key, out: g, offset: 0 },
+          {
+            post: () => { const q = before(); qr(q, m, n); after(q); },
+            ...(qrAsync === undefined ? {} : { async: async () => { const q = before(); await qrAsync(q, m, n); after(q); } }),
+          },
+        ];
+      };
+    };
+  },
+};
+
 /**
  * A (semi-)orthogonal matrix times `gain`: rows = shape[0], cols = the product of the rest
  * (PyTorch, Paddle), or Keras' flattening with `layout: 'keras'`. Rows are orthonormal when
@@ -158,8 +207,8 @@ export function householderQ(a: Float64Array, m: number, n: number): void {
  * matrix with Mezzadri's sign correction (Haar-distributed), then rounded to the dtype
  * (16-bit dtypes work: the rounding happens after the QR).
  *
- * Slices: `offset` and `out`/`length` give any element range of the full matrix (row
- * ranges for shards); each call computes the whole QR.
+ * Slices: `offset` and `out`/`length` give any element range of the full matrix; each call
+ * computes the whole QR (a shard computes it once for all its runs).
  *
  * @example
  * ```ts
@@ -168,56 +217,5 @@ export function householderQ(a: Float64Array, m: number, n: number): void {
  * ```
  */
 export function orthogonal<D extends DType = 'float32'>(shape: Shape, options?: OrthogonalOptions<D>): ArrayFor<D> {
-  const fn = 'orthogonal';
-  const o = checkOptions(fn, options);
-  const info = checkShape(fn, shape, 2);
-  const target = checkTarget(fn, o, info.numel);
-  checkSeed(fn, o.seed, o.stream);
-  const convention = checkConvention(fn, o.convention);
-  const gain = nonNegative(fn, 'options.gain', o.gain, 1);
-  const layout = oneOf(fn, 'options.layout', o.layout, LAYOUTS, convention ?? 'torch');
-  const arr = targetArray(target);
-  if (info.numel === 0 || target.length === 0) return arr as ArrayFor<D>;
-  if (info.numel > MAX_ELEMENTS) {
-    throw rangeError(fn, 'shape', `a matrix of at most ${MAX_ELEMENTS} elements (the QR needs the whole matrix)`, shape);
-  }
-  const dims = info.dims;
-  const rows = layout === 'keras' ? info.numel / dims[dims.length - 1]! : dims[0]!;
-  const cols = info.numel / rows;
-  const key = resolveSeed(fn, o);
-  const g = new Float64Array(info.numel);
-  fillNormal(g, { seed: key.seed, stream: key.stream });
-  // g is rows x cols row-major. Tall (rows >= cols): QR of g, whose columns are strided, so
-  // transpose into column-major first. Wide: QR of g^T (cols x rows), whose column-major
-  // storage is g itself; the result Q (cols x rows, column-major) is already W = Q^T row-major.
-  const tall = rows >= cols;
-  const m = tall ? rows : cols, n = tall ? cols : rows;
-  const before = (): Float64Array => {
-    if (!tall) return g;
-    const q = new Float64Array(info.numel);
-    for (let i = 0; i < rows; i++) for (let j = 0; j < cols; j++) q[j * rows + i] = g[i * cols + j]!;
-    return q;
-  };
-  const after = (q: Float64Array): void => {
-    if (tall) for (let i = 0; i < rows; i++) for (let j = 0; j < cols; j++) g[i * cols + j] = q[j * rows + i]!;
-    if (gain !== 1) for (let i = 0; i < g.length; i++) g[i] = g[i]! * gain;
-    writeValues(target, arr, g, target.offset);
-  };
-  const native = nativeBinding();
-  if (capturing() && native !== null) {
-    const qrAsync = native.householderQAsync.bind(native);
-    pushStep(async () => {
-      const q = before();
-      await qrAsync(q, m, n);
-      after(q);
-    });
-  } else {
-    const qr = native !== null ? native.householderQ.bind(native) : householderQ;
-    defer(() => {
-      const q = before();
-      qr(q, m, n);
-      after(q);
-    });
-  }
-  return arr as ArrayFor<D>;
+  return runJob(initJob('orthogonal', ORTHOGONAL, shape, options)) as ArrayFor<D>;
 }

@@ -2,14 +2,16 @@
  * Structured initializers: eye (identity), dirac (identity convolution) and sparse.
  */
 import { rangeError, typeError } from '../errors.js';
-import { checkSeed } from '../seed.js';
-import { randomBits } from '../random.js';
-import { defer } from '../async.js';
-import { finite } from '../validate.js';
+import { runKernel } from '../backend.js';
+import { finite, nonNegative, type Options } from '../validate.js';
+import { BITS, planOf } from '../kinds.js';
+import { encodeIn } from '../dtypes.js';
+import { runJob, type Step } from '../job.js';
+import type { PhiloxKey } from '../kernels/philox.js';
 import {
-  checkOptions, checkShape, checkTarget, fillPlan, nonNegative, oneIn, plan, resolveSeed, targetArray,
-  type ArrayFor, type DType, type InitArray, type OutputOptions, type RandomInitOptions, type Shape, type Target,
-} from './common.js';
+  OUTPUT_OPTIONS, type ArrayFor, type DType, type OutputOptions, type RandomInitOptions, type Shape, type Target,
+} from '../tensor.js';
+import { distWriter, indexIn, initJob, plan, RANDOM_OPTIONS, type InitDef } from './engine.js';
 
 /** Options of {@link eye}. */
 export interface EyeOptions<D extends DType = 'float32'> extends OutputOptions<D> {
@@ -17,15 +19,41 @@ export interface EyeOptions<D extends DType = 'float32'> extends OutputOptions<D
   gain?: number;
 }
 
-function checkGainValue(fn: string, o: Record<string, unknown>, dtype: DType): number {
+function checkGainValue(fn: string, o: Options, dtype: DType): number {
   const gain = finite(fn, 'options.gain', o.gain, 1);
   plan(fn, { kind: 'constant', value: gain }, dtype, { value: 'options.gain' });
   return gain;
 }
 
-function fillZeros(t: Target, arr: InitArray): void {
-  if (t.out !== undefined) arr.fill(0);
+/** The caller's array may hold old values: clear it before writing the structure. */
+function clearGiven(t: Target): void {
+  if (t.given) t.out.fill(0);
 }
+
+/** Its definition, for the registry. */
+export const EYE: InitDef = {
+  known: ['gain', ...OUTPUT_OPTIONS],
+  seeded: false,
+  minDims: 2,
+  maxDims: 2,
+  prepare: (fn, o, info, dtype) => {
+    const gain = checkGainValue(fn, o, dtype);
+    return () => (t) => [{
+      post: () => {
+        clearGiven(t);
+        const one = encodeIn(t.dtype, gain);
+        const cols = info.dims[1]!;
+        const n = Math.min(info.dims[0]!, cols);
+        // Diagonal element i is at i * (cols + 1); visit only those inside each run.
+        const step = cols + 1;
+        for (const r of t.runs) {
+          const end = r.offset + r.length;
+          for (let i = Math.ceil(r.offset / step); i < n && i * step < end; i++) t.out[r.at + i * step - r.offset] = one;
+        }
+      },
+    }];
+  },
+};
 
 /**
  * The 2-D identity (rectangular allowed: ones on the main diagonal), like PyTorch's `eye_`
@@ -36,22 +64,7 @@ function fillZeros(t: Target, arr: InitArray): void {
  * ```
  */
 export function eye<D extends DType = 'float32'>(shape: Shape, options?: EyeOptions<D>): ArrayFor<D> {
-  const fn = 'eye';
-  const o = checkOptions(fn, options);
-  const { dims, numel } = checkShape(fn, shape, 2, 2);
-  const t = checkTarget(fn, o, numel);
-  const gain = checkGainValue(fn, o, t.dtype);
-  const arr = targetArray(t);
-  if (t.length === 0) return arr as ArrayFor<D>;
-  fillZeros(t, arr);
-  const one = oneIn(t.dtype, gain);
-  const cols = dims[1]!;
-  const n = Math.min(dims[0]!, cols);
-  // Diagonal element i is at i * (cols + 1); visit only those inside the slice.
-  const step = cols + 1;
-  const end = t.offset + t.length;
-  for (let i = Math.ceil(t.offset / step); i < n && i * step < end; i++) arr[i * step - t.offset] = one;
-  return arr as ArrayFor<D>;
+  return runJob(initJob('eye', EYE, shape, options)) as ArrayFor<D>;
 }
 
 /** Options of {@link dirac}. */
@@ -59,6 +72,43 @@ export interface DiracOptions<D extends DType = 'float32'> extends OutputOptions
   /** Number of groups: shape[0] must be divisible by it. Default 1. */
   groups?: number;
 }
+
+/** Its definition, for the registry. */
+export const DIRAC: InitDef = {
+  known: ['groups', ...OUTPUT_OPTIONS],
+  seeded: false,
+  minDims: 3,
+  maxDims: 5,
+  prepare: (fn, o, info) => {
+    const dims = info.dims;
+    const groups = o.groups === undefined ? 1 : o.groups;
+    if (typeof groups !== 'number') throw typeError(fn, 'options.groups', 'a positive integer', groups);
+    if (!Number.isSafeInteger(groups) || groups < 1) throw rangeError(fn, 'options.groups', 'a positive integer', groups);
+    if (dims[0]! % groups !== 0) throw rangeError(fn, 'options.groups', `a divisor of shape[0] (${dims[0]})`, groups);
+    return () => (t) => [{
+      post: () => {
+        clearGiven(t);
+        const one = encodeIn(t.dtype);
+        const outPer = dims[0]! / groups;
+        const inC = dims[1]!;
+        const minDim = Math.min(outPer, inC);
+        // Element strides of the row-major tensor and the offset of the kernel centre (k // 2).
+        const spatial = dims.slice(2);
+        let rf = 1;
+        for (const k of spatial) rf *= k;
+        let centre = 0;
+        let stride = 1;
+        for (let i = spatial.length - 1; i >= 0; i--) { centre += Math.floor(spatial[i]! / 2) * stride; stride *= spatial[i]!; }
+        for (let g = 0; g < groups; g++) {
+          for (let d = 0; d < minDim; d++) {
+            const at = indexIn(t.runs, ((g * outPer + d) * inC + d) * rf + centre);
+            if (at >= 0) t.out[at] = one;
+          }
+        }
+      },
+    }];
+  },
+};
 
 /**
  * The Dirac delta (identity convolution) for 3-, 4- and 5-D weights in torch layout
@@ -72,36 +122,7 @@ export interface DiracOptions<D extends DType = 'float32'> extends OutputOptions
  * ```
  */
 export function dirac<D extends DType = 'float32'>(shape: Shape, options?: DiracOptions<D>): ArrayFor<D> {
-  const fn = 'dirac';
-  const o = checkOptions(fn, options);
-  const { dims, numel } = checkShape(fn, shape, 3, 5);
-  const t = checkTarget(fn, o, numel);
-  const groups = o.groups === undefined ? 1 : o.groups;
-  if (typeof groups !== 'number') throw typeError(fn, 'options.groups', 'a positive integer', groups);
-  if (!Number.isSafeInteger(groups) || groups < 1) throw rangeError(fn, 'options.groups', 'a positive integer', groups);
-  if (dims[0]! % groups !== 0) throw rangeError(fn, 'options.groups', `a divisor of shape[0] (${dims[0]})`, groups);
-  const arr = targetArray(t);
-  if (t.length === 0) return arr as ArrayFor<D>;
-  fillZeros(t, arr);
-  const one = oneIn(t.dtype);
-  const outPer = dims[0]! / groups;
-  const inC = dims[1]!;
-  const minDim = Math.min(outPer, inC);
-  // Element strides of the row-major tensor and the offset of the kernel centre (k // 2).
-  const spatial = dims.slice(2);
-  let rf = 1;
-  for (const k of spatial) rf *= k;
-  let centre = 0;
-  let stride = 1;
-  for (let i = spatial.length - 1; i >= 0; i--) { centre += Math.floor(spatial[i]! / 2) * stride; stride *= spatial[i]!; }
-  const end = t.offset + t.length;
-  for (let g = 0; g < groups; g++) {
-    for (let d = 0; d < minDim; d++) {
-      const idx = ((g * outPer + d) * inC + d) * rf + centre;
-      if (idx >= t.offset && idx < end) arr[idx - t.offset] = one;
-    }
-  }
-  return arr as ArrayFor<D>;
+  return runJob(initJob('dirac', DIRAC, shape, options)) as ArrayFor<D>;
 }
 
 /** Options of {@link sparse}. */
@@ -114,6 +135,77 @@ export interface SparseOptions<D extends DType = 'float32'> extends RandomInitOp
 
 /** First raw word of the permutation draws: above every word a value kernel uses (< 2^56). */
 const PERM_WORDS = 1n << 65n;
+
+/** The column intervals [c0, c1] of a cols-wide row-major matrix that the runs touch, merged and sorted. */
+function touchedColumns(t: Target, cols: number): [number, number][] {
+  const spans: [number, number][] = [];
+  for (const r of t.runs) {
+    const end = r.offset + r.length;
+    // All columns unless the run is inside a single row.
+    const firstRow = Math.floor(r.offset / cols), lastRow = Math.floor((end - 1) / cols);
+    if (lastRow > firstRow) return [[0, cols - 1]];
+    spans.push([r.offset - firstRow * cols, end - 1 - firstRow * cols]);
+  }
+  spans.sort((x, y) => x[0] - y[0]);
+  const merged: [number, number][] = [];
+  for (const sp of spans) {
+    const last = merged[merged.length - 1];
+    if (last !== undefined && sp[0] <= last[1] + 1) last[1] = Math.max(last[1], sp[1]);
+    else merged.push([sp[0], sp[1]]);
+  }
+  return merged;
+}
+
+/** Sets the zeros of every column the target touches (after the normal values are written). */
+function zeroColumns(t: Target, key: PhiloxKey, rows: number, cols: number, numZeros: number): void {
+  const zero = encodeIn(t.dtype, 0);
+  const perm = new Int32Array(rows);
+  for (let i = 0; i < rows; i++) perm[i] = i;
+  const words = new Uint32Array(2 * numZeros);
+  const swaps = new Int32Array(numZeros);
+  for (const [c0, c1] of touchedColumns(t, cols)) {
+    for (let c = c0; c <= c1; c++) {
+      runKernel(planOf(BITS, { word: PERM_WORDS + 2n * (BigInt(c) * BigInt(rows)) }), words, key, 0);
+      for (let i = 0; i < numZeros; i++) {
+        const u = ((words[2 * i]! >>> 5) * 67108864 + (words[2 * i + 1]! >>> 6)) * 1.1102230246251565e-16;
+        const n = rows - i;
+        const j = i + Math.min(n - 1, Math.floor(u * n));
+        swaps[i] = j;
+        const tmp = perm[i]!; perm[i] = perm[j]!; perm[j] = tmp;
+        const at = indexIn(t.runs, perm[i]! * cols + c);
+        if (at >= 0) t.out[at] = zero;
+      }
+      for (let i = numZeros - 1; i >= 0; i--) { // undo, so perm is the identity again
+        const j = swaps[i]!;
+        const tmp = perm[i]!; perm[i] = perm[j]!; perm[j] = tmp;
+      }
+    }
+  }
+}
+
+/** Its definition, for the registry. */
+export const SPARSE: InitDef = {
+  known: ['sparsity', 'std', ...RANDOM_OPTIONS],
+  seeded: true,
+  minDims: 2,
+  maxDims: 2,
+  prepare: (fn, o, info, dtype) => {
+    if (o.sparsity === undefined) throw typeError(fn, 'options.sparsity', 'a number in [0, 1)', o.sparsity);
+    const sparsity = finite(fn, 'options.sparsity', o.sparsity, 0);
+    if (!(sparsity >= 0 && sparsity < 1)) throw rangeError(fn, 'options.sparsity', 'a number in [0, 1)', sparsity);
+    const std = nonNegative(fn, 'options.std', o.std, 0.01);
+    return () => {
+      const values = distWriter(fn, { kind: 'normal', mean: 0, std }, dtype, { std: 'options.std' });
+      const rows = info.dims[0]!, cols = info.dims[1]!;
+      const numZeros = Math.ceil(sparsity * rows);
+      return (t, key): Step[] => {
+        const steps = values(t, key);
+        if (numZeros > 0) steps.push({ post: () => zeroColumns(t, key, rows, cols, numZeros) });
+        return steps;
+      };
+    };
+  },
+};
 
 /**
  * A sparse 2-D matrix (Martens 2010, PyTorch's `sparse_`): N(0, std^2) values with exactly
@@ -131,52 +223,5 @@ const PERM_WORDS = 1n << 65n;
  * ```
  */
 export function sparse<D extends DType = 'float32'>(shape: Shape, options: SparseOptions<D>): ArrayFor<D> {
-  const fn = 'sparse';
-  if (options === undefined) throw typeError(fn, 'options', 'an object with a sparsity', options);
-  const o = checkOptions(fn, options);
-  const { dims, numel } = checkShape(fn, shape, 2, 2);
-  const t = checkTarget(fn, o, numel);
-  checkSeed(fn, o.seed, o.stream);
-  if (o.sparsity === undefined) throw typeError(fn, 'options.sparsity', 'a number in [0, 1)', o.sparsity);
-  const sparsity = finite(fn, 'options.sparsity', o.sparsity, 0);
-  if (!(sparsity >= 0 && sparsity < 1)) throw rangeError(fn, 'options.sparsity', 'a number in [0, 1)', sparsity);
-  const std = nonNegative(fn, 'options.std', o.std, 0.01);
-  const arr = targetArray(t);
-  if (numel === 0 || t.length === 0) return arr as ArrayFor<D>;
-  const p = plan(fn, { kind: 'normal', mean: 0, std }, t.dtype, { std: 'options.std' });
-  const key = resolveSeed(fn, o);
-  fillPlan(t, arr, p, key);
-  defer(() => {
-    const rows = dims[0]!, cols = dims[1]!;
-    const numZeros = Math.ceil(sparsity * rows);
-    if (numZeros === 0) return;
-    const zero = oneIn(t.dtype, 0);
-    const end = t.offset + t.length;
-    // Columns touched by the slice: all of them unless the slice is inside a single row.
-    const firstRow = Math.floor(t.offset / cols), lastRow = Math.floor((end - 1) / cols);
-    const allCols = lastRow > firstRow;
-    const c0 = allCols ? 0 : t.offset - firstRow * cols;
-    const c1 = allCols ? cols - 1 : end - 1 - firstRow * cols;
-    const perm = new Int32Array(rows);
-    for (let i = 0; i < rows; i++) perm[i] = i;
-    const words = new Uint32Array(2 * numZeros);
-    for (let c = c0; c <= c1; c++) {
-      randomBits(words, { seed: key.seed, stream: key.stream, offset: PERM_WORDS + 2n * (BigInt(c) * BigInt(rows)) });
-      const swaps = new Int32Array(numZeros);
-      for (let i = 0; i < numZeros; i++) {
-        const u = ((words[2 * i]! >>> 5) * 67108864 + (words[2 * i + 1]! >>> 6)) * 1.1102230246251565e-16;
-        const n = rows - i;
-        const j = i + Math.min(n - 1, Math.floor(u * n));
-        swaps[i] = j;
-        const tmp = perm[i]!; perm[i] = perm[j]!; perm[j] = tmp;
-        const idx = perm[i]! * cols + c;
-        if (idx >= t.offset && idx < end) arr[idx - t.offset] = zero;
-      }
-      for (let i = numZeros - 1; i >= 0; i--) { // undo, so perm is the identity again
-        const j = swaps[i]!;
-        const tmp = perm[i]!; perm[i] = perm[j]!; perm[j] = tmp;
-      }
-    }
-  });
-  return arr as ArrayFor<D>;
+  return runJob(initJob('sparse', SPARSE, shape, options)) as ArrayFor<D>;
 }

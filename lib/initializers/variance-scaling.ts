@@ -4,13 +4,14 @@
  * corrected exactly for any truncation.
  */
 import { rangeError, typeError } from '../errors.js';
-import { finite, oneOf } from '../validate.js';
+import { finite, nonNegative, oneOf, type Options } from '../validate.js';
 import { erf } from '../normal-cdf.js';
 import { exp64 } from '../kernels/math.js';
-import { fanRule, type FanOptions, type Fans } from '../fans.js';
-import { gainOf, type Nonlinearity } from '../gains.js';
-import { runInit } from './basic.js';
-import { nonNegative, type ArrayFor, type Convention, type DType, type Dist, type RandomInitOptions, type Shape } from './common.js';
+import { runJob } from '../job.js';
+import type { ArrayFor, Convention, DType, RandomInitOptions, Shape } from '../tensor.js';
+import { fanRule, FAN_OPTIONS, type FanOptions, type Fans } from '../fans.js';
+import { calculateGainAs, type Nonlinearity } from '../gains.js';
+import { distDef, initJob, RANDOM_OPTIONS, type Dist, type InitDef } from './engine.js';
 
 /**
  * The standard deviation of a standard normal truncated to [-t, t]:
@@ -117,17 +118,18 @@ export interface VarianceScalingOptions<D extends DType = 'float32'> extends Fan
   distribution?: VarianceDistribution;
 }
 
-type Kind = 'uniform' | 'normal';
+/** Whether a family member draws a uniform or a (truncated) normal. */
+type Draw = 'uniform' | 'normal';
 
-/** A std and a distribution kind into a Dist: uniform with bound sqrt(3) std, or a (truncated) normal. */
-function distFor(kind: Kind, std: number, bound: number, truncation: number): Dist {
-  if (kind === 'uniform') return { kind: 'uniform', low: -bound, high: bound };
+/** A std and a distribution shape into a Dist: uniform with bound sqrt(3) std, or a (truncated) normal. */
+function distFor(shape: Draw, std: number, bound: number, truncation: number): Dist {
+  if (shape === 'uniform') return { kind: 'uniform', low: -bound, high: bound };
   if (truncation === Infinity) return { kind: 'normal', mean: 0, std };
   const s = std / truncStd(truncation);
   return { kind: 'truncatedNormal', mean: 0, std: s, a: -truncation * s, b: truncation * s };
 }
 
-function truncationOf(fn: string, o: Record<string, unknown>, c: Convention | undefined): number {
+function truncationOf(fn: string, o: Options, c: Convention | undefined): number {
   const t = o.truncation;
   if (t === undefined) return c === 'keras' ? 2 : Infinity;
   if (typeof t !== 'number') throw typeError(fn, 'options.truncation', 'a number > 0 (Infinity: untruncated)', t);
@@ -135,49 +137,59 @@ function truncationOf(fn: string, o: Record<string, unknown>, c: Convention | un
   return t;
 }
 
-function xavier(fn: string, kind: Kind, shape: unknown, options: unknown) {
-  return runInit(fn, shape, options, 0, (o, info, c) => {
+/** The option names of a family member: its own, the truncation of normals, fans, output and seed. */
+function known(shape: Draw, own: readonly string[]): string[] {
+  return [...own, ...(shape === 'normal' ? ['truncation'] : []), 'convention', ...FAN_OPTIONS, ...RANDOM_OPTIONS];
+}
+
+function xavierDef(shape: Draw): InitDef {
+  return distDef(known(shape, ['gain']), true, (fn, o, info, c) => {
     const gain = nonNegative(fn, 'options.gain', o.gain, 1);
-    const truncation = kind === 'normal' ? truncationOf(fn, o, c) : Infinity;
+    const truncation = shape === 'normal' ? truncationOf(fn, o, c) : Infinity;
     const fans = fanRule(fn, o, info.dims, c);
     return () => {
       // PyTorch's expressions, in its order: std = gain * sqrt(2 / (fan_in + fan_out)); bound = sqrt(3) * std.
       const std = gain * Math.sqrt(2.0 / (fans.fanIn + fans.fanOut));
-      return distFor(kind, std, Math.sqrt(3.0) * std, truncation);
+      return distFor(shape, std, Math.sqrt(3.0) * std, truncation);
     };
-  }, true);
+  });
 }
 
-function kaimingGain(fn: string, o: Record<string, unknown>): number {
+function kaimingGain(fn: string, o: Options): number {
   const a = finite(fn, 'options.a', o.a, 0);
   const nl = o.nonlinearity ?? 'leaky_relu';
   const leaky = nl === 'leaky_relu' || nl === 'leakyRelu';
-  return gainOf(fn, 'options.nonlinearity', nl, 'options.a', leaky ? a : undefined);
+  return calculateGainAs(fn, 'options.nonlinearity', nl, 'options.a', leaky ? a : undefined);
 }
 
-function kaiming(fn: string, kind: Kind, shape: unknown, options: unknown) {
-  return runInit(fn, shape, options, 0, (o, info, c) => {
+/** Kaiming's checks and formula; torchDefaultWeight is kaimingUniform with a fixed `a`. */
+export function kaimingMake(shape: Draw) {
+  return (fn: string, o: Options, info: { dims: readonly number[] }, c: Convention | undefined): (() => Dist) => {
     const mode = oneOf(fn, 'options.mode', o.mode, KAIMING_MODES, 'fanIn');
     const gain = kaimingGain(fn, o);
-    const truncation = kind === 'normal' ? truncationOf(fn, o, c) : Infinity;
+    const truncation = shape === 'normal' ? truncationOf(fn, o, c) : Infinity;
     const fans = fanRule(fn, o, info.dims, c);
     return () => {
       const fan = mode === 'fanIn' || mode === 'fan_in' ? fans.fanIn : fans.fanOut;
       const std = gain / Math.sqrt(fan);
-      return distFor(kind, std, Math.sqrt(3.0) * std, truncation);
+      return distFor(shape, std, Math.sqrt(3.0) * std, truncation);
     };
-  }, true);
+  };
 }
 
-function lecun(fn: string, kind: Kind, shape: unknown, options: unknown) {
-  return runInit(fn, shape, options, 0, (o, info, c) => {
-    const truncation = kind === 'normal' ? truncationOf(fn, o, c) : Infinity;
+function kaimingDef(shape: Draw): InitDef {
+  return distDef(known(shape, ['a', 'mode', 'nonlinearity']), true, kaimingMake(shape));
+}
+
+function lecunDef(shape: Draw): InitDef {
+  return distDef(known(shape, []), true, (fn, o, info, c) => {
+    const truncation = shape === 'normal' ? truncationOf(fn, o, c) : Infinity;
     const fans = fanRule(fn, o, info.dims, c);
     return () => {
       const std = 1 / Math.sqrt(fans.fanIn);
-      return distFor(kind, std, Math.sqrt(3.0) * std, truncation);
+      return distFor(shape, std, Math.sqrt(3.0) * std, truncation);
     };
-  }, true);
+  });
 }
 
 function denominator(mode: FanMode, f: Fans): number {
@@ -189,6 +201,37 @@ function denominator(mode: FanMode, f: Fans): number {
   }
 }
 
+/** varianceScaling's definition, for the registry. */
+export const VARIANCE_SCALING = distDef(['scale', 'mode', 'distribution', 'truncation', 'convention', ...FAN_OPTIONS, ...RANDOM_OPTIONS], true, (fn, o, info, c) => {
+  const scale = nonNegative(fn, 'options.scale', o.scale, 1);
+  const mode = oneOf(fn, 'options.mode', o.mode, FAN_MODES, 'fanIn');
+  const dist = oneOf(fn, 'options.distribution', o.distribution, DISTRIBUTIONS, 'truncatedNormal');
+  const truncated = dist === 'truncatedNormal' || dist === 'truncated_normal' || (dist === 'normal' && c === 'keras');
+  let truncation = Infinity;
+  if (truncated) {
+    truncation = o.truncation === undefined ? 2 : truncationOf(fn, o, c);
+  } else if (o.truncation !== undefined) {
+    truncationOf(fn, o, c); // validate even when unused
+  }
+  const fans = fanRule(fn, o, info.dims, c);
+  return () => {
+    const variance = scale / denominator(mode, fans);
+    if (dist === 'uniform') {
+      const limit = Math.sqrt(3 * variance);
+      return { kind: 'uniform', low: -limit, high: limit };
+    }
+    return distFor('normal', Math.sqrt(variance), 0, truncation);
+  };
+});
+
+/** The family's definitions, for the registry. */
+export const XAVIER_UNIFORM = xavierDef('uniform');
+export const XAVIER_NORMAL = xavierDef('normal');
+export const KAIMING_UNIFORM = kaimingDef('uniform');
+export const KAIMING_NORMAL = kaimingDef('normal');
+export const LECUN_UNIFORM = lecunDef('uniform');
+export const LECUN_NORMAL = lecunDef('normal');
+
 /**
  * Xavier/Glorot uniform: U(-b, b), b = gain sqrt(6 / (fanIn + fanOut)). For tanh and sigmoid layers.
  * @example
@@ -198,11 +241,11 @@ function denominator(mode: FanMode, f: Fans): number {
  * ```
  */
 export function xavierUniform<D extends DType = 'float32'>(shape: Shape, options?: XavierUniformOptions<D>): ArrayFor<D> {
-  return xavier('xavierUniform', 'uniform', shape, options) as ArrayFor<D>;
+  return runJob(initJob('xavierUniform', XAVIER_UNIFORM, shape, options)) as ArrayFor<D>;
 }
 /** Alias of {@link xavierUniform} (Keras, JAX and TF.js name). */
 export function glorotUniform<D extends DType = 'float32'>(shape: Shape, options?: XavierUniformOptions<D>): ArrayFor<D> {
-  return xavier('glorotUniform', 'uniform', shape, options) as ArrayFor<D>;
+  return runJob(initJob('glorotUniform', XAVIER_UNIFORM, shape, options)) as ArrayFor<D>;
 }
 /**
  * Xavier/Glorot normal: std = gain sqrt(2 / (fanIn + fanOut)). Untruncated (PyTorch,
@@ -214,11 +257,11 @@ export function glorotUniform<D extends DType = 'float32'>(shape: Shape, options
  * ```
  */
 export function xavierNormal<D extends DType = 'float32'>(shape: Shape, options?: XavierNormalOptions<D>): ArrayFor<D> {
-  return xavier('xavierNormal', 'normal', shape, options) as ArrayFor<D>;
+  return runJob(initJob('xavierNormal', XAVIER_NORMAL, shape, options)) as ArrayFor<D>;
 }
 /** Alias of {@link xavierNormal} (Keras, JAX and TF.js name). */
 export function glorotNormal<D extends DType = 'float32'>(shape: Shape, options?: XavierNormalOptions<D>): ArrayFor<D> {
-  return xavier('glorotNormal', 'normal', shape, options) as ArrayFor<D>;
+  return runJob(initJob('glorotNormal', XAVIER_NORMAL, shape, options)) as ArrayFor<D>;
 }
 
 /**
@@ -231,11 +274,11 @@ export function glorotNormal<D extends DType = 'float32'>(shape: Shape, options?
  * ```
  */
 export function kaimingUniform<D extends DType = 'float32'>(shape: Shape, options?: KaimingUniformOptions<D>): ArrayFor<D> {
-  return kaiming('kaimingUniform', 'uniform', shape, options) as ArrayFor<D>;
+  return runJob(initJob('kaimingUniform', KAIMING_UNIFORM, shape, options)) as ArrayFor<D>;
 }
 /** Alias of {@link kaimingUniform} (Keras, JAX and TF.js name). */
 export function heUniform<D extends DType = 'float32'>(shape: Shape, options?: KaimingUniformOptions<D>): ArrayFor<D> {
-  return kaiming('heUniform', 'uniform', shape, options) as ArrayFor<D>;
+  return runJob(initJob('heUniform', KAIMING_UNIFORM, shape, options)) as ArrayFor<D>;
 }
 /**
  * Kaiming/He normal: std = gain / sqrt(fan), PyTorch's defaults. Untruncated; truncated at
@@ -246,16 +289,16 @@ export function heUniform<D extends DType = 'float32'>(shape: Shape, options?: K
  * ```
  */
 export function kaimingNormal<D extends DType = 'float32'>(shape: Shape, options?: KaimingNormalOptions<D>): ArrayFor<D> {
-  return kaiming('kaimingNormal', 'normal', shape, options) as ArrayFor<D>;
+  return runJob(initJob('kaimingNormal', KAIMING_NORMAL, shape, options)) as ArrayFor<D>;
 }
 /** Alias of {@link kaimingNormal} (Keras, JAX and TF.js name). */
 export function heNormal<D extends DType = 'float32'>(shape: Shape, options?: KaimingNormalOptions<D>): ArrayFor<D> {
-  return kaiming('heNormal', 'normal', shape, options) as ArrayFor<D>;
+  return runJob(initJob('heNormal', KAIMING_NORMAL, shape, options)) as ArrayFor<D>;
 }
 
 /** LeCun uniform: U(-b, b), b = sqrt(3 / fanIn). @example `lecunUniform([10, 20], { seed: 0 })` */
 export function lecunUniform<D extends DType = 'float32'>(shape: Shape, options?: FanInitOptions<D>): ArrayFor<D> {
-  return lecun('lecunUniform', 'uniform', shape, options) as ArrayFor<D>;
+  return runJob(initJob('lecunUniform', LECUN_UNIFORM, shape, options)) as ArrayFor<D>;
 }
 /**
  * LeCun normal: std = 1 / sqrt(fanIn), the SELU initializer. Untruncated (as the SELU
@@ -263,7 +306,7 @@ export function lecunUniform<D extends DType = 'float32'>(shape: Shape, options?
  * @example `lecunNormal([256, 256], { seed: 0 })`
  */
 export function lecunNormal<D extends DType = 'float32'>(shape: Shape, options?: FanNormalOptions<D>): ArrayFor<D> {
-  return lecun('lecunNormal', 'normal', shape, options) as ArrayFor<D>;
+  return runJob(initJob('lecunNormal', LECUN_NORMAL, shape, options)) as ArrayFor<D>;
 }
 
 /**
@@ -279,26 +322,5 @@ export function lecunNormal<D extends DType = 'float32'>(shape: Shape, options?:
  * ```
  */
 export function varianceScaling<D extends DType = 'float32'>(shape: Shape, options?: VarianceScalingOptions<D>): ArrayFor<D> {
-  const fn = 'varianceScaling';
-  return runInit(fn, shape, options, 0, (o, info, c) => {
-    const scale = nonNegative(fn, 'options.scale', o.scale, 1);
-    const mode = oneOf(fn, 'options.mode', o.mode, FAN_MODES, 'fanIn');
-    const dist = oneOf(fn, 'options.distribution', o.distribution, DISTRIBUTIONS, 'truncatedNormal');
-    const truncated = dist === 'truncatedNormal' || dist === 'truncated_normal' || (dist === 'normal' && c === 'keras');
-    let truncation = Infinity;
-    if (truncated) {
-      truncation = o.truncation === undefined ? 2 : truncationOf(fn, o, c);
-    } else if (o.truncation !== undefined) {
-      truncationOf(fn, o, c); // validate even when unused
-    }
-    const fans = fanRule(fn, o, info.dims, c);
-    return () => {
-      const variance = scale / denominator(mode, fans);
-      if (dist === 'uniform') {
-        const limit = Math.sqrt(3 * variance);
-        return { kind: 'uniform', low: -limit, high: limit };
-      }
-      return distFor('normal', Math.sqrt(variance), 0, truncation);
-    };
-  }, true) as ArrayFor<D>;
+  return runJob(initJob('varianceScaling', VARIANCE_SCALING, shape, options)) as ArrayFor<D>;
 }

@@ -10,15 +10,14 @@
  *   within the dtype's precision when the whole matrix is at hand.
  * Each problem names the expected and the observed std. Files are streamed tensor by tensor.
  */
-import { closeSync, openSync } from 'node:fs';
 import { rangeError, typeError } from '../errors.js';
 import { readOptions } from '../validate.js';
-import { fromBfloat16, fromFloat16, toBfloat16, toFloat16 } from '../initializers/common.js';
+import { fromBfloat16, fromFloat16, toBfloat16, toFloat16 } from '../dtypes.js';
 import { checkPlan, type ModelPlan, type ResolvedPlan } from './plan.js';
 import { select, type LocalTensor } from './layout.js';
 import { segments } from './fill.js';
 import { cdfOf, initText, momentsOf, plannedOf, type NormalizedInit, type Planned, type TensorDType } from './init-spec.js';
-import { readHeader, readTensor, type SafetensorsFile, type SafetensorsHeader, type SafetensorsTensor } from './safetensors.js';
+import { openSafetensors, type SafetensorsFile, type SafetensorsReader, type SafetensorsTensor } from './safetensors.js';
 
 /** Options of {@link audit}. */
 export interface AuditOptions {
@@ -346,17 +345,16 @@ export function audit(tensors: Given | string, plan?: ModelPlan, options?: Audit
   if (o.dtype !== undefined && !['bfloat16', 'float16', 'float32', 'float64'].includes(o.dtype as string)) {
     throw (typeof o.dtype === 'string' ? rangeError : typeError)(fn, 'options.dtype', 'one of "bfloat16", "float16", "float32", "float64"', o.dtype);
   }
-  let fd: number | null = null;
-  let header: SafetensorsHeader | null = null;
+  let file: SafetensorsReader | null = null;
   const path = typeof tensors === 'string' ? tensors : null;
   try {
     if (path !== null) {
       if (path.length === 0) throw typeError(fn, 'tensors', 'a non-empty path, or tensors', path);
-      try { fd = openSync(path, 'r'); } catch (e) { throw new Error(`nninit.${fn}: cannot read ${JSON.stringify(path)}: ${(e as Error).message}`, { cause: e }); }
-      header = readHeader(fn, fd, path);
+      file = openSafetensors(fn, path);
     } else if (tensors === null || typeof tensors !== 'object') {
       throw typeError(fn, 'tensors', 'a Map of tensors, readSafetensors() output, a record, or a file path', tensors);
     }
+    const header = file?.header ?? null;
     const meta = header?.metadata ?? null;
     let rp: ResolvedPlan;
     if (plan === undefined) {
@@ -380,11 +378,7 @@ export function audit(tensors: Given | string, plan?: ModelPlan, options?: Audit
       lookup = (name) => {
         const e = byName.get(name);
         if (e === undefined) return undefined;
-        const es = (e.end - e.begin) / Math.max(1, e.shape.reduce((a, b) => a * b, 1));
-        return {
-          shape: e.shape, numel: e.shape.reduce((a, b) => a * b, 1), code: e.dtype,
-          read: (start, count) => readTensor(fd!, header!, { ...e, begin: e.begin + start * es, end: e.begin + (start + count) * es }) as Num,
-        };
+        return { shape: e.shape, numel: e.shape.reduce((a, b) => a * b, 1), code: e.dtype, read: (start, count) => file!.read(e, start, count) as Num };
       };
     } else if (tensors instanceof Map) {
       names.push(...(tensors.keys() as IterableIterator<string>));
@@ -427,6 +421,6 @@ export function audit(tensors: Given | string, plan?: ModelPlan, options?: Audit
     report.ok = report.failed === 0;
     return report;
   } finally {
-    if (fd !== null) closeSync(fd);
+    file?.close();
   }
 }

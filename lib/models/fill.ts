@@ -1,16 +1,22 @@
 /**
- * Fills element ranges of a plan's tensors through the initializers' slice interface
- * (`offset` + `out`): a range of a tensor equals that range of the whole tensor, whatever
- * the chunking, so files, shards and in-memory tensors agree byte for byte.
+ * Writing a plan's tensors. Each tensor's initializer is validated once, for its dtype and
+ * shape, with its key (lib/initializers/engine.ts initWriter); it then writes any range of
+ * the tensor's local part as the steps of one job over the runs of the whole tensor that
+ * range holds (a rank's part of a column-split weight is many runs). A range of a tensor
+ * equals that range of the whole tensor, whatever the chunking, so files, shards and
+ * in-memory tensors agree byte for byte.
  *
- * Concat specs are split at part boundaries along their axis, each piece drawn from its
- * part's initializer at the same element indices. Schemes that need the whole tensor at once
- * (orthogonal's QR) are computed whole once per tensor and sliced.
+ * A concat writes each part over its runs inside the range (every scheme writes exactly the
+ * runs of its target, so the parts share the range's array). Schemes whose values depend
+ * on the whole tensor (orthogonal's QR) are computed once per tensor when it is written in
+ * pieces, and copied from.
  */
-import type { InitArray } from '../initializers/common.js';
 import type { Seed } from '../seed.js';
-import { schemeDef, type FillTarget, type NormalizedInit, type TensorDType } from './init-spec.js';
+import type { Step } from '../job.js';
+import type { DType, InitArray, Run, Target } from '../tensor.js';
+import { isWhole, writerOf, type NormalizedInit, type TensorDType } from './init-spec.js';
 import type { ResolvedTensor } from './plan.js';
+import type { LocalTensor } from './layout.js';
 
 /** Any array a plan tensor materializes as. */
 export type TensorArray = Float32Array | Float64Array | Uint16Array | BigInt64Array;
@@ -25,7 +31,7 @@ export function allocArray(dtype: TensorDType, n: number): TensorArray {
   }
 }
 
-/** A typed view of `bytes` bytes of `buf` at `byteOffset` for `dtype`. */
+/** A typed view of `n` elements of `buf` at `byteOffset` for `dtype`. */
 export function viewOf(dtype: TensorDType, buf: ArrayBuffer, byteOffset: number, n: number): TensorArray {
   switch (dtype) {
     case 'float32': return new Float32Array(buf, byteOffset, n);
@@ -63,68 +69,78 @@ export function segments(t: ResolvedTensor, offset: number, length: number): Seg
   return out;
 }
 
-/** One initializer call. */
-interface Call {
-  def: ReturnType<typeof schemeDef>;
-  shape: number[];
-  fields: Readonly<Record<string, unknown>>;
-  target: FillTarget;
-}
+/** One tensor's local part, ready to write (see the module comment). */
+export class TensorWriter {
+  /** The writer of each (non-concat) init of the tensor. */
+  private readonly writers = new Map<NormalizedInit, (t: Target) => Step[]>();
+  /** Where each local run starts in the local part. */
+  private readonly starts: number[] = [];
+  private readonly whole: boolean;
+  /** The whole local part of a whole-tensor scheme, once computed. */
+  private local: TensorArray | undefined;
 
-/** Fills ranges of tensors for one seed, caching whole-tensor schemes. */
-export class Filler {
-  /** Whole-tensor values per tensor and (concat) part. */
-  private readonly whole = new Map<ResolvedTensor, Map<NormalizedInit, TensorArray>>();
-
-  private cached(t: ResolvedTensor, init: NormalizedInit): TensorArray | undefined {
-    return this.whole.get(t)?.get(init);
+  /** Validates the tensor's initializer(s) for its dtype (throws as the initializer does). */
+  constructor(readonly lt: LocalTensor, seed: Seed) {
+    const t = lt.t;
+    let at = 0;
+    for (const r of lt.runs) { this.starts.push(at); at += r.length; }
+    const inits = t.init.scheme === 'concat' ? t.init.concat!.parts.map((p) => p.init) : [t.init];
+    this.whole = lt.dtype !== 'int64' && inits.some(isWhole);
+    if (lt.dtype === 'int64') return;
+    for (const init of inits) this.writers.set(init, writerOf(init, t.shape, lt.dtype, seed, t.spec.stream));
   }
 
-  private keep(t: ResolvedTensor, init: NormalizedInit, w: TensorArray): void {
-    let m = this.whole.get(t);
-    if (m === undefined) { m = new Map(); this.whole.set(t, m); }
-    m.set(init, w);
+  /** The steps that write elements [from, from + out.length) of the local part into `out`. */
+  steps(from: number, out: TensorArray): Step[] {
+    if (out.length === 0) return [];
+    if (this.lt.dtype === 'int64') return [{ post: () => fillInt(this.lt.t.init, out as BigInt64Array) }];
+    if (!this.whole || (from === 0 && out.length === this.lt.numel)) return this.direct(from, out as InitArray);
+    const first = this.local === undefined;
+    const local = (this.local ??= allocArray(this.lt.dtype, this.lt.numel));
+    const copy: Step = { post: () => { (out as Float32Array).set((local as Float32Array).subarray(from, from + out.length)); } };
+    return first ? [...this.direct(0, local as InitArray), copy] : [copy];
   }
 
-  constructor(private readonly seed: Seed) {}
+  /** Drops the whole-tensor values kept between pieces. */
+  release(): void {
+    this.local = undefined;
+  }
 
-  /**
-   * The initializer calls that write elements [offset, offset + out.length) of `t` into
-   * `out`; the caller runs each (sync or awaited) before asking for the next, so the copy out
-   * of a whole-tensor result runs after its call.
-   */
-  private *calls(t: ResolvedTensor, offset: number, out: TensorArray, dtype: Exclude<TensorDType, 'int64'>): Generator<Call, void, void> {
-    for (const s of segments(t, offset, out.length)) {
-      const def = schemeDef(s.init.scheme as never);
-      const target = { seed: this.seed, stream: t.spec.stream, offset: s.offset, out: out.subarray(s.at, s.at + s.length) as InitArray, dtype };
-      if (!def.whole) { yield { def, shape: [...t.shape], fields: s.init.fields, target }; continue; }
-      let w = this.cached(t, s.init);
-      if (w === undefined) {
-        w = allocArray(dtype, t.numel);
-        yield { def, shape: [...t.shape], fields: s.init.fields, target: { ...target, offset: 0, out: w as InitArray } };
-        this.keep(t, s.init, w);
-      }
-      (target.out as Float32Array).set((w as Float32Array).subarray(s.offset, s.offset + s.length));
+  /** The runs of the whole tensor that local elements [from, from + n) are, positioned in the range. */
+  private runsOf(from: number, n: number): Run[] {
+    const runs = this.lt.runs, starts = this.starts;
+    let lo = 0, hi = runs.length - 1;
+    while (lo < hi) { const mid = (lo + hi + 1) >>> 1; if (starts[mid]! <= from) lo = mid; else hi = mid - 1; }
+    const out: Run[] = [];
+    for (let i = lo, pos = from, end = from + n; pos < end; i++) {
+      const r = runs[i]!, into = pos - starts[i]!;
+      const length = Math.min(r.length - into, end - pos);
+      out.push({ offset: r.offset + into, length, at: pos - from });
+      pos += length;
     }
+    return out;
   }
 
-  /** Writes elements [offset, offset + out.length) of tensor `t` (in `dtype`) into `out`. */
-  fill(t: ResolvedTensor, offset: number, out: TensorArray, dtype: TensorDType): void {
-    if (out.length === 0) return;
-    if (dtype === 'int64') { fillInt(t.init, out as BigInt64Array); return; }
-    for (const c of this.calls(t, offset, out, dtype)) c.def.run(c.shape, c.fields, c.target);
-  }
-
-  /** {@link fill} with the initializers' Promise forms (kernels off the JS thread). */
-  async fillAsync(t: ResolvedTensor, offset: number, out: TensorArray, dtype: TensorDType): Promise<void> {
-    if (out.length === 0) return;
-    if (dtype === 'int64') { fillInt(t.init, out as BigInt64Array); return; }
-    for (const c of this.calls(t, offset, out, dtype)) await c.def.runAsync(c.shape, c.fields, c.target);
-  }
-
-  /** Drops the whole-tensor cache of `t` (after its last range). */
-  release(t: ResolvedTensor): void {
-    this.whole.delete(t);
+  private direct(from: number, out: InitArray): Step[] {
+    const dtype = this.lt.dtype as DType;
+    const runs = this.runsOf(from, out.length);
+    const t = this.lt.t;
+    if (t.init.scheme !== 'concat') return this.writers.get(t.init)!({ dtype, out, given: true, runs, length: out.length });
+    // Each part over its own runs of the range.
+    const byPart = new Map<NormalizedInit, Run[]>();
+    for (const r of runs) {
+      for (const s of segments(t, r.offset, r.length)) {
+        let list = byPart.get(s.init);
+        if (list === undefined) byPart.set(s.init, (list = []));
+        list.push({ offset: s.offset, length: s.length, at: r.at + s.at });
+      }
+    }
+    const steps: Step[] = [];
+    for (const [init, list] of byPart) {
+      const length = list.reduce((a, r) => a + r.length, 0);
+      steps.push(...this.writers.get(init)!({ dtype, out, given: true, runs: list, length }));
+    }
+    return steps;
   }
 }
 

@@ -1,8 +1,11 @@
 /**
  * Serializable initializer specs: `{ scheme, ...options }` where `scheme` names an nninit
- * initializer and the other fields are exactly that initializer's options (`'zeros'` and
- * `'ones'` may be written as bare strings). One table maps each scheme to its function, so a
- * spec read back from JSON runs the same initializer with the same options.
+ * initializer of the registry (lib/initializers/registry.ts) and the other fields are
+ * exactly that initializer's options, JSON values only (`'zeros'` and `'ones'` may be
+ * written as bare strings). The registry maps each scheme to its definition, so a spec read
+ * back from JSON runs the same initializer with the same options, its defaults included.
+ * Every initializer that draws each element from one distribution is a scheme, and
+ * orthogonal; the structured ones (eye, dirac, sparse) are not, as audits could not check them.
  *
  * `concat` is the one composite: it splits the tensor along an axis into parts, and part k's
  * region takes the values that part k's initializer gives for the *whole* tensor at those
@@ -10,210 +13,154 @@
  * of zeros or Keras' unit forget bias are concats.
  */
 import { rangeError, typeError } from '../errors.js';
-import { readOptions } from '../validate.js';
-import { computeFans } from '../fans.js';
+import { readOptions, type Options } from '../validate.js';
+import { SEED_OPTIONS, type Seed } from '../seed.js';
+import { checkConvention, checkShape, OUTPUT_OPTIONS, type Convention, type DType, type RandomInitOptions, type Target } from '../tensor.js';
+import type { Step } from '../job.js';
 import { calculateGain, type Nonlinearity } from '../gains.js';
 import { erf } from '../normal-cdf.js';
-import { constant, normal, ones, truncatedNormal, uniform, zeros } from '../initializers/basic.js';
-import {
-  kaimingNormal, kaimingUniform, lecunNormal, lecunUniform, truncatedNormalStd, varianceScaling, xavierNormal, xavierUniform,
+import { initWriter, plan, type Dist, type InitDef } from '../initializers/engine.js';
+import { constantDef, type NormalInitOptions, type TruncatedNormalInitOptions, type UniformInitOptions } from '../initializers/basic.js';
+import type {
+  FanInitOptions, FanNormalOptions, KaimingNormalOptions, KaimingUniformOptions, VarianceScalingOptions, XavierNormalOptions, XavierUniformOptions,
 } from '../initializers/variance-scaling.js';
-import { orthogonal } from '../initializers/orthogonal.js';
-import { torchDefaultBias, torchDefaultWeight } from '../presets.js';
-import * as asyncApi from '../async-api.js';
-import type { DType, InitArray } from '../initializers/common.js';
+import type { OrthogonalOptions } from '../initializers/orthogonal.js';
+import type { TorchBiasOptions } from '../initializers/presets.js';
+import { INITIALIZERS, type InitializerEntry } from '../initializers/registry.js';
 
 /** A tensor's dtype in a plan: a float dtype, or int64 for integer buffers (BatchNorm's num_batches_tracked). */
 export type TensorDType = DType | 'int64';
 
-/** A weight layout for fan computation: torch `[out, in, ...k]` or Keras `[...k, in, out]`. */
+/** A weight layout for split axes: torch `[out, in, ...k]` or Keras `[...k, in, out]`. */
 export type FanLayout = 'torch' | 'keras';
 
-/** A serializable initializer spec. Each object form maps 1:1 onto the nninit function of the same name. */
+/** The spec of scheme S: the initializer's options O without those the plan sets (dtype, out, offset, length, seed, stream). */
+export type SchemeSpec<S extends string, O> = { scheme: S } & Omit<O, keyof RandomInitOptions>;
+
+/** A serializable initializer spec. Each object form maps 1:1 onto the nninit initializer of the same name. */
 export type InitSpec =
   | 'zeros'
   | 'ones'
   | { scheme: 'zeros' }
   | { scheme: 'ones' }
   | { scheme: 'constant'; value: number }
-  | { scheme: 'uniform'; low: number; high: number }
-  | { scheme: 'normal'; std: number; mean?: number }
-  | { scheme: 'truncatedNormal'; std: number; a: number; b: number; mean?: number }
-  | { scheme: 'xavierUniform'; gain?: number; layout?: FanLayout }
-  | { scheme: 'xavierNormal'; gain?: number; layout?: FanLayout; truncation?: number }
-  | { scheme: 'kaimingUniform'; mode?: 'fanIn' | 'fanOut'; nonlinearity?: Nonlinearity; a?: number; layout?: FanLayout }
-  | { scheme: 'kaimingNormal'; mode?: 'fanIn' | 'fanOut'; nonlinearity?: Nonlinearity; a?: number; layout?: FanLayout; truncation?: number }
-  | { scheme: 'lecunUniform'; layout?: FanLayout }
-  | { scheme: 'lecunNormal'; layout?: FanLayout; truncation?: number }
-  | { scheme: 'varianceScaling'; scale?: number; mode?: 'fanIn' | 'fanOut' | 'fanAvg' | 'fanGeoAvg'; distribution?: 'uniform' | 'truncatedNormal' | 'untruncatedNormal'; layout?: FanLayout; truncation?: number }
-  | { scheme: 'orthogonal'; gain?: number; layout?: FanLayout }
+  | SchemeSpec<'uniform', UniformInitOptions> & { low: number; high: number }
+  | SchemeSpec<'normal', NormalInitOptions> & { std: number }
+  | SchemeSpec<'truncatedNormal', TruncatedNormalInitOptions> & { std: number; a: number; b: number }
+  | SchemeSpec<'xavierUniform' | 'glorotUniform', XavierUniformOptions>
+  | SchemeSpec<'xavierNormal' | 'glorotNormal', XavierNormalOptions>
+  | SchemeSpec<'kaimingUniform' | 'heUniform', KaimingUniformOptions>
+  | SchemeSpec<'kaimingNormal' | 'heNormal', KaimingNormalOptions>
+  | SchemeSpec<'lecunUniform', FanInitOptions>
+  | SchemeSpec<'lecunNormal', FanNormalOptions>
+  | SchemeSpec<'varianceScaling', VarianceScalingOptions>
+  | SchemeSpec<'orthogonal', OrthogonalOptions>
   | { scheme: 'torchDefaultWeight' }
-  | { scheme: 'torchDefaultBias'; fanIn: number }
+  | SchemeSpec<'torchDefaultBias', TorchBiasOptions>
   | { scheme: 'concat'; axis: number; parts: readonly { size: number; init: InitSpec }[] };
 
 /** The scheme names. */
 export type Scheme = Exclude<InitSpec, string>['scheme'];
 
-/** Where and how much one initializer call writes. */
-export interface FillTarget {
-  seed: number | bigint;
-  stream: number | bigint;
-  /** Index of out[0] in the whole tensor. */
-  offset: number;
-  out: InitArray;
-  dtype: DType;
+/** The registry rows usable as schemes: one distribution per element, or orthogonal. */
+const ROWS: ReadonlyMap<string, InitializerEntry> = new Map(
+  INITIALIZERS.filter((e) => e.name === 'constant' || e.def?.dist !== undefined || e.name === 'orthogonal').map((e) => [e.name, e]),
+);
+
+/** Every scheme name, in the registry's order, then concat. */
+export const SCHEME_NAMES: readonly Scheme[] = Object.freeze([...ROWS.keys(), 'concat'] as Scheme[]);
+
+/** The option names a scheme's spec may give: the initializer's, less those the plan sets. */
+function paramsOf(e: InitializerEntry): readonly string[] {
+  if (e.name === 'constant') return ['value'];
+  return e.known.filter((k) => !OUTPUT_OPTIONS.includes(k) && !SEED_OPTIONS.includes(k));
 }
+const PARAMS: ReadonlyMap<string, readonly string[]> = new Map([...ROWS].map(([name, e]) => [name, ['scheme', ...paramsOf(e)]]));
 
-type Fields = Record<string, unknown>;
-type Run = (shape: number[], f: Fields, t: FillTarget) => InitArray;
-type RunAsync = (shape: number[], f: Fields, t: FillTarget) => Promise<InitArray>;
-
-interface SchemeDef {
-  readonly params: readonly string[];
-  readonly required: readonly string[];
-  /** Values depend on the whole tensor at once (orthogonal's QR): computed whole, then sliced. */
-  readonly whole: boolean;
-  readonly run: Run;
-  readonly runAsync: RunAsync;
-}
-
-type Fn = (shape: number[], o: Fields) => InitArray;
-type FnAsync = (shape: number[], o: Fields) => Promise<InitArray>;
-
-function opts(f: Fields, t: FillTarget, random: boolean): Fields {
-  const o: Fields = { ...f, dtype: t.dtype, out: t.out, offset: t.offset };
-  if (random) { o.seed = t.seed; o.stream = t.stream; }
-  return o;
-}
-
-function def(fn: unknown, fnAsync: unknown, params: string[], required: string[], random = true, whole = false): SchemeDef {
-  const f = fn as Fn, fa = fnAsync as FnAsync;
-  return {
-    params, required, whole,
-    run: (shape, fields, t) => f(shape, opts(fields, t, random)),
-    runAsync: (shape, fields, t) => fa(shape, opts(fields, t, random)),
-  };
-}
-
-const FAN = ['layout'];
-
-/** The scheme table: options each accepts, and the nninit function it runs. */
-const SCHEMES: Readonly<Record<Exclude<Scheme, 'concat'>, SchemeDef>> = {
-  zeros: def(zeros, asyncApi.zerosAsync, [], [], false),
-  ones: def(ones, asyncApi.onesAsync, [], [], false),
-  constant: {
-    params: ['value'], required: ['value'], whole: false,
-    run: (shape, f, t) => constant(shape, f.value as number, { dtype: t.dtype, out: t.out, offset: t.offset } as never),
-    runAsync: (shape, f, t) => asyncApi.constantAsync(shape, f.value as number, { dtype: t.dtype, out: t.out, offset: t.offset } as never),
-  },
-  uniform: def(uniform, asyncApi.uniformAsync, ['low', 'high'], ['low', 'high']),
-  normal: def(normal, asyncApi.normalAsync, ['std', 'mean'], ['std']),
-  truncatedNormal: def(truncatedNormal, asyncApi.truncatedNormalAsync, ['std', 'mean', 'a', 'b'], ['std', 'a', 'b']),
-  xavierUniform: def(xavierUniform, asyncApi.xavierUniformAsync, ['gain', ...FAN], []),
-  xavierNormal: def(xavierNormal, asyncApi.xavierNormalAsync, ['gain', 'truncation', ...FAN], []),
-  kaimingUniform: def(kaimingUniform, asyncApi.kaimingUniformAsync, ['mode', 'nonlinearity', 'a', ...FAN], []),
-  kaimingNormal: def(kaimingNormal, asyncApi.kaimingNormalAsync, ['mode', 'nonlinearity', 'a', 'truncation', ...FAN], []),
-  lecunUniform: def(lecunUniform, asyncApi.lecunUniformAsync, [...FAN], []),
-  lecunNormal: def(lecunNormal, asyncApi.lecunNormalAsync, ['truncation', ...FAN], []),
-  varianceScaling: def(varianceScaling, asyncApi.varianceScalingAsync, ['scale', 'mode', 'distribution', 'truncation', ...FAN], []),
-  orthogonal: def(orthogonal, asyncApi.orthogonalAsync, ['gain', 'layout'], [], true, true),
-  torchDefaultWeight: def(torchDefaultWeight, asyncApi.torchDefaultWeightAsync, [], []),
-  torchDefaultBias: def(torchDefaultBias, asyncApi.torchDefaultBiasAsync, ['fanIn'], ['fanIn']),
+/**
+ * Parameters a spec must state: the constant's value, and those of the basic distributions,
+ * whose defaults differ between frameworks (nninit's follow `convention`), so a plan read
+ * anywhere says what it draws.
+ */
+const REQUIRED: Readonly<Record<string, readonly string[]>> = {
+  constant: ['value'], uniform: ['low', 'high'], normal: ['std'], truncatedNormal: ['std', 'a', 'b'],
 };
-
-/** Every scheme name, in the order error messages list them. */
-export const SCHEME_NAMES: readonly Scheme[] = Object.freeze([...Object.keys(SCHEMES) as Exclude<Scheme, 'concat'>[], 'concat']);
-
-const MODES = ['fanIn', 'fanOut'];
-const VS_MODES = ['fanIn', 'fanOut', 'fanAvg', 'fanGeoAvg'];
-const VS_DISTS = ['uniform', 'truncatedNormal', 'untruncatedNormal'];
-const LAYOUTS: readonly FanLayout[] = ['torch', 'keras'];
 
 /** A validated, normalized spec: an object with `scheme` and only the fields given. */
 export interface NormalizedInit {
   readonly scheme: Scheme;
-  readonly fields: Readonly<Fields>;
+  readonly fields: Readonly<Options>;
   /** For concat: the axis (normalized) and the parts with their coordinate ranges. */
   readonly concat?: { readonly axis: number; readonly parts: readonly { readonly start: number; readonly end: number; readonly init: NormalizedInit }[] };
 }
 
-function finiteField(fn: string, what: string, v: unknown): number {
-  if (typeof v !== 'number') throw typeError(fn, what, 'a finite number', v);
-  if (!Number.isFinite(v)) throw rangeError(fn, what, 'a finite number (JSON has no Infinity or NaN)', v);
-  return v;
+/** A field's value, copied: what JSON holds (a finite number, a string, a boolean, or an array of them). */
+function jsonField(fn: string, what: string, v: unknown, nested = false): unknown {
+  if (typeof v === 'string' || typeof v === 'boolean') return v;
+  if (typeof v === 'number') {
+    if (!Number.isFinite(v)) throw rangeError(fn, what, 'a finite number (JSON has no Infinity or NaN)', v);
+    return v;
+  }
+  if (!nested && Array.isArray(v)) {
+    const out: unknown[] = [];
+    for (let i = 0; i < v.length; i++) out.push(jsonField(fn, `${what}[${i}]`, v[i], true));
+    return out;
+  }
+  throw typeError(fn, what, 'a JSON value: a finite number, a string, a boolean, or an array of them', v);
 }
 
-function strField(fn: string, what: string, v: unknown, allowed: readonly string[]): string {
-  if (typeof v !== 'string' || !allowed.includes(v)) {
-    const msg = `one of ${allowed.map((a) => JSON.stringify(a)).join(', ')}`;
-    throw (typeof v === 'string' ? rangeError : typeError)(fn, what, msg, v);
-  }
-  return v;
-}
+const SPEC_FORMS = `"zeros", "ones" or an object { scheme, ... } with scheme one of ${SCHEME_NAMES.join(', ')}`;
 
 /**
- * Validates an init spec for a tensor of `shape` and `dtype` (every field, then a
- * zero-length dry run of the initializer, which checks what it checks) and returns it
- * normalized. Errors name `what` (e.g. `plan.tensors[3].init`).
+ * Validates an init spec for a tensor of `shape` and `dtype` (its fields as JSON values,
+ * then every check of the initializer itself for that shape and dtype) and returns it
+ * normalized. Errors name `what` (e.g. `plan.tensors[3].init`); `probed` remembers the
+ * combinations already checked.
  */
 export function checkInit(fn: string, what: string, spec: unknown, shape: readonly number[], dtype: TensorDType, probed?: Set<string>): NormalizedInit {
-  let scheme: unknown;
-  let raw: unknown = spec;
   if (typeof spec === 'string') {
-    if (spec !== 'zeros' && spec !== 'ones') throw rangeError(fn, what, `"zeros", "ones" or an object { scheme, ... } with scheme one of ${SCHEME_NAMES.join(', ')}`, spec);
+    if (spec !== 'zeros' && spec !== 'ones') throw rangeError(fn, what, SPEC_FORMS, spec);
     return { scheme: spec, fields: {} };
   }
-  if (spec === null || typeof spec !== 'object' || Array.isArray(spec)) {
-    throw typeError(fn, what, `"zeros", "ones" or an object { scheme, ... } with scheme one of ${SCHEME_NAMES.join(', ')}`, spec);
-  }
+  if (spec === null || typeof spec !== 'object' || Array.isArray(spec)) throw typeError(fn, what, SPEC_FORMS, spec);
   const desc = Object.getOwnPropertyDescriptor(spec, 'scheme');
-  scheme = desc === undefined ? undefined : 'value' in desc ? desc.value : undefined;
-  if (typeof scheme !== 'string' || !(SCHEME_NAMES as readonly string[]).includes(scheme)) {
+  const scheme: unknown = desc !== undefined && Object.prototype.hasOwnProperty.call(desc, 'value') ? desc.value : undefined;
+  if (scheme === 'concat') return checkConcat(fn, what, spec, shape, dtype, probed);
+  const known = typeof scheme === 'string' ? PARAMS.get(scheme) : undefined;
+  if (known === undefined) {
     throw (typeof scheme === 'string' ? rangeError : typeError)(fn, `${what}.scheme`, `one of ${SCHEME_NAMES.join(', ')}`, scheme);
   }
-  if (scheme === 'concat') return checkConcat(fn, what, raw, shape, dtype, probed);
-  const d = SCHEMES[scheme as Exclude<Scheme, 'concat'>];
-  const o = readOptions(fn, raw, ['scheme', ...d.params], what);
-  const fields: Fields = {};
-  for (const k of d.params) {
-    const v = o[k];
-    if (v === undefined) {
-      if (d.required.includes(k)) throw typeError(fn, `${what}.${k}`, `given (${scheme} needs ${d.required.join(', ')})`, v);
-      continue;
-    }
-    switch (k) {
-      case 'layout': fields[k] = strField(fn, `${what}.${k}`, v, LAYOUTS); break;
-      case 'mode': fields[k] = strField(fn, `${what}.${k}`, v, scheme === 'varianceScaling' ? VS_MODES : MODES); break;
-      case 'distribution': fields[k] = strField(fn, `${what}.${k}`, v, VS_DISTS); break;
-      case 'nonlinearity':
-        if (typeof v !== 'string') throw typeError(fn, `${what}.${k}`, 'a nonlinearity name such as "relu"', v);
-        fields[k] = v;
-        break;
-      default: fields[k] = finiteField(fn, `${what}.${k}`, v);
-    }
+  const o = readOptions(fn, spec, known, what);
+  const fields = Object.create(null) as Options;
+  for (const k of known) {
+    if (k !== 'scheme' && o[k] !== undefined) fields[k] = jsonField(fn, `${what}.${k}`, o[k]);
+  }
+  const init: NormalizedInit = { scheme: scheme as Scheme, fields };
+  const required = REQUIRED[scheme as string] ?? [];
+  for (const k of required) {
+    if (fields[k] === undefined) throw typeError(fn, `${what}.${k}`, `given (${String(scheme)} needs ${required.join(', ')})`, undefined);
   }
   if (dtype === 'int64') {
     if (scheme !== 'zeros' && scheme !== 'ones' && !(scheme === 'constant' && Number.isSafeInteger(fields.value))) {
-      throw rangeError(fn, what, 'zeros, ones or an integer constant for an int64 tensor', spec);
+      throw rangeError(fn, what, 'zeros, ones or an integer constant for an int64 tensor', specOf(init));
     }
-    return { scheme: scheme as Scheme, fields };
+    return init;
   }
-  // The initializer's own checks, under its own name, without writing anything (once per
-  // combination: the key is built from the validated snapshot, never from the caller's object).
-  const key = `${scheme}|${JSON.stringify(fields)}|${shape.join(',')}|${dtype}`;
-  if (probed?.has(key)) return { scheme: scheme as Scheme, fields };
+  // The initializer's own checks, under its own name, writing nothing (once per combination:
+  // the key is built from the validated snapshot, never from the caller's object).
+  const key = `${String(scheme)}|${JSON.stringify(fields)}|${shape.join(',')}|${dtype}`;
+  if (probed?.has(key)) return init;
   probed?.add(key);
-  const probe = dtype === 'float64' ? new Float64Array(0) : dtype === 'float32' ? new Float32Array(0) : new Uint16Array(0);
   try {
-    d.run([...shape], fields, { seed: 0, stream: 0, offset: 0, out: probe, dtype });
+    writerOf(init, shape, dtype, 0, 0);
   } catch (e) {
     if (e instanceof TypeError || e instanceof RangeError) {
       const E = e instanceof TypeError ? TypeError : RangeError;
-      throw new E(`nninit.${fn}: ${what} (${JSON.stringify(spec)}) is not valid for shape [${shape.join(', ')}]: ${e.message}`);
+      throw new E(`nninit.${fn}: ${what} (${JSON.stringify(specOf(init))}) is not valid for shape [${shape.join(', ')}]: ${e.message}`);
     }
     throw e;
   }
-  return { scheme: scheme as Scheme, fields };
+  return init;
 }
 
 function checkConcat(fn: string, what: string, raw: unknown, shape: readonly number[], dtype: TensorDType, probed?: Set<string>): NormalizedInit {
@@ -247,9 +194,34 @@ export function specOf(init: NormalizedInit): InitSpec {
   return { scheme: init.scheme, ...init.fields } as InitSpec;
 }
 
-/** The scheme definition (not for concat). */
-export function schemeDef(scheme: Exclude<Scheme, 'concat'>): SchemeDef {
-  return SCHEMES[scheme];
+/** The registry definition a (non-concat) spec runs. */
+function defOf(init: NormalizedInit): InitDef {
+  if (init.scheme === 'constant') return constantDef(init.fields.value as number);
+  const e = ROWS.get(init.scheme);
+  if (e?.def === undefined) throw new Error(`nninit: ${init.scheme} is not a scheme of one tensor`);
+  return e.def;
+}
+
+/** The spec's options as its initializer reads them. */
+function optionsOf(init: NormalizedInit): Options {
+  return Object.assign(Object.create(null) as Options, init.fields);
+}
+
+/**
+ * The writer of a (non-concat) spec for a tensor of `shape` in `dtype`, validated once
+ * (every check of the initializer) with the key of (seed, stream): the steps that write any
+ * target of the tensor. Distributions and orthogonal write exactly their target's runs.
+ */
+export function writerOf(init: NormalizedInit, shape: readonly number[], dtype: DType, seed: Seed, stream: number): (t: Target) => Step[] {
+  const def = defOf(init);
+  const o = optionsOf(init);
+  if (def.seeded) { o.seed = seed; o.stream = stream; }
+  return initWriter(init.scheme, def, [...shape], o, dtype);
+}
+
+/** Whether a (non-concat) spec's values depend on the whole tensor at once (orthogonal). */
+export function isWhole(init: NormalizedInit): boolean {
+  return init.scheme !== 'concat' && defOf(init).whole === true;
 }
 
 // ---------------------------------------------------------------------------------------
@@ -257,85 +229,33 @@ export function schemeDef(scheme: Exclude<Scheme, 'concat'>): SchemeDef {
 
 /** The distribution a spec draws each element from (for orthogonal: its entries' scale). */
 export type Planned =
-  | { readonly kind: 'constant'; readonly value: number }
-  | { readonly kind: 'normal'; readonly mean: number; readonly std: number }
-  | { readonly kind: 'truncatedNormal'; readonly mean: number; readonly std: number; readonly a: number; readonly b: number }
-  | { readonly kind: 'uniform'; readonly low: number; readonly high: number }
+  | Dist
   | { readonly kind: 'orthogonal'; readonly gain: number; readonly rows: number; readonly cols: number }
   | { readonly kind: 'concat'; readonly axis: number; readonly parts: readonly { readonly start: number; readonly end: number; readonly planned: Planned }[] };
 
-function fansOf(shape: readonly number[], f: Fields): { fanIn: number; fanOut: number } {
-  return computeFans(shape, { layout: (f.layout as FanLayout | undefined) ?? 'torch' });
-}
-
-function fromStd(kind: 'uniform' | 'normal', std: number, truncation: number | undefined): Planned {
-  if (kind === 'uniform') { const b = Math.sqrt(3.0) * std; return { kind: 'uniform', low: -b, high: b }; }
-  if (truncation === undefined) return { kind: 'normal', mean: 0, std };
-  const s = std / truncatedNormalStd(truncation);
-  return { kind: 'truncatedNormal', mean: 0, std: s, a: -truncation * s, b: truncation * s };
-}
-
-/** The distribution a normalized spec draws from, for a tensor of `shape` (same formulas as the initializers). */
+/**
+ * The distribution a normalized spec draws from, for a tensor of `shape`: the
+ * initializer's own (its formulas and defaults), with degenerate ones (std 0, an empty
+ * symmetric uniform) as the constants they are.
+ */
 export function plannedOf(init: NormalizedInit, shape: readonly number[]): Planned {
-  const f = init.fields;
-  const num = (k: string, d: number): number => (f[k] as number | undefined) ?? d;
-  const trunc = f.truncation as number | undefined;
-  switch (init.scheme) {
-    case 'zeros': return { kind: 'constant', value: 0 };
-    case 'ones': return { kind: 'constant', value: 1 };
-    case 'constant': return { kind: 'constant', value: f.value as number };
-    case 'uniform': return { kind: 'uniform', low: f.low as number, high: f.high as number };
-    case 'normal': return { kind: 'normal', mean: num('mean', 0), std: f.std as number };
-    case 'truncatedNormal': return { kind: 'truncatedNormal', mean: num('mean', 0), std: f.std as number, a: f.a as number, b: f.b as number };
-    case 'xavierUniform':
-    case 'xavierNormal': {
-      const { fanIn, fanOut } = fansOf(shape, f);
-      const std = num('gain', 1) * Math.sqrt(2.0 / (fanIn + fanOut));
-      return fromStd(init.scheme === 'xavierUniform' ? 'uniform' : 'normal', std, trunc);
-    }
-    case 'kaimingUniform':
-    case 'kaimingNormal': {
-      const { fanIn, fanOut } = fansOf(shape, f);
-      const nl = (f.nonlinearity as Nonlinearity | undefined) ?? 'leaky_relu';
-      const gain = calculateGain(nl, nl === 'leaky_relu' || nl === 'leakyRelu' ? num('a', 0) : undefined);
-      const std = gain / Math.sqrt(f.mode === 'fanOut' ? fanOut : fanIn);
-      return fromStd(init.scheme === 'kaimingUniform' ? 'uniform' : 'normal', std, trunc);
-    }
-    case 'lecunUniform':
-    case 'lecunNormal': {
-      const std = 1 / Math.sqrt(fansOf(shape, f).fanIn);
-      return fromStd(init.scheme === 'lecunUniform' ? 'uniform' : 'normal', std, trunc);
-    }
-    case 'varianceScaling': {
-      const { fanIn, fanOut } = fansOf(shape, f);
-      const mode = (f.mode as string | undefined) ?? 'fanIn';
-      const den = mode === 'fanIn' ? fanIn : mode === 'fanOut' ? fanOut : mode === 'fanAvg' ? (fanIn + fanOut) / 2 : Math.sqrt(fanIn * fanOut);
-      const variance = num('scale', 1) / den;
-      const dist = (f.distribution as string | undefined) ?? 'truncatedNormal';
-      if (dist === 'uniform') { const l = Math.sqrt(3 * variance); return { kind: 'uniform', low: -l, high: l }; }
-      return fromStd('normal', Math.sqrt(variance), dist === 'truncatedNormal' ? trunc ?? 2 : undefined);
-    }
-    case 'orthogonal': {
-      const keras = f.layout === 'keras';
-      const numel = shape.reduce((a, b) => a * b, 1);
-      const rows = keras ? numel / shape[shape.length - 1]! : shape[0]!;
-      return { kind: 'orthogonal', gain: num('gain', 1), rows, cols: numel / rows };
-    }
-    case 'torchDefaultWeight': {
-      const b = 1 / Math.sqrt(computeFans(shape, { layout: 'torch' }).fanIn);
-      return { kind: 'uniform', low: -b, high: b };
-    }
-    case 'torchDefaultBias': {
-      const fi = f.fanIn as number;
-      const b = fi > 0 ? 1 / Math.sqrt(fi) : 0;
-      return b === 0 ? { kind: 'constant', value: 0 } : { kind: 'uniform', low: -b, high: b };
-    }
-    case 'concat': {
-      const c = init.concat!;
-      return { kind: 'concat', axis: c.axis, parts: c.parts.map((p) => ({ start: p.start, end: p.end, planned: plannedOf(p.init, shape) })) };
-    }
+  const name = init.scheme;
+  if (init.scheme === 'concat') {
+    const c = init.concat!;
+    return { kind: 'concat', axis: c.axis, parts: c.parts.map((p) => ({ start: p.start, end: p.end, planned: plannedOf(p.init, shape) })) };
   }
+  const o = optionsOf(init);
+  const convention: Convention | undefined = checkConvention(name, o.convention);
+  if (name === 'orthogonal') {
+    const keras = (o.layout ?? convention) === 'keras';
+    const numel = shape.reduce((a, b) => a * b, 1);
+    const rows = keras ? numel / shape[shape.length - 1]! : shape[0]!;
+    return { kind: 'orthogonal', gain: (o.gain as number | undefined) ?? 1, rows, cols: numel / rows };
+  }
+  const rule = defOf(init).dist!;
+  return plan(name, rule(name, o, checkShape(name, [...shape]), convention)(), 'float64').dist;
 }
+
 
 const INV_SQRT_2PI = 0.3989422804014327;
 const phi = (x: number): number => (Number.isFinite(x) ? INV_SQRT_2PI * Math.exp(-0.5 * x * x) : 0);
@@ -417,45 +337,52 @@ export function initText(init: NormalizedInit): string {
 /**
  * Scales an init spec: every element is multiplied by mul / div (mul 0 gives zeros). Each
  * parameter is computed as `q * mul / div`, so a division alone stays one division (HF's
- * `0.02 / math.sqrt(2 * n_layer)` is the same double).
+ * `0.02 / math.sqrt(2 * n_layer)` is the same double). For the recipes' own specs, which
+ * give the parameters they scale.
  */
 export function scaleInit(spec: InitSpec, mul: number, div = 1): InitSpec {
   if (mul === 1 && div === 1) return spec;
   if (mul === 0) return 'zeros';
-  const sc = (q: number): number => (mul === 1 ? q : q * mul) / div;
   const f = mul / div;
   if (typeof spec === 'string') return spec === 'zeros' ? spec : { scheme: 'constant', value: f };
-  const s = spec as Fields & { scheme: Scheme };
-  const mean = s.mean === undefined ? {} : { mean: sc(s.mean as number) };
+  // Own fields only: a spec is plain data, a polluted prototype adds nothing to it.
+  const s = Object.assign(Object.create(null), spec) as Options & { scheme: Scheme };
+  const need = (k: string): number => {
+    if (typeof s[k] !== 'number') throw new Error(`nninit: scaleInit needs ${s.scheme}'s ${k}`);
+    return s[k] as number;
+  };
+  const scale = (q: number): number => (mul === 1 ? q : q * mul) / div;
+  const sc = (k: string): number => scale(need(k));
+  const mean = s.mean === undefined ? {} : { mean: sc('mean') };
   switch (s.scheme) {
     case 'zeros': return spec;
     case 'ones': return { scheme: 'constant', value: f };
-    case 'constant': return { scheme: 'constant', value: sc(s.value as number) };
-    case 'uniform': return { scheme: 'uniform', low: sc(s.low as number), high: sc(s.high as number) };
-    case 'normal': return { ...s, std: sc(s.std as number), ...mean } as InitSpec;
-    case 'truncatedNormal': return { ...s, std: sc(s.std as number), a: sc(s.a as number), b: sc(s.b as number), ...mean } as InitSpec;
-    case 'xavierUniform': case 'xavierNormal': case 'orthogonal':
-      return { ...s, gain: sc((s.gain as number | undefined) ?? 1) } as InitSpec;
+    case 'constant': return { scheme: 'constant', value: sc('value') };
+    case 'uniform': return { scheme: 'uniform', low: sc('low'), high: sc('high') };
+    case 'normal': return { ...s, std: sc('std'), ...mean } as InitSpec;
+    case 'truncatedNormal': return { ...s, std: sc('std'), a: sc('a'), b: sc('b'), ...mean } as InitSpec;
+    case 'xavierUniform': case 'xavierNormal': case 'glorotUniform': case 'glorotNormal': case 'orthogonal':
+      return { ...s, gain: s.gain === undefined ? f : sc('gain') } as InitSpec;
     case 'varianceScaling': return { ...s, scale: ((s.scale as number | undefined) ?? 1) * f * f } as InitSpec;
-    case 'kaimingNormal': case 'kaimingUniform': case 'lecunNormal': case 'lecunUniform': {
+    case 'kaimingNormal': case 'kaimingUniform': case 'heNormal': case 'heUniform': case 'lecunNormal': case 'lecunUniform': {
       // gain^2 / fan as a varianceScaling scale (same fans, same distribution family).
-      const nl = (s.nonlinearity as Nonlinearity | undefined) ?? 'leaky_relu';
-      const lecun = s.scheme === 'lecunNormal' || s.scheme === 'lecunUniform';
-      const gain = lecun ? 1 : calculateGain(nl, nl === 'leaky_relu' || nl === 'leakyRelu' ? ((s.a as number | undefined) ?? 0) : undefined);
-      const uniformDist = s.scheme === 'kaimingUniform' || s.scheme === 'lecunUniform';
-      const out: Fields = {
-        scheme: 'varianceScaling', scale: gain * gain * f * f,
-        mode: lecun ? 'fanIn' : ((s.mode as string | undefined) ?? 'fanIn'),
-        distribution: uniformDist ? 'uniform' : s.truncation === undefined ? 'untruncatedNormal' : 'truncatedNormal',
-      };
-      if (s.truncation !== undefined) out.truncation = s.truncation;
-      if (s.layout !== undefined) out.layout = s.layout;
-      return out as InitSpec;
+      const { scheme, nonlinearity, a, mode, ...fans } = s;
+      const nl = (nonlinearity as Nonlinearity | undefined) ?? 'leaky_relu';
+      const lecun = scheme === 'lecunNormal' || scheme === 'lecunUniform';
+      const gain = lecun ? 1 : calculateGain(nl, nl === 'leaky_relu' || nl === 'leakyRelu' ? ((a as number | undefined) ?? 0) : undefined);
+      const uniformDist = scheme === 'kaimingUniform' || scheme === 'heUniform' || scheme === 'lecunUniform';
+      // Their normals are untruncated unless a truncation is given (Keras' convention: 2, varianceScaling's default).
+      const truncated = s.truncation !== undefined || s.convention === 'keras';
+      return {
+        ...fans, scheme: 'varianceScaling', scale: gain * gain * f * f,
+        mode: lecun ? 'fanIn' : ((mode as string | undefined) ?? 'fanIn'),
+        distribution: uniformDist ? 'uniform' : truncated ? 'truncatedNormal' : 'untruncatedNormal',
+      } as InitSpec;
     }
     case 'torchDefaultWeight': return { scheme: 'varianceScaling', scale: f * f / 3, mode: 'fanIn', distribution: 'uniform' };
     case 'torchDefaultBias': {
-      const fi = s.fanIn as number;
-      return fi > 0 ? { scheme: 'uniform', low: -sc(1 / Math.sqrt(fi)), high: sc(1 / Math.sqrt(fi)) } : 'zeros';
+      const fi = need('fanIn');
+      return fi > 0 ? { scheme: 'uniform', low: -scale(1 / Math.sqrt(fi)), high: scale(1 / Math.sqrt(fi)) } : 'zeros';
     }
     case 'concat': {
       const parts = s.parts as readonly { size: number; init: InitSpec }[];

@@ -3,12 +3,12 @@
  * overridable), as contiguous runs of the whole tensor, and the dtype it is written in.
  */
 import { rangeError, typeError } from '../errors.js';
-import { readOptions, u64 } from '../validate.js';
-import { shardRange } from '../shards.js';
+import { readOptions } from '../validate.js';
+import { seedWords, type Seed } from '../seed.js';
+import { evenSplit, partAlong } from '../tensor.js';
 import { isRole, ROLE_NAMES, splitRuleOf, type Role, type SplitRule } from './roles.js';
-import type { ResolvedPlan, ResolvedTensor } from './plan.js';
+import { optional, type ResolvedPlan, type ResolvedTensor } from './plan.js';
 import type { TensorDType } from './init-spec.js';
-import type { Seed } from '../seed.js';
 
 /** A split axis override: an axis (negative counts from the end), a rule, or null (replicated). */
 export type SplitAxis = number | SplitRule;
@@ -67,7 +67,7 @@ function ruleAxis(rule: SplitRule, ndim: number, keras: boolean): number | null 
 /** Validates seed, dtype, rank, worldSize and splitAxis in `o` and lays the plan out. */
 export function select(fn: string, o: Record<string, unknown>, rp: ResolvedPlan): Selection {
   if (o.seed === undefined) throw typeError(fn, 'options.seed', 'an integer in [0, 2^64) (a model needs an explicit seed to be reproducible)', o.seed);
-  u64(fn, 'options.seed', o.seed);
+  seedWords(fn, 'options.seed', o.seed);
   let dtype: TensorDType | undefined;
   if (o.dtype !== undefined) {
     if (typeof o.dtype !== 'string' || !FLOATS.includes(o.dtype)) {
@@ -108,19 +108,21 @@ export function select(fn: string, o: Record<string, unknown>, rp: ResolvedPlan)
     const role = owner.spec.role;
     const ov = isRole(role) && Object.prototype.hasOwnProperty.call(overrides, role) ? overrides[role] : undefined;
     let axis: number | null;
-    if (ov === undefined) axis = ruleAxis(splitRuleOf(role), ndim, owner.spec.layout === 'keras');
+    const keras = optional(owner.spec, 'layout') === 'keras';
+    if (ov === undefined) axis = ruleAxis(splitRuleOf(role), ndim, keras);
     else if (typeof ov === 'number') {
       if (ndim === 0) axis = null;
       else {
         if (ov < -ndim || ov >= ndim) throw rangeError(fn, `options.splitAxis.${role}`, `an axis in [${-ndim}, ${ndim}) for ${spec.name} (shape [${t.shape.join(', ')}])`, ov);
         axis = ov < 0 ? ov + ndim : ov;
       }
-    } else axis = ruleAxis(ov, ndim, owner.spec.layout === 'keras');
+    } else axis = ruleAxis(ov, ndim, keras);
     if (worldSize === 1) axis = null;
     if (axis === null) {
       tensors.push({ t, axis: null, shape: t.shape, numel: t.numel, runs: t.numel > 0 ? [{ offset: 0, length: t.numel }] : [], dtype: tdtype });
     } else {
-      const r = shardRange(t.shape, { rank, worldSize, axis });
+      const [start, end] = evenSplit(t.shape[axis]!, rank, worldSize);
+      const r = partAlong(t.shape, axis, start, end);
       const numel = r.shape.reduce((a, b) => a * b, 1);
       tensors.push({ t, axis, shape: r.shape, numel, runs: r.runs, dtype: tdtype });
     }

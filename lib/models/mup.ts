@@ -23,7 +23,7 @@
  */
 import { rangeError } from '../errors.js';
 import { checkInit, plannedOf, scaleInit, type InitSpec, type Planned } from './init-spec.js';
-import type { TensorSpec } from './plan.js';
+import { optional, type TensorSpec } from './plan.js';
 
 /** muP options of a recipe. */
 export interface MupSettings {
@@ -61,8 +61,9 @@ export function applyMup(fn: string, target: readonly TensorSpec[], base: readon
   const out: TensorSpec[] = [];
   const byName = new Map<string, TensorSpec>();
   for (const t of target) {
-    if (t.tiedTo !== undefined) {
-      const to = byName.get(t.tiedTo)!;
+    const tiedTo = optional(t, 'tiedTo');
+    if (tiedTo !== undefined) {
+      const to = byName.get(tiedTo)!;
       const tied: TensorSpec = { ...t, init: to.init, lrScale: to.lrScale };
       out.push(tied);
       byName.set(t.name, tied);
@@ -77,7 +78,7 @@ export function applyMup(fn: string, target: readonly TensorSpec[], base: readon
     if (n > 2) throw rangeError(fn, 'options.base', `a configuration where at most 2 dimensions of each tensor differ (${t.name}: ${n}; mup: "more than 2 inf dimensions")`, t.name);
     const widthMult = main < 0 ? 1 : t.shape[main]! / b.shape[main]!;
     let spec: TensorSpec;
-    if (t.buffer === true) {
+    if (optional(t, 'buffer') === true) {
       spec = t;
     } else if (t.role === 'output' && n <= 1) {
       spec = { ...t, init: s.readoutZeroInit ? 'zeros' : explicit(fn, t.name, b.init, b.shape), lrScale: 1 };

@@ -11,7 +11,7 @@
  */
 import { rangeError, typeError } from '../errors.js';
 import { readOptions } from '../validate.js';
-import { MAX_ELEMENTS } from '../initializers/common.js';
+import { MAX_ARRAY_LENGTH } from '../tensor.js';
 import { isRole, ROLE_NAMES, type Role } from './roles.js';
 import { checkInit, specOf, type FanLayout, type InitSpec, type NormalizedInit, type TensorDType } from './init-spec.js';
 
@@ -103,6 +103,11 @@ export interface ResolvedPlan {
 /** The plan dtypes. */
 export const TENSOR_DTYPES: readonly TensorDType[] = ['float32', 'float64', 'bfloat16', 'float16', 'int64'];
 
+/** A tensor spec's optional field, own properties only: a plan is plain data, and a polluted prototype adds nothing to it. */
+export function optional<K extends 'tiedTo' | 'layout' | 'buffer'>(t: TensorSpec, k: K): TensorSpec[K] {
+  return Object.prototype.hasOwnProperty.call(t, k) ? t[k] : undefined;
+}
+
 /** Bytes per element. */
 export function bytesOf(dtype: TensorDType): number {
   return dtype === 'float64' || dtype === 'int64' ? 8 : dtype === 'float32' ? 4 : 2;
@@ -116,9 +121,9 @@ function numelOf(shape: readonly number[]): number {
 export function totalsOf(tensors: readonly TensorSpec[]): PlanTotals {
   let parameters = 0, buffers = 0, bytes = 0;
   for (const t of tensors) {
-    if (t.tiedTo !== undefined) continue;
+    if (optional(t, 'tiedTo') !== undefined) continue;
     const n = numelOf(t.shape);
-    if (t.buffer === true) buffers += n; else parameters += n;
+    if (optional(t, 'buffer') === true) buffers += n; else parameters += n;
     bytes += n * bytesOf(t.dtype);
   }
   return { tensors: tensors.length, parameters, buffers, bytes };
@@ -168,7 +173,7 @@ function resolveOwn(plan: ModelPlan): ResolvedPlan {
   plan.tensors.forEach((spec, index) => {
     const r: ResolvedTensor = {
       spec, index, shape: spec.shape, numel: numelOf(spec.shape), init: normalizeOwn(spec.init, spec.shape),
-      tiedIndex: spec.tiedTo === undefined ? -1 : byName.get(spec.tiedTo)!.index,
+      tiedIndex: optional(spec, 'tiedTo') === undefined ? -1 : byName.get(spec.tiedTo!)!.index,
     };
     tensors.push(r);
     byName.set(spec.name, r);
@@ -222,7 +227,7 @@ function resolve(fn: string, plan: unknown, what: string): ResolvedPlan {
       shape.push(d);
     });
     const numel = numelOf(shape);
-    if (numel > MAX_ELEMENTS * 8) throw rangeError(fn, `${w}.shape`, 'a tensor of at most 2^35 elements', shape);
+    if (numel > MAX_ARRAY_LENGTH * 8) throw rangeError(fn, `${w}.shape`, 'a tensor of at most 2^35 elements', shape);
     const dtype = s.dtype ?? 'float32';
     if (typeof dtype !== 'string' || !(TENSOR_DTYPES as readonly string[]).includes(dtype)) {
       throw (typeof dtype === 'string' ? rangeError : typeError)(fn, `${w}.dtype`, `one of ${TENSOR_DTYPES.join(', ')}`, dtype);
@@ -295,7 +300,8 @@ export class PlanBuilder {
   readonly tensors: TensorSpec[] = [];
 
   /** Adds a tensor; returns it. */
-  add(name: string, shape: readonly number[], role: Role, init: InitSpec, extra: Partial<Pick<TensorSpec, 'dtype' | 'tiedTo' | 'layout' | 'buffer' | 'lrScale' | 'stream'>> = {}): TensorSpec {
+  add(name: string, shape: readonly number[], role: Role, init: InitSpec, given: Partial<Pick<TensorSpec, 'dtype' | 'tiedTo' | 'layout' | 'buffer' | 'lrScale' | 'stream'>> = {}): TensorSpec {
+    const extra = Object.assign(Object.create(null), given) as typeof given;
     const t: TensorSpec = {
       name, shape: [...shape], dtype: extra.dtype ?? 'float32', role, init,
       stream: extra.stream ?? (extra.tiedTo !== undefined ? this.tensors.find((x) => x.name === extra.tiedTo)?.stream : undefined) ?? this.tensors.length,

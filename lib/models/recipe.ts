@@ -4,7 +4,7 @@
  */
 import { rangeError, typeError } from '../errors.js';
 import { readOptions } from '../validate.js';
-import { finishPlan, makePlan, TENSOR_DTYPES, type ModelPlan, type TensorSpec } from './plan.js';
+import { finishPlan, makePlan, optional, TENSOR_DTYPES, type ModelPlan, type TensorSpec } from './plan.js';
 import { applyMup } from './mup.js';
 import type { Config, RecipeDef, Built } from './recipes/common.js';
 import { gpt2 } from './recipes/gpt2.js';
@@ -64,26 +64,37 @@ export function recipeDef(fn: string, name: unknown): RecipeDef {
   return RECIPES[name as RecipeName];
 }
 
-/** Resolves a config argument (a name, an object of overrides, or undefined) to a checked, complete config. */
+const own = (o: object, k: string): boolean => Object.prototype.hasOwnProperty.call(o, k);
+
+/**
+ * Resolves a config argument (a name, an object of overrides, or undefined) to a checked,
+ * complete config: a null-prototype object holding every field, so no field is ever read
+ * from a (polluted) prototype.
+ */
 export function resolveConfig(fn: string, def: RecipeDef, config: unknown, what = 'config'): Config {
   const names = Object.keys(def.configs);
+  const check = (c: Config): Config => Object.assign(Object.create(null) as Config, def.check(fn, what, c));
+  const needs = (): string => def.configKeys.filter((k) => !own(def.defaults, k)).join(', ');
+  const full = (given: Readonly<Record<string, unknown>>): Config => {
+    const c = Object.assign(Object.create(null) as Config, def.defaults);
+    for (const k of def.configKeys) if (own(given, k) && given[k] !== undefined) c[k] = given[k];
+    return c;
+  };
   if (config === undefined) {
-    if (def.defaultConfig === null) throw typeError(fn, what, `an object with ${def.configKeys.filter((k) => !(k in def.defaults)).join(', ')} (the ${def.name} recipe has no default)`, config);
-    return def.check(fn, what, def.configs[def.defaultConfig]!);
+    if (def.defaultConfig === null) throw typeError(fn, what, `an object with ${needs()} (the ${def.name} recipe has no default)`, config);
+    return check(full(def.configs[def.defaultConfig]!));
   }
   if (typeof config === 'string') {
     if (!names.includes(config)) {
       throw rangeError(fn, what, names.length ? `one of ${names.map((n) => JSON.stringify(n)).join(', ')} or a config object` : `a config object (the ${def.name} recipe has no named configs)`, config);
     }
-    return def.check(fn, what, def.configs[config]!);
+    return check(full(def.configs[config]!));
   }
-  const o = readOptions(fn, config, def.configKeys, what);
-  const merged: Config = { ...def.defaults };
-  for (const k of def.configKeys) if (o[k] !== undefined) merged[k] = o[k];
+  const merged = full(readOptions(fn, config, def.configKeys, what));
   for (const k of def.configKeys) {
-    if (!(k in merged)) throw typeError(fn, `${what}.${k}`, `given (the ${def.name} recipe needs ${def.configKeys.filter((x) => !(x in def.defaults)).join(', ')})`, undefined);
+    if (!own(merged, k)) throw typeError(fn, `${what}.${k}`, `given (the ${def.name} recipe needs ${needs()})`, undefined);
   }
-  return def.check(fn, what, merged);
+  return check(merged);
 }
 
 /**
@@ -116,7 +127,7 @@ export function recipe(name: RecipeName, config?: string | Record<string, unknow
   if (par !== 'mup') {
     for (const k of mupKeys) if (o[k] !== undefined) throw typeError(fn, `options.${k}`, "undefined unless options.parametrization is 'mup'", o[k]);
   }
-  const recipeOptions: Record<string, unknown> = {};
+  const recipeOptions = Object.create(null) as Record<string, unknown>;
   for (const k of def.optionKeys) if (o[k] !== undefined) recipeOptions[k] = o[k];
   if (o.residualScaling !== undefined) recipeOptions.residualScaling = o.residualScaling;
   const built: Built = def.build(fn, c, recipeOptions);
@@ -136,7 +147,7 @@ export function recipe(name: RecipeName, config?: string | Record<string, unknow
     }
     const rz = o.readoutZeroInit ?? false;
     if (typeof rz !== 'boolean') throw typeError(fn, 'options.readoutZeroInit', 'a boolean', rz);
-    if (rz && tensors.some((t) => t.role === 'output' && t.tiedTo !== undefined)) {
+    if (rz && tensors.some((t) => t.role === 'output' && optional(t, 'tiedTo') !== undefined)) {
       throw rangeError(fn, 'options.readoutZeroInit', 'false when the readout is tied to the embedding (zeroing it would zero the embedding)', rz);
     }
     const baseBuilt = def.build(fn, baseConfig, recipeOptions);

@@ -82,7 +82,8 @@ export interface Factor {
 const ONE: Factor = { mul: 1, div: 1 };
 
 /** The factor for a tensor with `tags` at `pos` (mul 0 zeroes the tensor). */
-export function residualFactor(s: ResidualScaling, m: ResidualModel, tags: BranchTags, pos: BranchPos): Factor {
+export function residualFactor(s: ResidualScaling, m: ResidualModel, given: BranchTags, pos: BranchPos): Factor {
+  const tags = Object.assign(Object.create(null), given) as BranchTags; // own tags only
   if (typeof s === 'number') return tags.depthScaled ? { mul: s, div: 1 } : ONE;
   switch (s) {
     case 'none': return ONE;

@@ -9,7 +9,7 @@
 import { rangeError, typeError } from '../errors.js';
 import { readOptions } from '../validate.js';
 import { isRole, ROLE_NAMES, type Role } from './roles.js';
-import { finishPlan, makePlan, TENSOR_DTYPES, type ModelPlan, type TensorSpec } from './plan.js';
+import { finishPlan, makePlan, optional, TENSOR_DTYPES, type ModelPlan, type TensorSpec } from './plan.js';
 import type { FanLayout, InitSpec, TensorDType } from './init-spec.js';
 import { recipe, type RecipeName, type RecipeOptions } from './recipe.js';
 
@@ -103,7 +103,7 @@ function shapeList(fn: string, shapes: unknown): [string, unknown][] {
     });
   }
   if (shapes !== null && typeof shapes === 'object') {
-    const t = (shapes as { tensors?: unknown }).tensors;
+    const t = Object.prototype.hasOwnProperty.call(shapes, 'tensors') ? (shapes as { tensors?: unknown }).tensors : undefined;
     if (t instanceof Map) return shapeList(fn, t);
     return Object.keys(shapes).map((k) => [k, (shapes as Record<string, unknown>)[k]]);
   }
@@ -165,7 +165,7 @@ export function planFromShapes(shapes: Shapes, rules: readonly Rule[], options?:
  */
 export function recipeRules(name: RecipeName, config?: string | Record<string, unknown>, options?: RecipeOptions): Rule[] {
   const plan = recipe(name, config, options);
-  const key = (t: TensorSpec): string => JSON.stringify([t.role, t.init, t.dtype, t.layout ?? null, t.lrScale, t.tiedTo ?? null, t.buffer ?? null]);
+  const key = (t: TensorSpec): string => JSON.stringify([t.role, t.init, t.dtype, optional(t, 'layout') ?? null, t.lrScale, optional(t, 'tiedTo') ?? null, optional(t, 'buffer') ?? null]);
   const groups = new Map<string, TensorSpec[]>();
   const globOf = (n: string): string => escapeGlob(n).split('.').map((seg) => (/^\d+$/.test(seg) ? '*' : seg)).join('.');
   for (const t of plan.tensors) {
@@ -186,9 +186,9 @@ export function recipeRules(name: RecipeName, config?: string | Record<string, u
       pattern, role: t.role, init: t.init,
       ...(t.lrScale === 1 ? {} : { lrScale: t.lrScale }),
       dtype: t.dtype,
-      ...(t.tiedTo === undefined ? {} : { tiedTo: t.tiedTo }),
-      ...(t.layout === undefined ? {} : { layout: t.layout }),
-      ...(t.buffer === undefined ? {} : { buffer: t.buffer }),
+      ...(optional(t, 'tiedTo') === undefined ? {} : { tiedTo: t.tiedTo! }),
+      ...(optional(t, 'layout') === undefined ? {} : { layout: t.layout! }),
+      ...(optional(t, 'buffer') === undefined ? {} : { buffer: t.buffer! }),
     });
   }
   return rules;

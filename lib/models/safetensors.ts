@@ -21,8 +21,9 @@ import { rangeError, typeError } from '../errors.js';
 import { readOptions } from '../validate.js';
 import { packageRoot } from '../backend.js';
 import { checkPlan, bytesOf, type ModelPlan } from './plan.js';
+import { runJob, runJobAsync, type Step } from '../job.js';
 import { select, SELECTION_KEYS, type LocalTensor, type OutputSelection, type Selection } from './layout.js';
-import { Filler, viewOf, type TensorArray } from './fill.js';
+import { TensorWriter, viewOf, type TensorArray } from './fill.js';
 import type { TensorDType } from './init-spec.js';
 
 /** Options of {@link writeSafetensors} and {@link writeNpy}. */
@@ -69,6 +70,8 @@ export function nninitVersion(): string {
 interface Checked {
   sel: Selection;
   plan: ModelPlan;
+  /** The writers of the tensors the file(s) hold, in data order: every initializer validated before a file exists. */
+  writers: TensorWriter[];
   overwrite: boolean;
   bufferBytes: number;
   onProgress: ((written: number, total: number) => void) | undefined;
@@ -100,7 +103,8 @@ function checkWrite(fn: string, path: unknown, plan: unknown, options: unknown, 
     if (!overwrite) throw rangeError(fn, what, 'a path with no existing file (pass options.overwrite: true to replace it)', path);
     if (fn !== 'writeNpy' && fn !== 'writeNpyAsync' && statSync(full).isDirectory()) throw rangeError(fn, what, 'a file path, not a directory', path);
   }
-  return { sel, plan: rp.plan, overwrite, bufferBytes, onProgress: o.onProgress as Checked['onProgress'], path: full };
+  const writers = dataOrder(sel).map((lt) => new TensorWriter(lt, sel.seed));
+  return { sel, plan: rp.plan, writers, overwrite, bufferBytes, onProgress: o.onProgress as Checked['onProgress'], path: full };
 }
 
 /** The tensors a file holds, in data order: untied ones, largest element size first (stable). */
@@ -138,8 +142,8 @@ interface Layout {
   dataBytes: number;
 }
 
-function layoutFile(sel: Selection, plan: ModelPlan): Layout {
-  const order = dataOrder(sel);
+function layoutFile(sel: Selection, plan: ModelPlan, writers: readonly TensorWriter[]): Layout {
+  const order = writers.map((w) => w.lt);
   const offsets = new Map<LocalTensor, [number, number]>();
   let at = 0;
   for (const lt of order) {
@@ -186,42 +190,37 @@ function commit(fn: string, tmp: string, full: string, overwrite: boolean): void
   unlinkSync(tmp);
 }
 
-/** A step of writing a file's data: fill a view, or write out the first `bytes` of the buffer. */
-type Step =
-  | { readonly fill: LocalTensor; readonly offset: number; readonly view: TensorArray }
-  | { readonly fill?: undefined; readonly bytes: number };
+/** A full buffer: the steps that fill its first `bytes` bytes. */
+interface Chunk { readonly steps: Step[]; readonly bytes: number }
 
 /**
- * The data of `order`, chunk by chunk: views to fill in the buffer `bufOf()` returns (all of
- * the same size, a multiple of 8, so every view is aligned: tensors come largest element
- * first), and a flush each time it is full and at the end. The driver fills each view (sync
- * or awaited) before asking for the next step.
+ * The data of the tensors of `writers`, buffer by buffer: the views of each tensor's
+ * elements in the buffer `bufOf()` returns (all of one size, a multiple of 8, so every view
+ * is aligned: tensors come largest element first) and the steps that write them, one job
+ * per buffer; a chunk each time the buffer is full and at the end. The views of a chunk are
+ * taken after the previous chunk was handed out, so the driver may switch buffers between.
  */
-function* steps(order: readonly LocalTensor[], bufOf: () => ArrayBuffer, filler: Filler): Generator<Step, void, void> {
+function* chunks(writers: readonly TensorWriter[], bufOf: () => ArrayBuffer): Generator<Chunk, void, void> {
   const B = bufOf().byteLength;
   let fill = 0;
-  for (const lt of order) {
-    const es = bytesOf(lt.dtype);
-    for (const run of lt.runs) {
-      let off = run.offset, left = run.length;
-      while (left > 0) {
-        const n = Math.min(left, (B - fill) / es);
-        yield { fill: lt, offset: off, view: viewOf(lt.dtype, bufOf(), fill, n) };
-        fill += n * es; off += n; left -= n;
-        if (fill === B) { yield { bytes: fill }; fill = 0; }
-      }
+  let steps: Step[] = [];
+  for (const w of writers) {
+    const es = bytesOf(w.lt.dtype);
+    for (let from = 0; from < w.lt.numel;) {
+      const n = Math.min(w.lt.numel - from, (B - fill) / es);
+      steps.push(...w.steps(from, viewOf(w.lt.dtype, bufOf(), fill, n)));
+      fill += n * es; from += n;
+      if (fill === B) { yield { steps, bytes: fill }; steps = []; fill = 0; }
     }
-    filler.release(lt.t);
+    w.release();
   }
-  if (fill > 0) yield { bytes: fill };
+  if (fill > 0) yield { steps, bytes: fill };
 }
 
-/** Runs `steps` synchronously, yielding the byte count of each full buffer. */
-function* chunks(order: readonly LocalTensor[], bufOf: () => ArrayBuffer, filler: Filler): Generator<number, void, void> {
-  for (const s of steps(order, bufOf, filler)) {
-    if (s.fill === undefined) yield s.bytes;
-    else filler.fill(s.fill.t, s.offset, s.view, s.fill.dtype);
-  }
+/** Writes the first `n` bytes of `u8` at file position `pos`. */
+function writeAll(fd: number, u8: Uint8Array, n: number, pos: number): void {
+  let done = 0;
+  while (done < n) done += writeSync(fd, u8, done, n - done, pos + done);
 }
 
 function fail(fn: string, fd: number | null, tmp: string, e: unknown): never {
@@ -259,17 +258,15 @@ function openTemp(fn: string, full: string): { fd: number; tmp: string } {
  */
 export function writeSafetensors(path: string, plan: ModelPlan, options: WriteOptions): WriteResult {
   const fn = 'writeSafetensors';
-  const c = checkWrite(fn, path, plan, options);
-  const lay = layoutFile(c.sel, c.plan);
-  const { fd, tmp } = openTemp(fn, c.path);
+  const { c, lay, fd, tmp, size } = start(fn, path, plan, options);
   try {
     writeSync(fd, lay.header, 0, lay.header.length, 0);
     let pos = lay.header.length;
-    const buf = new ArrayBuffer(Math.min(c.bufferBytes, Math.max(8, lay.dataBytes)));
+    const buf = new ArrayBuffer(size);
     const u8 = new Uint8Array(buf);
-    for (const n of chunks(lay.order, () => buf, new Filler(c.sel.seed))) {
-      let done = 0;
-      while (done < n) done += writeSync(fd, u8, done, n - done, pos + done);
+    for (const { steps, bytes: n } of chunks(c.writers, () => buf)) {
+      runJob({ result: undefined, steps });
+      writeAll(fd, u8, n, pos);
       pos += n;
       c.onProgress?.(pos - lay.header.length, lay.dataBytes);
     }
@@ -277,6 +274,17 @@ export function writeSafetensors(path: string, plan: ModelPlan, options: WriteOp
   } catch (e) {
     return fail(fn, fd, tmp, e);
   }
+}
+
+/** A safetensors file being written: the checked call, its layout, the open temporary file and the staging buffers' size. */
+interface Started { c: Checked; lay: Layout; fd: number; tmp: string; size: number }
+
+/** Checks a call (every initializer too), lays the file out, and only then creates the temporary file. */
+function start(fn: string, path: unknown, plan: unknown, options: unknown): Started {
+  const c = checkWrite(fn, path, plan, options);
+  const lay = layoutFile(c.sel, c.plan, c.writers);
+  const { fd, tmp } = openTemp(fn, c.path);
+  return { c, lay, fd, tmp, size: Math.min(c.bufferBytes, Math.max(8, lay.dataBytes)) };
 }
 
 /** Makes the finished temporary file durable and moves it into place. */
@@ -308,22 +316,17 @@ function writeAt(fd: number, u8: Uint8Array, n: number, pos: number): Promise<vo
  */
 export async function writeSafetensorsAsync(path: string, plan: ModelPlan, options: WriteOptions): Promise<WriteResult> {
   const fn = 'writeSafetensorsAsync';
-  const c = checkWrite(fn, path, plan, options);
-  const lay = layoutFile(c.sel, c.plan);
-  const { fd, tmp } = openTemp(fn, c.path);
+  const { c, lay, fd, tmp, size } = start(fn, path, plan, options);
   let inflight: Promise<void> | null = null;
   try {
     await writeAt(fd, lay.header, lay.header.length, 0);
     let pos = lay.header.length;
-    const size = Math.min(c.bufferBytes, Math.max(8, lay.dataBytes));
     const bufs = [new ArrayBuffer(size), new ArrayBuffer(size)];
     let cur = 0;
     // Each chunk is generated into bufs[cur] (kernels on the pool, the event loop free) while
     // the previous chunk, in the other buffer, is written.
-    const filler = new Filler(c.sel.seed);
-    for (const s of steps(lay.order, () => bufs[cur]!, filler)) {
-      if (s.fill !== undefined) { await filler.fillAsync(s.fill.t, s.offset, s.view, s.fill.dtype); continue; }
-      const n = s.bytes;
+    for (const { steps, bytes: n } of chunks(c.writers, () => bufs[cur]!)) {
+      await runJobAsync({ result: undefined, steps });
       if (inflight !== null) await inflight;
       const at = pos;
       pos += n;
@@ -395,21 +398,20 @@ export function writeNpy(dir: string, plan: ModelPlan, options: WriteOptions): W
     throw ioError(fn, 'to the directory of', c.path, e);
   }
   try {
-    const filler = new Filler(c.sel.seed);
     const buf = new ArrayBuffer(c.bufferBytes);
     const u8 = new Uint8Array(buf);
-    const total = dataOrder(c.sel).reduce((s, lt) => s + lt.numel * bytesOf(lt.dtype), 0);
+    const total = c.writers.reduce((s, w) => s + w.lt.numel * bytesOf(w.lt.dtype), 0);
     let data = 0, fileBytes = 0, count = 0;
-    for (const lt of c.sel.tensors) {
-      if (lt.t.tiedIndex >= 0) continue;
+    for (const w of c.writers) {
+      const lt = w.lt;
       const fd = openSync(join(tmp, npyFileName(lt.t.spec.name)), 'wx', 0o644);
       try {
         const h = npyHeader(NPY_DESCR[lt.dtype]!, lt.shape);
         writeSync(fd, h, 0, h.length, 0);
         let pos = h.length;
-        for (const n of chunks([lt], () => buf, filler)) {
-          let done = 0;
-          while (done < n) done += writeSync(fd, u8, done, n - done, pos + done);
+        for (const { steps, bytes: n } of chunks([w], () => buf)) {
+          runJob({ result: undefined, steps });
+          writeAll(fd, u8, n, pos);
           pos += n;
           data += n;
           c.onProgress?.(data, total);
@@ -466,7 +468,7 @@ const ELEMENT: Readonly<Record<string, number>> = { F64: 8, F32: 4, F16: 2, BF16
 const MAX_HEADER = 100_000_000;
 
 /** Reads and checks a safetensors header from an open file (the format's rules: sizes, offsets contiguous and in range). */
-export function readHeader(fn: string, fd: number, path: string): SafetensorsHeader {
+function readHeader(fn: string, fd: number, path: string): SafetensorsHeader {
   const size = fstatSync(fd).size;
   const bad = (why: string): Error => new RangeError(`nninit.${fn}: ${JSON.stringify(path)} is not a valid safetensors file: ${why}`);
   if (size < 8) throw bad(`${size} bytes, shorter than the 8-byte header length`);
@@ -529,18 +531,51 @@ function typedFor(dtype: string, buf: ArrayBuffer, n: number): SafetensorsTensor
   }
 }
 
-/** Reads a tensor's bytes from an open file into a fresh, aligned typed array. */
-export function readTensor(fd: number, h: SafetensorsHeader, e: SafetensorsHeader['entries'][number]): SafetensorsTensor['data'] {
-  const bytes = e.end - e.begin;
+/** One tensor's entry in a safetensors header. */
+export type SafetensorsEntry = SafetensorsHeader['entries'][number];
+
+/** Reads elements [start, start + count) of a tensor from an open file into a fresh, aligned typed array. */
+function readElements(fd: number, h: SafetensorsHeader, e: SafetensorsEntry, start: number, count: number): SafetensorsTensor['data'] {
+  const es = ELEMENT[e.dtype]!;
+  const bytes = count * es;
+  const at = h.dataStart + e.begin + start * es;
   const buf = new ArrayBuffer(bytes);
   const u8 = new Uint8Array(buf);
   let got = 0;
   while (got < bytes) {
-    const r = readSync(fd, u8, got, Math.min(bytes - got, 1 << 30), h.dataStart + e.begin + got);
+    const r = readSync(fd, u8, got, Math.min(bytes - got, 1 << 30), at + got);
     if (r === 0) throw new RangeError(`nninit.readSafetensors: the file ended inside ${e.name}`);
     got += r;
   }
-  return typedFor(e.dtype, buf, bytes / ELEMENT[e.dtype]!);
+  return typedFor(e.dtype, buf, count);
+}
+
+/** An open safetensors file: its checked header, and reads of element ranges of its tensors. */
+export interface SafetensorsReader {
+  readonly header: SafetensorsHeader;
+  /** Elements [start, start + count) of a tensor, in a fresh aligned array. */
+  read(e: SafetensorsEntry, start: number, count: number): SafetensorsTensor['data'];
+  close(): void;
+}
+
+/** Opens a safetensors file and checks its header (errors name `fn`); close it when done. */
+export function openSafetensors(fn: string, path: string): SafetensorsReader {
+  let fd: number;
+  try { fd = openSync(path, 'r'); } catch (e) { throw new Error(`nninit.${fn}: cannot read ${JSON.stringify(path)}: ${(e as Error).message}`, { cause: e }); }
+  try {
+    const header = readHeader(fn, fd, path);
+    return { header, read: (e, start, count) => readElements(fd, header, e, start, count), close: () => closeSync(fd) };
+  } catch (e) {
+    closeSync(fd);
+    throw e;
+  }
+}
+
+/** The `__metadata__` of a safetensors file (null when it has none). */
+export function readMetadata(fn: string, path: string): Record<string, string> | null {
+  const f = openSafetensors(fn, path);
+  f.close();
+  return f.header.metadata;
 }
 
 /** A safetensors file read into memory. */
@@ -563,15 +598,13 @@ export interface SafetensorsFile {
 export function readSafetensors(path: string): SafetensorsFile {
   const fn = 'readSafetensors';
   if (typeof path !== 'string' || path.length === 0) throw typeError(fn, 'path', 'a non-empty file path string', path);
-  let fd: number;
-  try { fd = openSync(path, 'r'); } catch (e) { throw new Error(`nninit.${fn}: cannot read ${JSON.stringify(path)}: ${(e as Error).message}`, { cause: e }); }
+  const f = openSafetensors(fn, path);
   try {
-    const h = readHeader(fn, fd, path);
     const tensors = new Map<string, SafetensorsTensor>();
-    for (const e of h.entries) tensors.set(e.name, { dtype: e.dtype, shape: e.shape, data: readTensor(fd, h, e) });
-    return { metadata: h.metadata, tensors };
+    for (const e of f.header.entries) tensors.set(e.name, { dtype: e.dtype, shape: e.shape, data: f.read(e, 0, (e.end - e.begin) / ELEMENT[e.dtype]!) });
+    return { metadata: f.header.metadata, tensors };
   } finally {
-    closeSync(fd);
+    f.close();
   }
 }
 

@@ -12,7 +12,8 @@
 import { scaleInit, type InitSpec } from '../init-spec.js';
 import { PlanBuilder } from '../plan.js';
 import { checkResidualScaling, residualAlpha, residualFactor, type BranchTags, type ResidualModel } from '../residual.js';
-import { bool, divides, nonNegInt, posInt, posNum, type Config, type RecipeDef } from './common.js';
+import { bool } from '../../validate.js';
+import { divides, nonNegInt, posInt, posNum, type Config, type RecipeDef } from './common.js';
 import { rangeError } from '../../errors.js';
 
 const common = { vocabSize: 30522, maxPositionEmbeddings: 512, typeVocabSize: 2, padTokenId: 0, initializerRange: 0.02 };

@@ -63,23 +63,6 @@ export function posNum(fn: string, what: string, v: unknown): number {
   return v;
 }
 
-/** A boolean (default when undefined). */
-export function bool(fn: string, what: string, v: unknown, dflt: boolean): boolean {
-  if (v === undefined) return dflt;
-  if (typeof v !== 'boolean') throw typeError(fn, what, 'a boolean', v);
-  return v;
-}
-
-/** One of a list of strings (default when undefined). */
-export function choice<T extends string>(fn: string, what: string, v: unknown, allowed: readonly T[], dflt: T): T {
-  if (v === undefined) return dflt;
-  if (typeof v !== 'string' || !(allowed as readonly string[]).includes(v)) {
-    const msg = `one of ${allowed.map((a) => JSON.stringify(a)).join(', ')}`;
-    throw (typeof v === 'string' ? rangeError : typeError)(fn, what, msg, v);
-  }
-  return v as T;
-}
-
 /** `heads` must divide `width`. */
 export function divides(fn: string, what: string, heads: number, width: number, widthName: string): void {
   if (width % heads !== 0) throw rangeError(fn, what, `a divisor of ${widthName} (${width})`, heads);

@@ -15,7 +15,8 @@
 import { scaleInit, type InitSpec } from '../init-spec.js';
 import { PlanBuilder } from '../plan.js';
 import { checkResidualScaling, residualAlpha, residualFactor, type BranchTags, type ResidualModel } from '../residual.js';
-import { bool, divides, posInt, posNum, type Config, type RecipeDef } from './common.js';
+import { bool } from '../../validate.js';
+import { divides, posInt, posNum, type Config, type RecipeDef } from './common.js';
 
 const base = { vocabSize: 50257, nPositions: 1024, nInner: null, initializerRange: 0.02 };
 

@@ -24,9 +24,10 @@
  * the state dict.
  */
 import type { InitSpec } from '../init-spec.js';
-import { PlanBuilder, type TensorSpec } from '../plan.js';
+import { optional, PlanBuilder, type TensorSpec } from '../plan.js';
 import { checkResidualScaling, residualAlpha, residualFactor, type BranchTags, type ResidualModel } from '../residual.js';
-import { bool, choice, divides, posInt, posNum, type Config, type RecipeDef } from './common.js';
+import { bool, oneOf } from '../../validate.js';
+import { divides, posInt, posNum, type Config, type RecipeDef } from './common.js';
 
 const llama3 = { vocabSize: 128256, hiddenDim: null, headDim: null, tieWordEmbeddings: false };
 
@@ -94,7 +95,7 @@ export const llama: RecipeDef = {
     const nKv = (c.nKvHeads as number | null) ?? nHeads;
     const headDim = (c.headDim as number | null) ?? dim / nHeads;
     const hidden = (c.hiddenDim as number | null) ?? ffnHidden(dim, c.multipleOf as number, c.ffnDimMultiplier as number | null);
-    const names = choice(fn, 'options.names', o.names, ['torchtitan', 'hf'] as const, 'torchtitan');
+    const names = oneOf(fn, 'options.names', o.names, ['torchtitan', 'hf'] as const, 'torchtitan');
     const model: ResidualModel = { branches: 2 * L, layers: L, encoder: false, transformer: true };
     const rs = checkResidualScaling(fn, o.residualScaling, 'depth', model);
     const trunc = (std: number): InitSpec => ({ scheme: 'truncatedNormal', std, a: -2, b: 2 });
@@ -125,7 +126,7 @@ export const llama: RecipeDef = {
     b.add('output.weight', [V, dim], 'output', outInit, tied ? { tiedTo: 'tok_embeddings.weight' } : {});
     let tensors = b.tensors;
     if (names === 'hf') {
-      const renamed = tensors.map((t) => ({ ...t, name: toHf(t), ...(t.tiedTo === undefined ? {} : { tiedTo: 'model.embed_tokens.weight' }) }));
+      const renamed = tensors.map((t) => ({ ...t, name: toHf(t), ...(optional(t, 'tiedTo') === undefined ? {} : { tiedTo: 'model.embed_tokens.weight' }) }));
       const rank = (i: number): number => {
         const t = tensors[i]!;
         const m = /^layers\.(\d+)\.(.+)\.weight$/.exec(t.name);
@@ -134,7 +135,7 @@ export const llama: RecipeDef = {
       const sorted = renamed.map((t, i) => ({ t, r: rank(i) })).sort((x, y) => x.r - y.r).map((x) => x.t);
       // Streams are indices in HF's order too (tied: the target's), as for every plan.
       const index = new Map(sorted.map((t, i) => [t.name, i]));
-      tensors = sorted.map((t, i) => ({ ...t, stream: t.tiedTo === undefined ? i : index.get(t.tiedTo)! }));
+      tensors = sorted.map((t, i) => ({ ...t, stream: optional(t, 'tiedTo') === undefined ? i : index.get(t.tiedTo!)! }));
     }
     return { tensors, width: dim, headDim, residualScaling: rs, residualMultiplier: residualAlpha(rs, model) };
   },

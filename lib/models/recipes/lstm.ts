@@ -12,7 +12,8 @@
 import { rangeError } from '../../errors.js';
 import type { InitSpec } from '../init-spec.js';
 import { PlanBuilder } from '../plan.js';
-import { bool, choice, nonNegInt, posInt, type RecipeDef } from './common.js';
+import { bool, oneOf } from '../../validate.js';
+import { nonNegInt, posInt, type RecipeDef } from './common.js';
 
 /** The LSTM recipe. */
 export const lstm: RecipeDef = {
@@ -37,7 +38,7 @@ export const lstm: RecipeDef = {
     return r;
   },
   build(fn, c, o) {
-    const style = choice(fn, 'options.style', o.style, ['torch', 'keras'] as const, 'torch');
+    const style = oneOf(fn, 'options.style', o.style, ['torch', 'keras'] as const, 'torch');
     const h = c.hiddenSize as number, L = c.numLayers as number, proj = c.projSize as number;
     const b = new PlanBuilder();
     if (o.residualScaling !== undefined) throw rangeError(fn, 'options.residualScaling', 'undefined (an LSTM has no residual branches)', o.residualScaling);

@@ -13,7 +13,8 @@ import { rangeError, typeError } from '../../errors.js';
 import { scaleInit, type InitSpec } from '../init-spec.js';
 import { PlanBuilder } from '../plan.js';
 import { checkResidualScaling, residualAlpha, residualFactor, type BranchTags, type ResidualModel } from '../residual.js';
-import { bool, choice, posInt, type Config, type RecipeDef } from './common.js';
+import { bool, oneOf } from '../../validate.js';
+import { posInt, type Config, type RecipeDef } from './common.js';
 
 const common = { numClasses: 1000, groups: 1, widthPerGroup: 64 };
 
@@ -36,7 +37,7 @@ export const resnet: RecipeDef = {
   optionKeys: ['zeroInitResidual'],
   mup: false,
   check(fn, what, c) {
-    const block = choice(fn, `${what}.block`, c.block, ['basic', 'bottleneck'] as const, 'bottleneck');
+    const block = oneOf(fn, `${what}.block`, c.block, ['basic', 'bottleneck'] as const, 'bottleneck');
     if (!Array.isArray(c.layers)) throw typeError(fn, `${what}.layers`, 'an array of 4 positive integers', c.layers);
     if (c.layers.length !== 4) throw rangeError(fn, `${what}.layers`, 'an array of 4 positive integers', c.layers);
     const layers = (c.layers as unknown[]).map((n, i) => posInt(fn, `${what}.layers[${i}]`, n));

@@ -5,8 +5,8 @@
  * @packageDocumentation
  */
 import { rangeError, typeError } from '../errors.js';
-import { checkOptions } from '../validate.js';
-import { ACTIVATIONS, gainOf, type Activation } from './registry.js';
+import { readOptions } from '../validate.js';
+import { ACTIVATIONS, gainOf, type Activation } from '../gains.js';
 
 /** Options of {@link recommend}. */
 export interface RecommendOptions {
@@ -61,7 +61,7 @@ export interface Recommendation {
 export function recommend(options: RecommendOptions): Recommendation {
   const fn = 'recommend';
   if (options === undefined) throw typeError(fn, 'options', 'an object with at least { activation }', options);
-  const o = checkOptions(fn, options);
+  const o = readOptions(fn, options, ['activation', 'depth', 'residual', 'batchNorm', 'negativeSlope']);
   if (typeof o.activation !== 'string' || !(ACTIVATIONS as readonly string[]).includes(o.activation)) {
     const expected = `one of ${ACTIVATIONS.map((a) => JSON.stringify(a)).join(', ')}`;
     throw (typeof o.activation === 'string' ? rangeError : typeError)(fn, 'options.activation', expected, o.activation);

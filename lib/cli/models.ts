@@ -3,13 +3,12 @@
  * lib/cli.ts dispatches to them; each returns the exit code (0 ok, 1 failure, 2 bad arguments).
  */
 import { readFileSync } from 'node:fs';
-import { parseFlags, UsageError, type CliIO } from '../cli.js';
-import { recipe, RECIPE_NAMES, recipeDef, type RecipeName, type RecipeOptions } from './recipe.js';
-import { checkPlan, type ModelPlan } from './plan.js';
-import { initText, momentsOf, plannedOf } from './init-spec.js';
-import { writeNpy, writeSafetensorsAsync, readHeader } from './safetensors.js';
-import { audit, type AuditReport } from './audit.js';
-import { openSync, closeSync } from 'node:fs';
+import { integer, parseFlags, seedOf, UsageError, type CliIO } from './flags.js';
+import { recipe, RECIPE_NAMES, recipeDef, type RecipeName, type RecipeOptions } from '../models/recipe.js';
+import { checkPlan, optional, type ModelPlan } from '../models/plan.js';
+import { initText, momentsOf, plannedOf } from '../models/init-spec.js';
+import { readMetadata, writeNpy, writeSafetensorsAsync } from '../models/safetensors.js';
+import { audit, type AuditReport } from '../models/audit.js';
 
 /** Usage of `nninit plan`. */
 export const PLAN_USAGE = `Usage: nninit plan --recipe NAME [options]
@@ -108,7 +107,8 @@ export function renderPlan(plan: ModelPlan): string {
   const rp = checkPlan('renderPlan', plan);
   const rows = rp.tensors.map((t) => {
     const m = momentsOf(plannedOf(t.init, t.shape));
-    const init = t.spec.tiedTo !== undefined ? `tied to ${t.spec.tiedTo}` : initText(t.init);
+    const tiedTo = optional(t.spec, 'tiedTo');
+    const init = tiedTo !== undefined ? `tied to ${tiedTo}` : initText(t.init);
     return [t.spec.name, `[${t.shape.join(', ')}]`, t.spec.role, init, num(m.std), num(t.spec.lrScale)];
   });
   let s = table(['name', 'shape', 'role', 'init', 'std', 'lrScale'], rows, [false, false, false, false, true, true]);
@@ -153,9 +153,7 @@ export function cliPlan(args: readonly string[], out: Out): number {
 }
 
 function integerFlag(name: string, text: string | undefined, usage: string, lo: number, hi: number): number | undefined {
-  if (text === undefined) return undefined;
-  if (!/^\d+$/.test(text) || Number(text) < lo || Number(text) > hi) throw new UsageError(`--${name}: expected an integer in [${lo}, ${hi}]; received ${JSON.stringify(text)}`, usage);
-  return Number(text);
+  return text === undefined ? undefined : integer(name, text, lo, hi, usage);
 }
 
 /** A progress bar on a terminal: bytes, rate, ETA; redrawn at most every 100 ms. */
@@ -194,8 +192,7 @@ export async function cliMaterialize(args: readonly string[], io: CliIO, out: Ou
   if (f.has('help')) { out(U); return 0; }
   const seedText = f.get('seed') as string | undefined;
   if (seedText === undefined) throw new UsageError('--seed is required (a model needs an explicit seed to be reproducible)', U);
-  if (!/^\d+$/.test(seedText) || BigInt(seedText) >= 1n << 64n) throw new UsageError(`--seed: expected an integer in [0, 2^64); received ${JSON.stringify(seedText)}`, U);
-  const seed = BigInt(seedText) <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(seedText) : BigInt(seedText);
+  const seed = seedOf(seedText, U);
   const path = f.get('out') as string | undefined;
   if (path === undefined) throw new UsageError('--out is required', U);
   const format = (f.get('format') as string | undefined) ?? 'safetensors';
@@ -247,8 +244,7 @@ export function cliAudit(args: readonly string[], out: Out): number {
   if (f.has('recipe') && !f.has('config') && !f.has('options')) {
     // Take config and options from the file when it was written by nninit with the same recipe.
     let meta: Record<string, string> | null = null;
-    let fd: number | null = null;
-    try { fd = openSync(file, 'r'); meta = readHeader('audit', fd, file).metadata; } catch { meta = null; } finally { if (fd !== null) closeSync(fd); }
+    try { meta = readMetadata('audit', file); } catch { meta = null; }
     const name = f.get('recipe') as string;
     recipeDef('audit', name);
     if (meta?.recipe === name && meta.config !== undefined) {

@@ -5,13 +5,30 @@
  * U(-1/sqrt(fan_in), 1/sqrt(fan_in)), and the bias with U(-1/sqrt(fan_in), 1/sqrt(fan_in))
  * (0 when fan_in = 0), fan_in taken from the weight's shape[1] times the kernel size.
  */
-import { rangeError, typeError } from './errors.js';
-import { checkOptions, u64, finite } from './validate.js';
-import { checkSeed } from './seed.js';
-import { runInit } from './initializers/basic.js';
-import { kaimingUniform } from './initializers/variance-scaling.js';
-import { DTYPES, type ArrayFor, type DType, type RandomInitOptions, type Shape } from './initializers/common.js';
-import { oneOf } from './validate.js';
+import { rangeError, typeError } from '../errors.js';
+import { finite, oneOf, readOptions, withOptions, type Options } from '../validate.js';
+import { checkSeed, seedValue } from '../seed.js';
+import { combine, runJob, type Job } from '../job.js';
+import { DTYPES, type ArrayFor, type DType, type RandomInitOptions, type Shape } from '../tensor.js';
+import { kaimingMake } from './variance-scaling.js';
+import { distDef, initJob, RANDOM_OPTIONS } from './engine.js';
+
+const kaimingUniformRule = kaimingMake('uniform');
+const SQRT5 = Math.sqrt(5);
+
+/** torchDefaultWeight's definition, for the registry. */
+export const TORCH_WEIGHT = distDef(RANDOM_OPTIONS, true, (fn, o, info, c) => kaimingUniformRule(fn, withOptions(o, { a: SQRT5 }), info, c));
+
+/** torchDefaultBias's definition, for the registry. */
+export const TORCH_BIAS = distDef(['fanIn', ...RANDOM_OPTIONS], true, (fn, o) => {
+  if (o.fanIn === undefined) throw typeError(fn, 'options.fanIn', 'a non-negative number', o.fanIn);
+  const fanIn = finite(fn, 'options.fanIn', o.fanIn, 0);
+  if (!(fanIn >= 0)) throw rangeError(fn, 'options.fanIn', 'a non-negative number', fanIn);
+  return () => {
+    const bound = fanIn > 0 ? 1 / Math.sqrt(fanIn) : 0;
+    return { kind: 'uniform', low: -bound, high: bound };
+  };
+});
 
 /**
  * PyTorch's default weight init for nn.Linear / nn.Conv*d (weight in torch layout):
@@ -23,11 +40,7 @@ import { oneOf } from './validate.js';
  * ```
  */
 export function torchDefaultWeight<D extends DType = 'float32'>(shape: Shape, options?: RandomInitOptions<D>): ArrayFor<D> {
-  const o = checkOptions('torchDefaultWeight', options);
-  for (const k of ['a', 'mode', 'nonlinearity', 'layout', 'convention', 'inAxis', 'outAxis', 'batchAxis', 'fanIn', 'fanOut', 'transposed']) {
-    if (o[k] !== undefined) throw typeError('torchDefaultWeight', `options.${k}`, 'undefined (the preset fixes it)', o[k]);
-  }
-  return kaimingUniform(shape, { ...(o as RandomInitOptions<D>), a: Math.sqrt(5) });
+  return runJob(initJob('torchDefaultWeight', TORCH_WEIGHT, shape, options)) as ArrayFor<D>;
 }
 
 /** Options of {@link torchDefaultBias}. */
@@ -44,17 +57,7 @@ export interface TorchBiasOptions<D extends DType = 'float32'> extends RandomIni
  * ```
  */
 export function torchDefaultBias<D extends DType = 'float32'>(shape: Shape, options: TorchBiasOptions<D>): ArrayFor<D> {
-  const fn = 'torchDefaultBias';
-  if (options === undefined) throw typeError(fn, 'options', 'an object with a fanIn', options);
-  return runInit(fn, shape, options, 0, (o) => {
-    if (o.fanIn === undefined) throw typeError(fn, 'options.fanIn', 'a non-negative number', o.fanIn);
-    const fanIn = finite(fn, 'options.fanIn', o.fanIn, 0);
-    if (!(fanIn >= 0)) throw rangeError(fn, 'options.fanIn', 'a non-negative number', fanIn);
-    return () => {
-      const bound = fanIn > 0 ? 1 / Math.sqrt(fanIn) : 0;
-      return { kind: 'uniform', low: -bound, high: bound };
-    };
-  }, true) as ArrayFor<D>;
+  return runJob(initJob('torchDefaultBias', TORCH_BIAS, shape, options)) as ArrayFor<D>;
 }
 
 /** Options of {@link torchLinear} and {@link torchConv}. */
@@ -81,20 +84,19 @@ export interface TorchParams<D extends DType = 'float32'> {
   fanIn: number;
 }
 
-function moduleOptions(fn: string, options: unknown): { o: Record<string, unknown>; bias: boolean; next: bigint | undefined } {
-  const o = checkOptions(fn, options);
-  for (const k of Object.keys(o)) {
-    if (!['bias', 'dtype', 'seed', 'stream', 'groups', 'transposed', 'spatialDims'].includes(k) && o[k] !== undefined) {
-      throw typeError(fn, `options.${k}`, 'undefined (not an option of this preset)', o[k]);
-    }
-  }
+/** The option names of torchLinear. */
+export const MODULE_OPTIONS: readonly string[] = ['bias', 'dtype', 'seed', 'stream'];
+/** The option names of torchConv. */
+export const CONV_OPTIONS: readonly string[] = [...MODULE_OPTIONS, 'groups', 'transposed', 'spatialDims'];
+
+function moduleOptions(fn: string, options: unknown, known: readonly string[]): { o: Options; bias: boolean; next: bigint | undefined } {
+  const o = readOptions(fn, options, known);
   if (o.bias !== undefined && typeof o.bias !== 'boolean') throw typeError(fn, 'options.bias', 'a boolean', o.bias);
   oneOf(fn, 'options.dtype', o.dtype, DTYPES, 'float32');
   checkSeed(fn, o.seed, o.stream);
   let next: bigint | undefined;
   if (o.stream !== undefined) {
-    const [lo, hi] = u64(fn, 'options.stream', o.stream);
-    next = BigInt(lo) + (BigInt(hi) << 32n) + 1n;
+    next = seedValue(fn, 'options.stream', o.stream) + 1n;
     if (o.bias !== false && next >= 1n << 64n) throw rangeError(fn, 'options.stream', 'below 2^64 - 1 (the bias takes stream + 1)', o.stream);
   } else if (o.seed !== undefined) {
     next = 1n; // with a seed, the stream defaults to 0: the bias takes 1
@@ -108,18 +110,25 @@ function positiveInt(fn: string, name: string, v: unknown): number {
   return v;
 }
 
-function build<D extends DType>(fn: string, shape: number[], outLen: number, m: ReturnType<typeof moduleOptions>): TorchParams<D> {
+/** The module's job: its weight (on `stream`), then its bias (on the next stream). */
+function build<D extends DType>(fn: string, shape: number[], outLen: number, m: ReturnType<typeof moduleOptions>): Job<TorchParams<D>> {
   let rf = 1;
   for (let i = 2; i < shape.length; i++) rf *= shape[i]!;
   const fanIn = shape[1]! * rf;
   const { o } = m;
   const common = { dtype: o.dtype as D | undefined, seed: o.seed as number | bigint | undefined };
-  const weight = torchDefaultWeight<D>(shape, { ...common, stream: o.stream as number | bigint | undefined });
-  const bias = m.bias
-    ? torchDefaultBias<D>([outLen], { ...common, fanIn, stream: m.next })
-    : null;
-  void fn;
-  return { weight, bias, weightShape: shape, fanIn };
+  const weight = initJob(fn, TORCH_WEIGHT, shape, { ...common, stream: o.stream as number | bigint | undefined });
+  const bias = m.bias ? initJob(fn, TORCH_BIAS, [outLen], { ...common, fanIn, stream: m.next }) : null;
+  const result = { weight: weight.result as ArrayFor<D>, bias: bias === null ? null : bias.result as ArrayFor<D>, weightShape: shape, fanIn };
+  return combine(result, bias === null ? [weight] : [weight, bias]);
+}
+
+/** {@link torchLinear} as a job. */
+export function torchLinearJob<D extends DType = 'float32'>(inFeatures: number, outFeatures: number, options?: TorchModuleOptions<D>): Job<TorchParams<D>> {
+  const fn = 'torchLinear';
+  const inF = positiveIntOrZero(fn, 'inFeatures', inFeatures);
+  const outF = positiveIntOrZero(fn, 'outFeatures', outFeatures);
+  return build<D>(fn, [outF, inF], outF, moduleOptions(fn, options, MODULE_OPTIONS));
 }
 
 /**
@@ -132,14 +141,7 @@ function build<D extends DType>(fn: string, shape: number[], outLen: number, m: 
  * ```
  */
 export function torchLinear<D extends DType = 'float32'>(inFeatures: number, outFeatures: number, options?: TorchModuleOptions<D>): TorchParams<D> {
-  const fn = 'torchLinear';
-  const inF = positiveIntOrZero(fn, 'inFeatures', inFeatures);
-  const outF = positiveIntOrZero(fn, 'outFeatures', outFeatures);
-  const m = moduleOptions(fn, options);
-  for (const k of ['groups', 'transposed', 'spatialDims']) {
-    if (m.o[k] !== undefined) throw typeError(fn, `options.${k}`, 'undefined (not an option of torchLinear)', m.o[k]);
-  }
-  return build<D>(fn, [outF, inF], outF, m);
+  return runJob(torchLinearJob(inFeatures, outFeatures, options));
 }
 
 function positiveIntOrZero(fn: string, name: string, v: unknown): number {
@@ -158,22 +160,12 @@ export interface TorchConvOptions<D extends DType = 'float32'> extends TorchModu
   spatialDims?: 1 | 2 | 3;
 }
 
-/**
- * The parameters of PyTorch's `nn.Conv{1,2,3}d` (or `ConvTranspose*d` with `transposed`)
- * as `reset_parameters` makes them: weight [out, in/groups, ...k] (transposed:
- * [in, out/groups, ...k]) ~ U(+-1/sqrt(fan_in)) on `stream`, fan_in = shape[1] * prod(k)
- * as PyTorch computes it, and bias [out] ~ U(+-1/sqrt(fan_in)) on stream + 1.
- * @example
- * ```ts
- * const { weight, bias } = torchConv(3, 64, 3, { seed: 0 });       // Conv2d(3, 64, 3)
- * const c1 = torchConv(16, 32, [5], { groups: 4, seed: 0 });        // Conv1d(16, 32, 5, groups=4)
- * ```
- */
-export function torchConv<D extends DType = 'float32'>(inChannels: number, outChannels: number, kernelSize: number | readonly number[], options?: TorchConvOptions<D>): TorchParams<D> {
+/** {@link torchConv} as a job. */
+export function torchConvJob<D extends DType = 'float32'>(inChannels: number, outChannels: number, kernelSize: number | readonly number[], options?: TorchConvOptions<D>): Job<TorchParams<D>> {
   const fn = 'torchConv';
   const inC = positiveInt(fn, 'inChannels', inChannels);
   const outC = positiveInt(fn, 'outChannels', outChannels);
-  const m = moduleOptions(fn, options);
+  const m = moduleOptions(fn, options, CONV_OPTIONS);
   const o = m.o;
   const groups = o.groups === undefined ? 1 : positiveInt(fn, 'options.groups', o.groups);
   if (inC % groups !== 0) throw rangeError(fn, 'options.groups', `a divisor of inChannels (${inC})`, groups);
@@ -194,4 +186,19 @@ export function torchConv<D extends DType = 'float32'>(inChannels: number, outCh
   }
   const shape = o.transposed === true ? [inC, outC / groups, ...k] : [outC, inC / groups, ...k];
   return build<D>(fn, shape, outC, m);
+}
+
+/**
+ * The parameters of PyTorch's `nn.Conv{1,2,3}d` (or `ConvTranspose*d` with `transposed`)
+ * as `reset_parameters` makes them: weight [out, in/groups, ...k] (transposed:
+ * [in, out/groups, ...k]) ~ U(+-1/sqrt(fan_in)) on `stream`, fan_in = shape[1] * prod(k)
+ * as PyTorch computes it, and bias [out] ~ U(+-1/sqrt(fan_in)) on stream + 1.
+ * @example
+ * ```ts
+ * const { weight, bias } = torchConv(3, 64, 3, { seed: 0 });       // Conv2d(3, 64, 3)
+ * const c1 = torchConv(16, 32, [5], { groups: 4, seed: 0 });        // Conv1d(16, 32, 5, groups=4)
+ * ```
+ */
+export function torchConv<D extends DType = 'float32'>(inChannels: number, outChannels: number, kernelSize: number | readonly number[], options?: TorchConvOptions<D>): TorchParams<D> {
+  return runJob(torchConvJob(inChannels, outChannels, kernelSize, options));
 }

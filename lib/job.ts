@@ -1,0 +1,90 @@
+/**
+ * Jobs: every call runs in two phases. Validation checks everything (arguments, options,
+ * parameters, representability in the dtype), derives the kernel plans, resolves the Philox
+ * key (taking a global stream if no seed was given) and returns a {@link Job}: the result
+ * and the steps that write it. Nothing is written before the job exists, so a failed call
+ * never touches `out` and never takes a global stream.
+ *
+ * The same job then runs synchronously ({@link runJob}) or asynchronously
+ * ({@link runJobAsync}: kernels on the native thread pool, or in TypeScript slices between
+ * event-loop turns), with the same bits. Internal code passes keys to kernels, never seeds.
+ */
+import type { PhiloxKey } from './kernels/philox.js';
+import type { KernelArray, KernelPlan } from './kinds.js';
+import { runKernel, runKernelAsync } from './backend.js';
+
+/** A kernel launch: out[0 ..) gets elements offset .. of the key's stream under `plan`. */
+export interface KernelStep {
+  readonly plan: KernelPlan;
+  readonly key: PhiloxKey;
+  readonly out: KernelArray;
+  readonly offset: number;
+}
+
+/**
+ * Work after (or between) kernels: a write that reads earlier steps' output (16-bit
+ * encoding, the orthogonal QR, sparse zeroing) or needs none (constants, structured
+ * initializers). `async`, when present, is its off-thread form.
+ */
+export interface PostStep {
+  readonly post: () => void;
+  readonly async?: () => Promise<void>;
+}
+
+/** One step of a job. */
+export type Step = KernelStep | PostStep;
+
+/** A validated call: its result, and the steps that write it, in order. */
+export interface Job<R> {
+  readonly result: R;
+  readonly steps: readonly Step[];
+}
+
+/** A job whose result needs no writing. */
+export function done<R>(result: R): Job<R> {
+  return { result, steps: [] };
+}
+
+/** Runs a job's steps on the calling thread and returns its result. */
+export function runJob<R>(job: Job<R>): R {
+  for (const s of job.steps) {
+    if ('plan' in s) runKernel(s.plan, s.out, s.key, s.offset);
+    else s.post();
+  }
+  return job.result;
+}
+
+/**
+ * Runs a job's steps off the JavaScript thread where they can be (kernels; post steps with
+ * an async form) and resolves with its result. Steps start synchronously, so a small job
+ * is written before this returns.
+ */
+export async function runJobAsync<R>(job: Job<R>): Promise<R> {
+  for (const s of job.steps) {
+    if ('plan' in s) await runKernelAsync(s.plan, s.out, s.key, s.offset);
+    else if (s.async !== undefined) await s.async();
+    else s.post();
+  }
+  return job.result;
+}
+
+/**
+ * The Promise form of a job builder: validates and takes its global stream now (bad input
+ * rejects before any work starts), writes with {@link runJobAsync}.
+ */
+export function asyncOf<A extends unknown[], R>(build: (...args: A) => Job<R>): (...args: A) => Promise<R> {
+  return (...args: A): Promise<R> => {
+    let job: Job<R>;
+    try {
+      job = build(...args);
+    } catch (err) {
+      return Promise.reject(err);
+    }
+    return runJobAsync(job);
+  };
+}
+
+/** One job of several: their steps in order, with a result of the caller's choosing. */
+export function combine<R>(result: R, jobs: readonly Job<unknown>[]): Job<R> {
+  return { result, steps: jobs.flatMap((j) => j.steps) };
+}
