@@ -240,6 +240,16 @@ describe('the examples of the issue', () => {
   test('the TF.js adapter: randomNormal({ stdev })', () => {
     expect(() => tfjs.initializers.randomNormal({ stdev: 0.5 })).toThrow("nninit.tfjs.initializers.randomNormal: unknown option args.stdev; nninit calls it 'std'");
   });
+  test('a getter option is called even with Object.prototype.value set (descriptors are read own-only)', () => {
+    const proto = Object.prototype as Record<string, unknown>;
+    const o: Record<string, unknown> = {};
+    Object.defineProperty(o, 'std', { enumerable: true, get: () => 0.5 });
+    const options = merge({ seed: 1, dtype: 'float64' }, o); // before the pollution, which defineProperty would see too
+    proto.value = 1e6;
+    let w: Float64Array | undefined;
+    try { w = nn.normal([64], options); } finally { delete proto.value; }
+    expect(fingerprint(w)).toBe(fingerprint(nn.normal([64], { std: 0.5, seed: 1, dtype: 'float64' })));
+  });
   test('Object.prototype.out = victim does not make kaimingNormal([4, 4]) write into victim', () => {
     const victim = new Float32Array(16);
     (Object.prototype as Record<string, unknown>).out = victim;
