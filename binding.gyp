@@ -12,7 +12,12 @@
         "native/src/kernels_avx512.cc",
         "native/src/kernels_neon.cc",
         "native/src/threads.cc",
-        "native/src/qr.cc"
+        "native/src/qr.cc",
+        "native/src/qr_scalar.cc",
+        "native/src/qr_sse2.cc",
+        "native/src/qr_avx2.cc",
+        "native/src/qr_avx512.cc",
+        "native/src/qr_neon.cc"
       ],
       "include_dirs": [
         "native/include",

@@ -8,10 +8,12 @@ export default defineConfig({
     pool: 'forks',
     maxWorkers: 1,
     fileParallelism: false,
+    setupFiles: ['test/setup-node.ts'],
     reporters: process.env.CI ? ['default', ['json', { outputFile: '.ci/vitest-isolated.json' }]] : ['default'],
     projects: [
       { extends: true, test: { name: 'native', include: ['test/**/*.isolated.test.ts'], env: { NNINIT_BACKEND: 'native' } } },
       { extends: true, test: { name: 'js', include: ['test/**/*.isolated.test.ts'], env: { NNINIT_BACKEND: 'js' } } },
+      { extends: true, test: { name: 'wasm', include: ['test/**/*.isolated.test.ts'], env: { NNINIT_BACKEND: 'wasm' } } },
     ],
   },
 });

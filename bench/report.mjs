@@ -132,9 +132,22 @@ function targets(res) {
       out.push({ issue: 2, name: `${SHORT[dist]}: forced avx2 1T <= ${2 * goal} ns/el (2x)`, value: a?.nsPerElement.median ?? null, unit: 'ns/el', goal: 2 * goal, met: a ? a.nsPerElement.median <= 2 * goal : null, detail: '' });
     }
   }
+  for (const [dist, goal] of [['uniform', 1.0], ['normal', 2.0], ['truncnormal', 3.0]]) {
+    const r = at(dist, (x) => x.kind === 'wasm');
+    out.push({ issue: 15, name: `${SHORT[dist]}: wasm 1T <= ${goal} ns/el (${note})`, value: r?.nsPerElement.median ?? null, unit: 'ns/el', goal, met: r ? r.nsPerElement.median <= goal : null, detail: r ? `min ${fmt(r.nsPerElement.min)}` : 'wasm not measured' });
+    out.push({ issue: 15, name: `${SHORT[dist]}: wasm >= 5x the TypeScript backend (same run)`, value: r?.vsTs ?? null, unit: 'x', goal: 5, met: r?.vsTs != null ? r.vsTs >= 5 : null, detail: '' });
+  }
   for (const [dist, goal] of [['uniform', 6], ['normal', 15]]) {
     const r = at(dist, (x) => x.kind === 'ts');
     out.push({ issue: 2, name: `${SHORT[dist]}: TypeScript backend <= ${goal} ns/el`, value: r?.nsPerElement.median ?? null, unit: 'ns/el', goal, met: r ? r.nsPerElement.median <= goal : null, detail: '' });
+  }
+  if (res.tfjsInspect) {
+    const t = res.tfjsInspect;
+    out.push({
+      issue: 14, name: `inspectModel <= 2x predict + variableGrads (${t.layers} Dense x ${t.width}, batch ${t.batch})`,
+      value: t.ratio, unit: 'x', goal: 2, met: t.ratio <= 2,
+      detail: `${fmt(t.median.inspectModel)} ms vs ${fmt(t.median.predict)} + ${fmt(t.median.variableGrads)} ms (medians of ${t.reps})`,
+    });
   }
   return out;
 }
@@ -188,7 +201,7 @@ export function renderTables(res) {
       const rows = res.distributions.filter((r) => r.dtype === dtype && r.dist === dist);
       if (!rows.length) continue;
       s += `\n== ${dtype} · ${DNAME[dist]} ==\n`;
-      const order = { native: 0, ts: 1, memory: 2, peer: 3 };
+      const order = { native: 0, wasm: 1, ts: 2, memory: 3, peer: 4 };
       const body = [];
       for (const size of [...new Set(rows.map((r) => r.size))]) {
         const rs = rows.filter((r) => r.size === size).sort((a, b) => order[a.kind] - order[b.kind]);
@@ -201,7 +214,7 @@ export function renderTables(res) {
 
   if (res.models.length) {
     s += '\n== Whole models: float32, every parameter initialized as its reference implementation does ==\n';
-    const order = { native: 0, memory: 1, ts: 2, peer: 3 };
+    const order = { native: 0, memory: 1, wasm: 2, ts: 3, peer: 4 };
     const sorted = [];
     for (const model of [...new Set(res.models.map((r) => r.model))]) {
       sorted.push(...res.models.filter((r) => r.model === model).sort((a, b) => order[a.kind] - order[b.kind]));
@@ -219,12 +232,13 @@ export function renderTables(res) {
     const body = [];
     for (const api of [...new Set(res.overhead.map((r) => r.api))]) {
       for (const n of [64, 4096]) {
-        const nat = res.overhead.find((r) => r.api === api && r.elements === n && r.impl === 'native');
-        const ts = res.overhead.find((r) => r.api === api && r.elements === n && r.impl === 'ts');
-        body.push([n === 64 ? 'bias 64' : 'weight 4096', api, nat ? `${fmt(nat.median)} (${fmt(nat.min)})` : '-', ts ? `${fmt(ts.median)} (${fmt(ts.min)})` : '-', nat && ts ? fx(ts.median / nat.median) : '-']);
+        const at = (impl) => res.overhead.find((r) => r.api === api && r.elements === n && r.impl === impl);
+        const cell = (r) => (r ? `${fmt(r.median)} (${fmt(r.min)})` : '-');
+        const nat = at('native'), wasm = at('wasm'), ts = at('ts');
+        body.push([n === 64 ? 'bias 64' : 'weight 4096', api, cell(nat), cell(wasm), cell(ts), nat && ts ? fx(ts.median / nat.median) : '-']);
       }
     }
-    s += table(['case', 'api', 'native ns', 'TS ns', 'native speed-up'], body, 'llrrr');
+    s += table(['case', 'api', 'native ns', 'wasm ns', 'TS ns', 'native speed-up'], body, 'llrrrr');
     for (const c of res.crossover ?? []) {
       s += c.nativeFasterEverywhere
         ? `crossover (${c.api}): none; native is faster at every size (fixed cost ${fmt(c.native.nsPerCall)} ns vs ${fmt(c.ts.nsPerCall)} ns in TS)\n`
@@ -253,6 +267,14 @@ export function renderTables(res) {
     s += `${r.model} as bfloat16 (${fmt(r.bytes / 1e9)} GB): ${fmt(r.ns / 1e9)} s, peak RSS ${fmt(r.maxRss / 1e6)} MB (${fmt(r.maxRssBefore / 1e6)} MB before writing)\n`;
   }
 
+  if (res.tfjsInspect) {
+    const t = res.tfjsInspect;
+    s += `\n== TF.js inspectModel: ${t.layers} Dense layers, ${t.width} wide, batch ${t.batch}, tfjs-backend-${t.backend} (medians of ${t.reps}) ==\n`;
+    const body = ['predict', 'variableGrads', 'inspectModel'].map((k) => [k === 'predict' ? 'model.predict(x)' : k === 'variableGrads' ? 'tf.variableGrads(loss)' : 'inspectModel(model, x, { labels })', fmt(t.median[k]), fmt(Math.min(...t.ms[k]))]);
+    s += table(['call', 'ms', 'min ms'], body, 'lrr');
+    s += `inspectModel / (predict + variableGrads) = ${fx(t.ratio)}\n`;
+  }
+
   if (res.targets?.length) {
     s += '\n== Targets ==\n';
     const body = res.targets.map((t) => [`#${t.issue}`, t.name, t.value === null ? '-' : `${fmt(t.value)} ${t.unit}`, t.met === null ? 'n/a' : t.met ? 'yes' : 'NO', t.detail]);
@@ -266,7 +288,7 @@ export function renderTables(res) {
 // SVG chart: ns per element at the headline size (log scale), and whole-model times.
 
 const esc = (s) => String(s).replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
-const COLORS = { native: '#1f77b4', ts: '#ff7f0e', peer: '#7f7f7f', memory: '#2ca02c' };
+const COLORS = { native: '#1f77b4', wasm: '#9467bd', ts: '#ff7f0e', peer: '#7f7f7f', memory: '#2ca02c' };
 
 export function renderSvg(res) {
   const m = res.meta;
@@ -286,7 +308,7 @@ export function renderSvg(res) {
     // Headline: each native ISA at 1 thread (+ the most threads, + async), TS, memory, peers.
     const maxT = Math.max(1, ...rows.filter((r) => r.kind === 'native').map((r) => r.threads));
     rows = rows.filter((r) => r.kind !== 'native' || r.threads === 1 || (r.threads === maxT && r.isa === m.backend.isa));
-    const order = { native: 0, ts: 1, memory: 2, peer: 3 };
+    const order = { native: 0, wasm: 1, ts: 2, memory: 3, peer: 4 };
     rows.sort((a, b) => order[a.kind] - order[b.kind] || a.median - b.median);
     sections.push({ title: `${SHORT[dist]} (float32, ${log2(size)} elements): ns per element, lower is better`, rows: rows.map((r) => ({ label: r.impl, v: r.nsPerElement.median, kind: r.kind, unit: 'ns' })) });
   }
@@ -320,8 +342,8 @@ export function renderSvg(res) {
     }
     y += 40;
   }
-  const legend = Object.entries({ native: 'nninit native', ts: 'nninit TypeScript', memory: 'memory limit (TypedArray.fill)', peer: 'peers (TF.js, @stdlib, Math.random)' })
-    .map(([k, v], i) => `<rect x="${10 + i * 230}" y="${y - 22}" width="12" height="12" fill="${COLORS[k]}"/><text x="${28 + i * 230}" y="${y - 12}" class="l">${esc(v)}</text>`).join('');
+  const legend = Object.entries({ native: 'nninit native', wasm: 'nninit wasm', ts: 'nninit TypeScript', memory: 'memory limit', peer: 'peers (TF.js, @stdlib, Math.random)' })
+    .map(([k, v], i) => `<rect x="${10 + i * 190}" y="${y - 22}" width="12" height="12" fill="${COLORS[k]}"/><text x="${28 + i * 190}" y="${y - 12}" class="l">${esc(v)}</text>`).join('');
   const H = y + 10;
   return `<svg xmlns="http://www.w3.org/2000/svg" width="${W}" height="${H}" viewBox="0 0 ${W} ${H}" font-family="Helvetica, Arial, sans-serif">
 <style>.h{font-size:14px;font-weight:bold;fill:#222}.l{font-size:12px;fill:#222}.v{font-size:11px;fill:#222}.t{font-size:10px;fill:#666}.g{stroke:#ddd;stroke-width:1}.s{font-size:12px;fill:#555}</style>

@@ -3,8 +3,9 @@
 //
 // nninit native (every ISA this CPU runs, forced in turn; 1 thread and all threads when
 // setThreads exists; async forms when they exist) is measured in this process. The
-// TypeScript backend is chosen at load, so it runs in a child process
-// (NNINIT_BACKEND=js, `--worker js`), and the peers run in another child (`--worker peers`)
+// TypeScript and WebAssembly backends are chosen at load, so each runs in a child process
+// (NNINIT_BACKEND=js, `--worker js`; NNINIT_BACKEND=wasm, `--worker wasm`), and the peers run
+// in another child (`--worker peers`)
 // so that TF.js's heap and allocations do not disturb the native figures. Children print
 // their figures as JSON on stdout and their progress on stderr. See docs/benchmarks.md.
 import { createRequire } from 'node:module';
@@ -19,6 +20,8 @@ import { distFn, modelInit, modelInitAsync, hasAsyncModel, arenaViews, overheadC
 import { peersFor, loadTfjs, tfjsModelInit } from './peers.mjs';
 import { renderTables, renderSvg, analyze } from './report.mjs';
 import { workerFiles, workerRss } from './model-files.mjs';
+import { tfjsInspectBench } from './tfjs-inspect.mjs';
+import { orthogonalBench, renderOrthogonal } from './orthogonal.mjs';
 
 const require = createRequire(import.meta.url);
 const here = dirname(fileURLToPath(import.meta.url));
@@ -39,6 +42,7 @@ const MODES = {
     slowModel: { minReps: 2, maxReps: 2, budgetMs: 0, skipAboveMs: Infinity },
     overhead: { warmMs: 0, minReps: 3, maxReps: 3, budgetMs: 0, sampleMs: 0.2 },
     tfjsModel: { layers: 2, width: 64, reps: 2 },
+    tfjsInspect: { layers: 3, width: 32, batch: 16, reps: 2 },
   },
   quick: {
     sizes: [2 ** 10, 2 ** 16, 2 ** 20, 2 ** 24],
@@ -53,6 +57,7 @@ const MODES = {
     slowModel: { minReps: 2, maxReps: 2, budgetMs: 0, capMs: 4000, skipAboveMs: 8000 },
     overhead: { warmMs: 50, minReps: 15, maxReps: 31, budgetMs: 150, sampleMs: 2 },
     tfjsModel: null,
+    tfjsInspect: null,
   },
   full: {
     sizes: [2 ** 10, 2 ** 16, 2 ** 20, 2 ** 24, 2 ** 26],
@@ -63,6 +68,7 @@ const MODES = {
     slowModel: { minReps: 3, maxReps: 5, budgetMs: 10000, capMs: 60000, skipAboveMs: Infinity },
     overhead: { warmMs: 100, minReps: 31, maxReps: 101, budgetMs: 500, sampleMs: 2 },
     tfjsModel: { layers: 20, width: 1024, reps: 5 },
+    tfjsInspect: { layers: 20, width: 512, batch: 256, reps: 7 },
   },
 };
 
@@ -253,17 +259,21 @@ function nninitOverhead(nn, cfg, impl, rows) {
 // ---------------------------------------------------------------------------------------
 // Children.
 
-async function workerJs(cfg) {
+/** The TypeScript (`js`) or WebAssembly (`wasm`) backend, in a child forced to it. */
+async function workerBackend(cfg, name) {
   const nn = require(distEntry);
   const info = nn.backendInfo();
-  if (info.name !== 'js') throw new Error(`worker js: expected the TypeScript backend, got ${info.name}`);
+  if (info.name !== name) throw new Error(`worker ${name}: expected the ${name} backend, got ${info.name} (${info.reason})`);
   const out = { distributions: [], models: [], overhead: [], skipped: [] };
   const viewFor = makeBuffer(cfg);
-  const ts = [{ impl: 'nninit TypeScript', kind: 'ts', isa: 'js', threads: 1, async: false, mode: 'alloc', enter() {} }];
-  nninitDistributions(nn, cfg, 'TypeScript', ts, out.distributions, viewFor);
-  nninitOverhead(nn, cfg, 'ts', out.overhead);
-  const speed = speedOf(out.distributions, 'nninit TypeScript');
-  nninitModels(nn, cfg, 'TypeScript', ts, out.models, { slow: true, speed, skipped: out.skipped });
+  const label = name === 'js' ? 'TypeScript' : 'WebAssembly';
+  const impl = name === 'js' ? 'nninit TypeScript' : `nninit wasm ${info.isa}`;
+  const kind = name === 'js' ? 'ts' : 'wasm';
+  const variants = [{ impl, kind, isa: info.isa, threads: 1, async: false, mode: 'alloc', enter() {} }];
+  nninitDistributions(nn, cfg, label, variants, out.distributions, viewFor);
+  nninitOverhead(nn, cfg, kind, out.overhead);
+  const speed = speedOf(out.distributions, impl);
+  nninitModels(nn, cfg, label, variants, out.models, { slow: name === 'js', speed, skipped: out.skipped });
   return out;
 }
 
@@ -306,7 +316,7 @@ async function workerPeers(cfg) {
 
 function runWorker(kind, mode) {
   const env = { ...process.env, NNINIT_BENCH_T0: String(startTime) };
-  if (kind === 'js') env.NNINIT_BACKEND = 'js';
+  if (kind === 'js' || kind === 'wasm') env.NNINIT_BACKEND = kind;
   const r = spawnSync(process.execPath, [fileURLToPath(import.meta.url), '--worker', kind, '--mode', mode], {
     env, stdio: ['ignore', 'pipe', 'inherit'], maxBuffer: 64 * 1024 * 1024, encoding: 'utf8',
   });
@@ -405,10 +415,10 @@ async function main() {
     // Children: only JSON on stdout.
     console.log = console.error;
     const distDir = dirname(distEntry);
-    const out = args.worker === 'js' ? await workerJs(cfg)
+    const out = args.worker === 'peers' ? await workerPeers(cfg)
       : args.worker === 'files' ? await workerFiles(distDir, args.mode)
         : args.worker === 'rss' ? await workerRss(distDir, args.mode)
-          : await workerPeers(cfg);
+          : await workerBackend(cfg, args.worker);
     progressDone();
     process.stdout.write(JSON.stringify({ ...out, sink: sink.value }) + '\n');
     return;
@@ -492,20 +502,24 @@ async function main() {
   }
 
   const js = runWorker('js', args.mode);
+  const wasm = runWorker('wasm', args.mode);
   const peers = runWorker('peers', args.mode);
-  res.distributions.push(...js.distributions, ...peers.distributions);
-  res.models.push(...js.models, ...peers.models);
-  res.overhead.push(...js.overhead);
-  res.skipped.push(...js.skipped, ...peers.skipped);
+  res.distributions.push(...wasm.distributions, ...js.distributions, ...peers.distributions);
+  res.models.push(...wasm.models, ...js.models, ...peers.models);
+  res.overhead.push(...wasm.overhead, ...js.overhead);
+  res.skipped.push(...js.skipped, ...wasm.skipped, ...peers.skipped);
   res.tfjsModel = cfg.tfjsModel ? await tfjsModelBuild(nn, cfg.tfjsModel) : null;
+  res.tfjsInspect = cfg.tfjsInspect ? await tfjsInspectBench(root, cfg.tfjsInspect) : null;
+  res.orthogonal = orthogonalBench(nn, args.mode);
   // Whole-model files (issue 13): each in its own process, so RSS and page cache are its own.
   res.modelFiles = { ...runWorker('files', args.mode), rss: runWorker('rss', args.mode) };
   res.meta.seconds = (Date.now() - t0) / 1000;
-  res.meta.checksum = sink.value + js.sink + peers.sink;
+  res.meta.checksum = sink.value + js.sink + wasm.sink + peers.sink;
   progressDone();
 
   analyze(res);
   process.stdout.write(renderTables(res));
+  process.stdout.write(renderOrthogonal(res.orthogonal));
   if (args.json) {
     mkdirSync(dirname(resolve(args.json)), { recursive: true });
     writeFileSync(args.json, JSON.stringify(res, null, 1) + '\n');

@@ -1,121 +1,148 @@
 /**
- * Backend selection: the native addon (via node-gyp-build) when it loads, else the
- * TypeScript kernels, which produce the same bits. NNINIT_BACKEND=js|native forces one;
- * NNINIT_ISA=scalar|sse2|avx2|avx512|neon forces a native kernel set.
+ * Backend selection: the native addon (found by the platform, checked by lib/binding.ts)
+ * when it loads, else the WebAssembly build of the same C++ kernels (lib/wasm/), else the
+ * TypeScript kernels; all three produce the same bits. NNINIT_BACKEND=js|wasm|native forces one;
+ * NNINIT_ISA=scalar|sse2|avx2|avx512|neon forces a native kernel set. The host (Node or a
+ * browser) is reached only through lib/platform.ts; the choice is made on first use.
  */
-import { existsSync, readFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { loadBinding, type NativeBinding } from './binding.js';
+import { bindAddon, type NativeBinding } from './binding.js';
 import { NninitBackendError, rangeError, typeError } from './errors.js';
 import type { PhiloxKey } from './kernels/philox.js';
 import type { KernelArray, KernelPlan } from './kinds.js';
+import { nextTurn, now, onPlatformChange, platform } from './platform.js';
+import type { WasmKernels } from './wasm/kernels.js';
 
 /** Which implementation runs the kernels, and why. */
 export interface BackendInfo {
-  /** 'native' (the C++ addon) or 'js' (the TypeScript kernels). */
-  readonly name: 'native' | 'js';
-  /** The active instruction set: 'avx512', 'avx2', 'sse2', 'neon', 'scalar', or 'js'. */
+  /** 'native' (the C++ addon), 'wasm' (the same kernels in WebAssembly) or 'js' (the TypeScript kernels). */
+  readonly name: 'native' | 'wasm' | 'js';
+  /** The active instruction set: 'avx512', 'avx2', 'sse2', 'neon', 'scalar'; 'simd128' (wasm); or 'js'. */
   readonly isa: string;
-  /** Instruction sets this CPU can run through the addon (best first); ['js'] without it. */
+  /** Instruction sets this CPU can run through the addon (best first); ['simd128'] on wasm, ['js'] on TypeScript. */
   readonly available: readonly string[];
-  /** Why the native addon is not in use (null when it is). */
+  /** Why a faster backend is not in use (null on the native addon). */
   readonly reason: string | null;
 }
 
-/** The nninit package root, found from this file (lib/ under vitest, dist/cjs/ when built). */
-export function packageRoot(): string {
-  let dir = __dirname;
-  for (let i = 0; i < 6; i++) {
-    const pkg = join(dir, 'package.json');
-    if (existsSync(pkg)) {
-      try {
-        if ((JSON.parse(readFileSync(pkg, 'utf8')) as { name?: string }).name === 'nninit') return dir;
-      } catch { /* keep looking */ }
-    }
-    dir = dirname(dir);
-  }
-  return join(__dirname, '..', '..');
-}
-
 let native: NativeBinding | null = null;
-let info: BackendInfo;
+let wasm: WasmKernels | null = null;
+let info: BackendInfo | null = null;
+/** Set while the wasm module is still loading (browsers before `await ready()`): warned at the first fill. */
+let pending: string | null = null;
 
-function init(): void {
-  const forced = process.env.NNINIT_BACKEND ?? '';
-  if (forced !== '' && forced !== 'js' && forced !== 'native' && forced !== 'auto') {
+onPlatformChange(() => {
+  info = null;
+  native = null;
+  wasm = null;
+  pending = null;
+});
+
+const firstLine = (err: unknown): string => (err instanceof Error ? err.message.split('\n')[0]! : String(err));
+const BACKENDS = ['', 'auto', 'js', 'wasm', 'native'];
+
+function choose(): BackendInfo {
+  const p = platform();
+  const forced = p.env('NNINIT_BACKEND') ?? '';
+  if (!BACKENDS.includes(forced)) {
     throw new NninitBackendError(
-      `nninit: NNINIT_BACKEND must be "js", "native" or "auto"; received ${JSON.stringify(forced)}`,
+      `nninit: NNINIT_BACKEND must be "js", "wasm", "native" or "auto"; received ${JSON.stringify(forced)}`,
     );
   }
-  if (forced === 'js') {
-    info = { name: 'js', isa: 'js', available: ['js'], reason: 'NNINIT_BACKEND=js' };
-    return;
+  if (forced === 'js') return { name: 'js', isa: 'js', available: ['js'], reason: 'NNINIT_BACKEND=js' };
+  let why = 'NNINIT_BACKEND=wasm';
+  if (forced !== 'wasm') {
+    try {
+      native = bindAddon(p.loadNative());
+    } catch (err) {
+      if (forced === 'native') {
+        throw new NninitBackendError(`nninit: NNINIT_BACKEND=native but the native addon could not be loaded: ${firstLine(err)}`, { cause: err });
+      }
+      why = `native addon unavailable: ${firstLine(err)}`;
+    }
+    if (native !== null) {
+      if (native.isaError !== null) throw new NninitBackendError(`nninit: ${native.isaError}`);
+      if (native.threadsError !== null) throw new NninitBackendError(`nninit: ${native.threadsError}`);
+      return { name: 'native', isa: native.isa(), available: Object.freeze(native.isaAvailable()), reason: null };
+    }
   }
   try {
-    native = loadBinding(packageRoot());
+    wasm = p.loadWasm();
   } catch (err) {
-    const why = err instanceof Error ? err.message.split('\n')[0]! : String(err);
-    if (forced === 'native') {
-      throw new NninitBackendError(`nninit: NNINIT_BACKEND=native but the native addon could not be loaded: ${why}`, { cause: err });
+    if (forced === 'wasm') {
+      throw new NninitBackendError(`nninit: NNINIT_BACKEND=wasm but the WebAssembly module could not be loaded: ${firstLine(err)}`, { cause: err });
     }
-    info = { name: 'js', isa: 'js', available: ['js'], reason: `native addon unavailable: ${why}` };
-    process.emitWarning(`nninit: using the TypeScript backend (same values, slower): ${info.reason}`, 'NninitWarning');
-    return;
+    const reason = `${why}; WebAssembly unavailable: ${firstLine(err)}`;
+    p.warn(`nninit: using the TypeScript backend (same values, slower): ${reason}`);
+    return { name: 'js', isa: 'js', available: ['js'], reason };
   }
-  if (native.isaError !== null) {
-    throw new NninitBackendError(`nninit: ${native.isaError}`);
+  if (wasm === null) {
+    pending = `${why}; the WebAssembly module is not loaded yet (await ready() before the first fill)`;
+    return { name: 'js', isa: 'js', available: ['js'], reason: pending };
   }
-  if (native.threadsError !== null) {
-    throw new NninitBackendError(`nninit: ${native.threadsError}`);
+  if (forced !== 'wasm' && p.nativeExpected) {
+    p.warn(`nninit: using the WebAssembly backend (same values, one thread, slower than native): ${why}`);
   }
-  info = { name: 'native', isa: native.isa(), available: Object.freeze(native.isaAvailable()), reason: null };
+  return { name: 'wasm', isa: 'simd128', available: ['simd128'], reason: why };
 }
 
-init();
+function current(): BackendInfo {
+  return (info ??= choose());
+}
 
 /** The loaded native addon, or null on the TypeScript backend (for modules with their own native entry points). */
 export function nativeBinding(): NativeBinding | null {
+  current();
   return native;
+}
+
+/** The WebAssembly kernels when they are the backend in use, else null. */
+export function wasmKernels(): WasmKernels | null {
+  current();
+  return wasm;
 }
 
 /** The live backend description (updated by {@link setIsa}). */
 export function backendInfo(): BackendInfo {
-  return info;
+  return current();
 }
 
 /**
  * Forces one native instruction set for the rest of the process ('auto' restores the best).
  * Mainly for testing parity; throws NninitBackendError for an ISA this CPU cannot run or
- * when the TypeScript backend is active (except for 'js' / 'auto').
+ * when the addon is not in use (except for the active backend's own isa, 'simd128' or 'js',
+ * and 'auto').
  */
 export function setIsa(name: string): void {
+  const cur = current();
   if (native === null) {
-    if (name === 'js' || name === 'auto') return;
-    throw new NninitBackendError(`nninit.setIsa: the native addon is not in use (${info.reason ?? ''}); cannot select ${JSON.stringify(name)}`);
+    if (name === cur.isa || name === 'auto') return;
+    throw new NninitBackendError(`nninit.setIsa: the native addon is not in use (${cur.reason ?? ''}); cannot select ${JSON.stringify(name)}`);
   }
   try {
     native.setIsa(name);
   } catch (err) {
     throw new NninitBackendError(`nninit.setIsa: ${err instanceof Error ? err.message : String(err)}`, { cause: err });
   }
-  info = { ...info, isa: native.isa() };
+  info = { ...cur, isa: native.isa() };
 }
 
 /**
  * Sets the number of native worker threads for large fills (0 = one per available core,
  * the default; NNINIT_THREADS sets it at load). Results are identical for every count.
- * The TypeScript backend always runs on the calling thread; there this only validates.
+ * The wasm and TypeScript backends always run on the calling thread; there this only validates.
  *
  * @param n - An integer in [0, 256].
  */
 export function setThreads(n: number): void {
   if (typeof n !== 'number') throw typeError('setThreads', 'n', 'an integer in [0, 256] (0 = automatic)', n);
   if (!Number.isInteger(n) || n < 0 || n > 256) throw rangeError('setThreads', 'n', 'an integer in [0, 256] (0 = automatic)', n);
+  current();
   if (native !== null) native.setThreads(n);
 }
 
-/** The number of threads a large native fill uses (1 on the TypeScript backend). */
+/** The number of threads a large native fill uses (1 on the wasm and TypeScript backends). */
 export function getThreads(): number {
+  current();
   return native !== null ? native.threads() : 1;
 }
 
@@ -142,9 +169,23 @@ function paramWords(plan: KernelPlan): Float64Array {
  */
 export function runKernel(plan: KernelPlan, out: KernelArray, key: PhiloxKey, offset: number): void {
   if (out.length === 0) return;
+  if (info === null) current();
   if (native !== null) {
     native.fill(plan.kind.id, out, keyWords(key), offset, paramWords(plan));
     return;
+  }
+  runSync(plan, out, key, offset);
+}
+
+/** The wasm kernels, else the TypeScript ones (warning once while the wasm is still loading). */
+function runSync(plan: KernelPlan, out: KernelArray, key: PhiloxKey, offset: number): void {
+  if (wasm !== null) {
+    wasm.fill(plan, out, key, offset);
+    return;
+  }
+  if (pending !== null) {
+    platform().warn(`nninit: using the TypeScript backend (same values, slower): ${pending}`);
+    pending = null;
   }
   plan.kind.run(out, key, offset, plan.params);
 }
@@ -154,20 +195,19 @@ export function runJs(plan: KernelPlan, out: KernelArray, key: PhiloxKey, offset
   plan.kind.run(out, key, offset, plan.params);
 }
 
-/** Target duration of one slice when the TypeScript backend runs a kernel asynchronously. */
+/** Target duration of one slice when the wasm or TypeScript backend runs a kernel asynchronously. */
 const JS_SLICE_MS = 4;
-
-const yieldToLoop = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
 
 /**
  * Runs one kernel off the JS thread (native: the addon's thread pool; the buffer stays
- * referenced by the addon until done) or, on the TypeScript backend, in slices of about
- * 4 ms between event-loop turns: slices start small (the first calls may run before the
- * JIT has compiled the kernel) and grow with the measured speed. Slices are exact, so the
- * bits equal the sync call's.
+ * referenced by the addon until done) or, on the wasm and TypeScript backends, in slices of
+ * about 4 ms between event-loop turns: slices start small (the first calls may run before
+ * the JIT has compiled the kernel) and grow with the measured speed. Slices are exact, so
+ * the bits equal the sync call's.
  */
 export async function runKernelAsync(plan: KernelPlan, out: KernelArray, key: PhiloxKey, offset: number): Promise<void> {
   if (out.length === 0) return;
+  if (info === null) current();
   if (native !== null) {
     await native.fillAsync(plan.kind.id, out, keyWords(key), offset, paramWords(plan));
     return;
@@ -175,13 +215,13 @@ export async function runKernelAsync(plan: KernelPlan, out: KernelArray, key: Ph
   const kind = plan.kind;
   let slice = 256;
   for (let j = 0; j < out.length;) {
-    if (j > 0) await yieldToLoop();
+    if (j > 0) await nextTurn();
     const m = Math.min(slice, out.length - j);
-    const started = performance.now();
+    const started = now();
     const [at, params] = kind.skip(offset, plan.params, j);
-    kind.run(out.subarray(j, j + m), key, at, params);
+    runSync({ kind, params }, out.subarray(j, j + m), key, at);
     j += m;
-    const ms = performance.now() - started;
+    const ms = now() - started;
     // Grow at most 2x per step (a JIT tier-up or a noisy clock must not make one huge slice).
     slice = Math.max(256, Math.min(2 * slice, 1 << 20, Math.floor(ms > 0 ? (slice * JS_SLICE_MS) / ms : 2 * slice)));
   }

@@ -1,6 +1,8 @@
 /**
- * The typed interface of the raw native addon. This is the only file that touches it;
- * everything else goes through lib/backend.ts.
+ * The typed interface of the raw native addon, and the checks that make a loaded module
+ * one (bindAddon). This is the only file that knows the addon's shape: the platform
+ * (lib/node.ts) only finds and loads the file, and everything else goes through
+ * lib/backend.ts.
  */
 import { KINDS } from './kinds.js';
 
@@ -59,28 +61,33 @@ export interface NativeBinding {
   ): Promise<void>;
   /**
    * householderQ of lib/initializers/orthogonal.ts in C++, bit for bit: overwrites the
-   * column-major m x n matrix a[0 .. m*n) (m >= n) with its thin Q, sign-corrected. Throws
-   * TypeError (a not a Float64Array, m or n not numbers) or RangeError (m, n not integers
-   * >= 0, n > m, a.length < m * n), prefix `householderQ:`.
+   * column-major m x n matrix a[0 .. m*n) (m >= n) with its thin Q, sign-corrected. With
+   * `rowMajor` true, a holds the matrix row by row and gets Q row by row (the transposes
+   * around householderQ, done natively: the same bits). Blocked, vectorized across columns
+   * and run on the thread pool (setThreads); the bits depend on none of it. Throws
+   * TypeError (a not a Float64Array, m or n not numbers, rowMajor not a boolean) or
+   * RangeError (m, n not integers >= 0, n > m, a.length < m * n), prefix `householderQ:`.
    */
-  householderQ(a: Float64Array, m: number, n: number): void;
+  householderQ(a: Float64Array, m: number, n: number, rowMajor?: boolean): void;
   /**
    * householderQ on a libuv pool thread. Validates synchronously and throws what
    * householderQ throws (prefix `householderQAsync:`); `a` is strongly referenced until the
    * promise settles (do not detach or transfer its buffer meanwhile). Small matrices
    * (m n^2 < 2^17) are done before it returns. Same bits as householderQ.
    */
-  householderQAsync(a: Float64Array, m: number, n: number): Promise<void>;
+  householderQAsync(a: Float64Array, m: number, n: number, rowMajor?: boolean): Promise<void>;
 }
 
 /** The ABI version this TypeScript expects. */
-export const ABI_VERSION = 1;
+export const ABI_VERSION = 2;
 
-/** Loads the addon through node-gyp-build (build/Release, else prebuilds/). */
-export function loadBinding(root: string): NativeBinding {
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  const load = require('node-gyp-build') as (dir: string) => unknown;
-  const binding = load(root) as NativeBinding;
+/**
+ * The addon as the platform loaded it (lib/node.ts: node-gyp-build's build/Release, else
+ * prebuilds/), checked: its ABI version and kernel kinds must be this TypeScript's. Throws
+ * an Error that says which differs.
+ */
+export function bindAddon(addon: unknown): NativeBinding {
+  const binding = addon as NativeBinding;
   if (binding.abiVersion !== ABI_VERSION) {
     throw new Error(`native addon ABI ${String(binding.abiVersion)} does not match ${ABI_VERSION}`);
   }

@@ -9,14 +9,16 @@
  *
  * @packageDocumentation
  */
+import { packageRoot } from './node.js'; // first: the Node platform is in place before the API runs
 import { spawn } from 'node:child_process';
 import { existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { packageRoot } from './backend.js';
 import { checkInspectOptions, inspect, type InspectOptions, type InspectReport } from './diagnostics/inspect.js';
 import { recommend } from './models/recommend.js';
 import { ACTIVATIONS, INITIALIZER_NAMES, type Activation } from './diagnostics/registry.js';
-import { renderChart, renderSvg, renderTable, type ChartMetric } from './diagnostics/render.js';
+import { renderChart, renderSvg, renderTable, type ChartMetric, type Report } from './diagnostics/render.js';
+import type { NpyArray } from './npy.js';
+import { readNpy } from './files.js';
 import { integer, parseFlags, real, seedOf, UsageError, type CliIO } from './cli/flags.js';
 
 export type { CliIO };
@@ -25,7 +27,7 @@ export type { CliIO };
 export const USAGE = `Usage: nninit <command> [options]
 
 Commands:
-  inspect     signal propagation through a network, layer by layer, with a verdict
+  inspect     signal propagation through a network (or a TF.js model on a batch), layer by layer, with a verdict
   recommend   the initializer and gain for an activation, depth and architecture
   bench       run the benchmarks (node bench/run.mjs [args])
   plan        a model's tensors: names, shapes, roles, inits, std, lrScale, totals
@@ -37,6 +39,7 @@ Run "nninit <command> --help" for a command's options.
 
 /** Usage of `nninit inspect`. */
 export const INSPECT_USAGE = `Usage: nninit inspect [options]
+       nninit inspect --model model.json --input batch.npy [--labels y.npy] [options]
 
   --layers LIST        widths, input first; NxK repeats N K times   (default 784,512x20,10)
   --activation NAME    ${ACTIVATIONS.join(', ')}   (default relu)
@@ -54,6 +57,14 @@ export const INSPECT_USAGE = `Usage: nninit inspect [options]
   --svg FILE           also write the chart as SVG
   --json               print the report(s) as JSON instead of table and chart
   --no-chart           table only
+
+A real TF.js model (needs @tensorflow/tfjs-core, -layers and a backend installed):
+  --model FILE         a tfjs-layers model.json, weight files beside it
+  --input A.npy[,B]    the batch, one NumPy .npy file per model input
+  --labels Y.npy[,..]  targets for the model's compiled loss (default: a random
+                       unit-variance gradient, seeded by --seed)
+  --inference          batch norm on its moving statistics (default: batch statistics)
+  (with --model, --seed, --metric, --svg, --json and --no-chart apply as above)
 `;
 
 /** Usage of `nninit recommend`. */
@@ -96,14 +107,17 @@ function activationOf(text: string, usage: string): Activation {
 }
 
 
-function cliInspect(args: readonly string[], out: (s: string) => void, err: (s: string) => void): number {
+function cliInspect(args: readonly string[], out: (s: string) => void, err: (s: string) => void): number | Promise<number> {
   const f = parseFlags(args, {
     help: 'boolean', layers: 'string', activation: 'string', init: 'string', compare: 'string', batch: 'string', seed: 'string',
     residual: 'boolean', 'batch-norm': 'boolean', 'branch-scale': 'string', 'negative-slope': 'string', 'output-activation': 'boolean',
     metric: 'string', svg: 'string', json: 'boolean', 'no-chart': 'boolean',
+    model: 'string', input: 'string', labels: 'string', inference: 'boolean',
   }, INSPECT_USAGE);
   if (f.has('help')) { out(INSPECT_USAGE); return 0; }
   const U = INSPECT_USAGE;
+  if (f.has('model')) return cliInspectModel(f, out, err);
+  for (const k of ['input', 'labels', 'inference']) if (f.has(k)) throw new UsageError(`--${k} needs --model`, U);
   const str = (k: string): string | undefined => f.get(k) as string | undefined;
   if (f.has('init') && f.has('compare')) throw new UsageError('--init and --compare are exclusive', U);
   const base: Omit<InspectOptions, 'init'> = { layers: parseLayers(str('layers') ?? '784,512x20,10') };
@@ -115,12 +129,7 @@ function cliInspect(args: readonly string[], out: (s: string) => void, err: (s: 
   if (f.has('output-activation')) base.outputActivation = true;
   if (f.has('branch-scale')) base.branchScale = real('branch-scale', str('branch-scale')!, U);
   if (f.has('negative-slope')) base.negativeSlope = real('negative-slope', str('negative-slope')!, U, 0, false);
-  let metric: ChartMetric = 'std';
-  if (f.has('metric')) {
-    const m = str('metric')!;
-    if (m !== 'std' && m !== 'grad') throw new UsageError(`--metric: expected std or grad; received ${JSON.stringify(m)}`, U);
-    metric = m === 'grad' ? 'gradStd' : 'std';
-  }
+  const metric = metricOf(f, U);
   const inits = f.has('compare') ? str('compare')!.split(',').map((s) => s.trim()) : [str('init') ?? 'kaiming-normal'];
   if (inits.length > 8) throw new UsageError('--compare: at most 8 initializers', U);
   const configs: InspectOptions[] = inits.map((init) => ({ ...base, init }));
@@ -139,13 +148,25 @@ function cliInspect(args: readonly string[], out: (s: string) => void, err: (s: 
     }
   }
   const reports: InspectReport[] = configs.map((c) => inspect(c));
+  return print(reports, f, metric, out, err);
+}
+
+function metricOf(f: Map<string, string | true>, usage: string): ChartMetric {
+  if (!f.has('metric')) return 'std';
+  const m = f.get('metric') as string;
+  if (m !== 'std' && m !== 'grad') throw new UsageError(`--metric: expected std or grad; received ${JSON.stringify(m)}`, usage);
+  return m === 'grad' ? 'gradStd' : 'std';
+}
+
+/** The reports as JSON, or table and chart; and the SVG chart when --svg names a file. */
+function print(reports: Report[], f: Map<string, string | true>, metric: ChartMetric, out: (s: string) => void, err: (s: string) => void): number {
   if (f.has('json')) {
     out(JSON.stringify(reports.length === 1 ? reports[0] : reports, null, 2) + '\n');
   } else {
     out(renderTable(reports));
     if (!f.has('no-chart')) out('\n' + renderChart(reports, { metric }));
   }
-  const svg = str('svg');
+  const svg = f.get('svg') as string | undefined;
   if (svg !== undefined) {
     try {
       writeFileSync(svg, renderSvg(reports, { metric }));
@@ -156,6 +177,64 @@ function cliInspect(args: readonly string[], out: (s: string) => void, err: (s: 
     err(`nninit inspect: chart written to ${svg}\n`);
   }
   return 0;
+}
+
+const SYNTHETIC_ONLY = ['layers', 'activation', 'init', 'compare', 'batch', 'residual', 'batch-norm', 'branch-scale', 'negative-slope', 'output-activation'];
+
+function readAll(kind: string, paths: readonly string[]): NpyArray[] {
+  return paths.map((p) => {
+    try {
+      return readNpy(p);
+    } catch (e) {
+      throw new Error(`${kind} ${p}: ${(e as Error).message.replace(/^nninit\.(readNpy|parseNpy): /, '')}`, { cause: e });
+    }
+  });
+}
+
+/**
+ * `nninit inspect --model model.json --input batch.npy [--labels y.npy]`: loads the
+ * tfjs-layers model (nninit/tfjs's fileIO) and the NumPy batches, runs inspectModel and
+ * prints its report as the synthetic one. nninit/tfjs is loaded only here, so every other
+ * command works without TF.js.
+ */
+async function cliInspectModel(f: Map<string, string | true>, out: (s: string) => void, err: (s: string) => void): Promise<number> {
+  const U = INSPECT_USAGE;
+  const given = SYNTHETIC_ONLY.filter((k) => f.has(k));
+  if (given.length > 0) throw new UsageError(`--${given[0]} describes a synthetic network; it cannot be used with --model`, U);
+  const list = (k: string): string[] => (f.has(k) ? (f.get(k) as string).split(',').map((s) => s.trim()).filter((s) => s !== '') : []);
+  const path = f.get('model') as string;
+  const inputs = list('input');
+  const labels = list('labels');
+  if (inputs.length === 0) throw new UsageError('--model needs --input (a .npy batch per model input)', U);
+  const metric = metricOf(f, U);
+  const seed = f.has('seed') ? seedOf(f.get('seed') as string, U) : undefined;
+  const { ensureBackend, fileIO, tfModules } = await import('./tfjs/loader.js');
+  const { inspectModel } = await import('./tfjs/inspect-model.js');
+  ensureBackend();
+  const xs = readAll('--input', inputs);
+  const ys = readAll('--labels', labels);
+  let model;
+  try {
+    model = await tfModules().layers.loadLayersModel(fileIO(path));
+  } catch (e) {
+    throw new Error(`--model ${path}: ${(e as Error).message.replace(/^nninit\.tfjs\.fileIO: cannot load [^:]*: /, '')}`, { cause: e });
+  }
+  let report;
+  try {
+    report = inspectModel(model, xs.length === 1 ? xs[0]! : xs, {
+      ...(ys.length === 0 ? {} : { labels: ys.length === 1 ? ys[0]! : ys }),
+      ...(seed === undefined ? {} : { seed }),
+      training: !f.has('inference'),
+    });
+  } catch (e) {
+    if (e instanceof TypeError || e instanceof RangeError) {
+      throw new Error(`${inputs.join(',')}${labels.length ? ` / ${labels.join(',')}` : ''} do not fit ${path}: ${e.message.replace(/^nninit\.tfjs\.inspectModel: /, '')}`, { cause: e });
+    }
+    throw e;
+  } finally {
+    model.dispose();
+  }
+  return print([report], f, metric, out, err);
 }
 
 function cliRecommend(args: readonly string[], out: (s: string) => void): number {
@@ -236,7 +315,7 @@ export async function main(argv: readonly string[], io: CliIO = {}): Promise<num
         out(USAGE);
         return 0;
       case 'inspect':
-        return cliInspect(rest, out, err);
+        return await cliInspect(rest, out, err);
       case 'recommend':
         return cliRecommend(rest, out);
       case 'bench':

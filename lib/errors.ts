@@ -32,6 +32,15 @@ export function rangeError(fn: string, what: string, expected: string, value: un
   return new RangeError(`nninit.${fn}: ${what} must be ${expected}; received ${describe(value)}`);
 }
 
+/**
+ * A TypeError or RangeError whose received part is already a description (`shape [32, 13]`,
+ * `NaN at element 40`), for checks of data rather than of a single argument value.
+ */
+export function dataError(kind: 'type' | 'range', fn: string, what: string, expected: string, received: string): TypeError | RangeError {
+  const msg = `nninit.${fn}: ${what} must be ${expected}; received ${received}`;
+  return kind === 'type' ? new TypeError(msg) : new RangeError(msg);
+}
+
 /** Raised when a backend or ISA is forced but cannot be used. */
 export class NninitBackendError extends Error {
   constructor(message: string, options?: { cause?: unknown }) {

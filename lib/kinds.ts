@@ -3,7 +3,7 @@
  * Float64Array the addon reads and unpacked for the TypeScript kernel, side by side. A
  * row's index in {@link KINDS} is its kind id, and its name is the addon's name for it
  * (the C++ side has the same table under native/include/nninit/; the addon exports its names as
- * `kinds`, and loadBinding checks they equal these).
+ * `kinds`, and bindAddon checks they equal these).
  */
 import * as js from './kernels/distributions.js';
 import type { PhiloxKey } from './kernels/philox.js';

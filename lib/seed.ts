@@ -6,9 +6,9 @@
  * NNINIT_SEED environment variable, else the OS's random source at first use; each such call
  * takes the next stream, so two calls never repeat values (like torch.manual_seed).
  */
-import { randomBytes } from 'node:crypto';
 import type { PhiloxKey } from './kernels/philox.js';
 import { rangeError, typeError } from './errors.js';
+import { platform } from './platform.js';
 
 /** A seed or stream: an integer in [0, 2^64), as a safe-integer number or a bigint. */
 export type Seed = number | bigint;
@@ -67,7 +67,7 @@ interface GlobalState {
 let state: GlobalState | undefined;
 
 function initialState(): GlobalState {
-  const env = process.env.NNINIT_SEED;
+  const env = platform().env('NNINIT_SEED');
   if (env !== undefined && env !== '') {
     let value: bigint;
     try {
@@ -77,8 +77,9 @@ function initialState(): GlobalState {
     }
     return { seed: seedWords('seed', 'the NNINIT_SEED environment variable', value), nextStream: 0n };
   }
-  const b = randomBytes(8);
-  return { seed: [b.readUInt32LE(0), b.readUInt32LE(4)], nextStream: 0n };
+  // Web Crypto: globalThis.crypto in Node >= 19 and every browser.
+  const w = (globalThis as unknown as { crypto: { getRandomValues(a: Uint32Array): Uint32Array } }).crypto.getRandomValues(new Uint32Array(2));
+  return { seed: [w[0]!, w[1]!], nextStream: 0n };
 }
 
 function global(): GlobalState {

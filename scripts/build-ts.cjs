@@ -1,7 +1,9 @@
 #!/usr/bin/env node
 // Compiles lib/ to dist/cjs (CommonJS + .d.ts) and writes the ESM entry dist/esm, which
 // re-exports the CommonJS build: one module instance, so the process-wide seed state is
-// shared by require() and import callers (no dual-package hazard).
+// shared by require() and import callers (no dual-package hazard). Then the browser build:
+// lib/browser.ts and what it imports as ES modules in dist/browser (tsconfig.browser.json:
+// no Node types, so a Node built-in there fails to compile), with the .wasm inlined.
 'use strict';
 const { execFileSync } = require('node:child_process');
 const fs = require('node:fs');
@@ -26,3 +28,15 @@ fs.writeFileSync(
     `\nexport default cjs;\n`,
 );
 fs.writeFileSync(path.join(esm, 'index.d.ts'), `export * from '../cjs/index.js';\nimport * as nninit from '../cjs/index.js';\nexport default nninit;\n`);
+
+// The browser build.
+execFileSync(process.execPath, [tsc, '-p', path.join(root, 'tsconfig.browser.json')], { stdio: 'inherit' });
+const browser = path.join(root, 'dist', 'browser');
+fs.writeFileSync(path.join(browser, 'package.json'), '{ "type": "module" }\n');
+const wasm = fs.readFileSync(path.join(root, 'native', 'wasm', 'nninit.wasm'));
+fs.mkdirSync(path.join(browser, 'wasm'), { recursive: true });
+fs.writeFileSync(
+  path.join(browser, 'wasm', 'inline.js'),
+  `// native/wasm/nninit.wasm (${wasm.length} bytes), base64; written by scripts/build-ts.cjs.\nexport default ${JSON.stringify(wasm.toString('base64'))};\n`,
+);
+fs.copyFileSync(path.join(root, 'lib', 'wasm', 'inline.d.ts'), path.join(browser, 'wasm', 'inline.d.ts'));

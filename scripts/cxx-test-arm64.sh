@@ -25,10 +25,12 @@ for s in native/src/*.cc; do [[ "$s" == native/src/addon.cc ]] || srcs+=("$s"); 
 
 opt=(-O2)
 bin="$out/kernels_test"
+qr_bin="$out/qr_test"
 if [[ "${1:-}" == "--sanitize" ]]; then
   shift
   opt=(-O1 -g -fno-omit-frame-pointer -fsanitize=undefined -fno-sanitize-recover=all)
   bin="$out/kernels_test_ubsan"
+  qr_bin="$out/qr_test_ubsan"
 fi
 echo "cxx-test-arm64: $CXX ${opt[*]} (${#srcs[@]} sources)"
 "$CXX" "${common[@]}" "${opt[@]}" "${srcs[@]}" native/test/kernels_test.cc -o "$bin"
@@ -39,3 +41,7 @@ log="$out/kernels_test.log"
 "$QEMU" -L "$SYSROOT" "$bin" test/fixtures/kat_vectors.txt "$@" | tee "$log"
 # The test must have run the NEON kernels, not only scalar.
 grep -q "available ISAs:.*neon" "$log" || { echo "cxx-test-arm64: NEON was not among the tested ISAs" >&2; exit 1; }
+# The QR (native/test/qr_test.cc): the NEON column kernel against the reference.
+"$CXX" "${common[@]}" "${opt[@]}" "${srcs[@]}" native/test/qr_test.cc -o "$qr_bin"
+"$QEMU" -L "$SYSROOT" "$qr_bin" --quick | tee "$out/qr_test.log"
+grep -q "available ISAs:.*neon" "$out/qr_test.log" || { echo "cxx-test-arm64: NEON was not among the QR's tested ISAs" >&2; exit 1; }

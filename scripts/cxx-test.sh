@@ -4,6 +4,7 @@
 #   bash scripts/cxx-test.sh --sanitize   ASan + UBSan build, run
 #   bash scripts/cxx-test.sh --tsan       ThreadSanitizer build, run (the thread pool)
 #   bash scripts/cxx-test.sh --bench      -O3 benchmark (ns/element per kernel per ISA)
+#   bash scripts/cxx-test.sh --qr-bench M N THREADS [REPS [ISA]]   the native QR alone
 # Extra arguments after the mode go to the binary (the benchmark takes: log2(n) runs).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -14,8 +15,9 @@ case "${1:-}" in
   --sanitize) mode="sanitize"; shift ;;
   --tsan) mode="tsan"; shift ;;
   --bench) mode="bench"; shift ;;
+  --qr-bench) mode="qr-bench"; shift ;;
   "") ;;
-  *) echo "usage: $0 [--sanitize|--tsan|--bench] [args...]" >&2; exit 2 ;;
+  *) echo "usage: $0 [--sanitize|--tsan|--bench|--qr-bench] [args...]" >&2; exit 2 ;;
 esac
 
 out="build/cxx-test"
@@ -24,7 +26,8 @@ mkdir -p "$out"
 common=(-std=c++17 -pthread -ffp-contract=off -fno-exceptions -Wall -Wextra -Werror -Inative/include)
 srcs=(native/src/cpu.cc native/src/dispatch.cc native/src/kernels_scalar.cc
       native/src/kernels_sse2.cc native/src/kernels_avx2.cc native/src/kernels_avx512.cc
-      native/src/kernels_neon.cc native/src/threads.cc)
+      native/src/kernels_neon.cc native/src/threads.cc native/src/qr.cc native/src/qr_scalar.cc
+      native/src/qr_sse2.cc native/src/qr_avx2.cc native/src/qr_avx512.cc native/src/qr_neon.cc)
 existing=()
 for s in "${srcs[@]}"; do [[ -f "$s" ]] && existing+=("$s"); done
 
@@ -32,19 +35,31 @@ case "$mode" in
   test)
     "$CXX" "${common[@]}" -O2 "${existing[@]}" native/test/kernels_test.cc -o "$out/kernels_test"
     "$out/kernels_test" test/fixtures/kat_vectors.txt "$@"
+    "$CXX" "${common[@]}" -O2 "${existing[@]}" native/test/qr_test.cc -o "$out/qr_test"
+    "$out/qr_test"
     ;;
   sanitize)
     "$CXX" "${common[@]}" -O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined \
       -fno-sanitize-recover=all "${existing[@]}" native/test/kernels_test.cc -o "$out/kernels_test_san"
     "$out/kernels_test_san" test/fixtures/kat_vectors.txt "$@"
+    "$CXX" "${common[@]}" -O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined \
+      -fno-sanitize-recover=all "${existing[@]}" native/test/qr_test.cc -o "$out/qr_test_san"
+    "$out/qr_test_san" --quick
     ;;
   tsan)
     "$CXX" "${common[@]}" -O1 -g -fsanitize=thread "${existing[@]}" native/test/kernels_test.cc \
       -o "$out/kernels_test_tsan"
     TSAN_OPTIONS="halt_on_error=1 ${TSAN_OPTIONS:-}" "$out/kernels_test_tsan" test/fixtures/kat_vectors.txt "$@"
+    "$CXX" "${common[@]}" -O1 -g -fsanitize=thread "${existing[@]}" native/test/qr_test.cc \
+      -o "$out/qr_test_tsan"
+    TSAN_OPTIONS="halt_on_error=1 ${TSAN_OPTIONS:-}" "$out/qr_test_tsan" --quick
     ;;
   bench)
     "$CXX" "${common[@]}" -O3 "${existing[@]}" native/test/kernels_bench.cc -o "$out/kernels_bench"
     "$out/kernels_bench" "$@"
+    ;;
+  qr-bench)
+    "$CXX" "${common[@]}" -O3 "${existing[@]}" native/test/qr_bench.cc -o "$out/qr_bench"
+    "$out/qr_bench" "$@"
     ;;
 esac

@@ -1,10 +1,10 @@
 #!/usr/bin/env node
 // npm install hook. Uses a matching prebuild (prebuilds/<platform>-<arch>) or an existing
-// build; else compiles from source with node-gyp; else leaves the TypeScript backend in
-// place with one clear message. It never fails the install and runs nothing but
+// build; else compiles from source with node-gyp; else leaves the WebAssembly backend (the
+// shipped native/wasm/nninit.wasm) in place with one clear message. It never fails the install and runs nothing but
 // node-gyp-build's lookup and node-gyp (the loader's build step).
 //
-//   NNINIT_SKIP_BUILD=1                      do nothing (the TypeScript backend serves if
+//   NNINIT_SKIP_BUILD=1                      do nothing (the WebAssembly backend serves if
 //                                            no prebuild matches)
 //   --build-from-source / npm_config_build_from_source=true   compile even if a prebuild loads
 'use strict';
@@ -28,7 +28,7 @@ function loadError() {
 function fallback(why) {
   console.warn(
     `nninit: no usable native addon for ${target} (${why}); ` +
-      'the TypeScript backend will be used: same values, slower. ' +
+      'the WebAssembly backend will be used: same values, one thread, slower. ' +
       'To build from source, see the Install section of the README.',
   );
   process.exit(0);

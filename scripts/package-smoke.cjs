@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // Smoke test of an installed nninit package (used by scripts/test-package.sh and the
 // release workflow). Run it from a directory whose node_modules has nninit:
-//   node package-smoke.cjs [--expect-backend native|js] [--expect-isa NAME] [--all-isas]
+//   node package-smoke.cjs [--expect-backend native|wasm|js] [--expect-isa NAME] [--all-isas]
 // Prints one JSON line: { backend, isa, available, reason, warnings, hash, isaHashes }.
 // `hash` is a SHA-256 over every kernel x dtype (uniform, normal, truncated normal fast and
 // tail paths, raw bits), with lengths that leave SIMD tails, odd offsets, a large fill that

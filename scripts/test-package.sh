@@ -4,8 +4,9 @@
 #   2. the tarball holds what it should and nothing of weight besides; its size
 #   3. install it into a fresh directory with no compiler on PATH: the addon loads from the
 #      prebuild; require() and import both work; a TypeScript consumer type-checks
-#   4. the same tarball without prebuilds/: the install succeeds, the TypeScript backend
-#      serves after one warning, and every byte equals the native output
+#   4. the same tarball without prebuilds/: the install succeeds, the WebAssembly backend
+#      serves after one warning, and every byte equals the native output; without the .wasm
+#      too, the TypeScript backend does; the browser entry works from the tarball
 #   5. the installed prebuild under qemu-x86_64 -cpu qemu64 (the x86-64 baseline) and Nehalem
 #      (no AVX: sse2), and -cpu Haswell (no AVX-512: avx2): loads, reports the ISA, output equals the host's
 # Prints PASS/FAIL per check and exits 1 if any failed. Needs qemu-user (.ci/run installs it).
@@ -74,10 +75,12 @@ const p = require(json)[0];
 const files = p.files.map((f) => f.path);
 const need = ['package.json', 'README.md', 'LICENSE', 'binding.gyp', 'CMakeLists.txt', 'scripts/install.cjs',
   'bin/nninit.cjs', 'dist/cjs/index.js', 'dist/cjs/index.d.ts', 'dist/esm/index.js', 'dist/esm/index.d.ts',
-  'dist/esm/package.json', 'native/src/addon.cc', 'native/src/dispatch.cc', 'native/include/nninit/kernels.h'];
+  'dist/esm/package.json', 'native/src/addon.cc', 'native/src/dispatch.cc', 'native/include/nninit/kernels.h',
+  'native/wasm/nninit.wasm', 'dist/browser/browser.js', 'dist/browser/browser.d.ts', 'dist/browser/wasm/inline.js',
+  'dist/browser/package.json'];
 const problems = need.filter((f) => !files.includes(f)).map((f) => `missing ${f}`);
 if (!files.some((f) => f.startsWith(`prebuilds/${host}/`) && f.endsWith('.node'))) problems.push(`missing prebuilds/${host}/*.node`);
-const allowed = /^(package\.json|README\.md|LICENSE|binding\.gyp|CMakeLists\.txt|scripts\/install\.cjs|bin\/[^/]+|dist\/.+|native\/(src|include)\/.+|prebuilds\/[^/]+\/[^/]+\.node)$/;
+const allowed = /^(package\.json|README\.md|LICENSE|binding\.gyp|CMakeLists\.txt|scripts\/install\.cjs|bin\/[^/]+|dist\/.+|native\/(src|include)\/.+|native\/wasm\/nninit\.wasm|prebuilds\/[^/]+\/[^/]+\.node)$/;
 for (const f of files) if (!allowed.test(f)) problems.push(`unexpected ${f}`);
 const prebuilds = files.filter((f) => f.startsWith('prebuilds/')).length;
 const limit = 1024 * 1024 * Math.max(1, prebuilds);
@@ -88,7 +91,7 @@ process.exitCode = problems.length ? 1 : 0;
 EOF
 rc=$?
 cat "$tmp/contents.txt"
-[[ $rc -eq 0 ]] && pass "tarball contents (dist, bin, prebuilds, native sources, build files; no tests/bench/build)" || fail "tarball contents"
+[[ $rc -eq 0 ]] && pass "tarball contents (dist, bin, prebuilds, native sources, the .wasm, build files; no tests/bench/build)" || fail "tarball contents"
 grep -q "^tarball .* bytes packed" "$tmp/contents.txt" && ! grep -q "tarball .* >= " "$tmp/contents.txt" \
   && pass "tarball size < 1 MB per prebuild" || fail "tarball size"
 
@@ -213,13 +216,38 @@ msgs=$(grep -c "nninit: no usable native addon" "$b/install.log" || true)
   || { tail -n 20 "$b/install.log"; fail "install message" "$msgs messages"; }
 rm -f $(grep -o '/[^ ]*nninit-build-[0-9]*\.log' "$b/install.log" | sort -u) 2>/dev/null
 [[ ! -e "$b/node_modules/nninit/build/Release/nninit.node" ]] && pass "no addon was built (no compiler)" || fail "an addon was built without a compiler"
+# served NAME JSON STATUS: the smoke run succeeded, its hash is the native prebuild's, and it
+# printed exactly one warning.
+served() {
+  local name=$1 out=$2 st=$3
+  echo "  $(echo "$out" | cut -c1-300)"
+  if [[ $st -eq 0 && -n "$host_hash" && $(json "$out" o.hash) == "$host_hash" ]]; then
+    pass "$name serves ($(json "$out" o.reason | cut -c1-120)); hash equals the native prebuild's"
+  else cat "$b/smoke.err"; fail "$name" "hash $(json "$out" o.hash 2>/dev/null) vs $host_hash"; fi
+  [[ $(json "$out" o.warnings.length 2>/dev/null) == 1 ]] && pass "$name: exactly one warning at run time: $(json "$out" o.warnings[0] | cut -c1-140)" \
+    || fail "$name: run-time warnings" "$(json "$out" 'JSON.stringify(o.warnings)' 2>/dev/null)"
+}
+wasm_out=$(smoke "$b" --expect-backend wasm 2>"$b/smoke.err"); rc=$?
+served "WebAssembly backend (no prebuild, no compiler)" "$wasm_out" $rc
+# The browser entry from the tarball (it runs in Node too: no Node built-in, wasm inlined).
+browser=$(cd "$b" && node --input-type=module -e "
+  import { ready, xavierUniform } from 'nninit/browser';
+  import { createHash } from 'node:crypto';
+  const info = await ready();
+  const w = xavierUniform([64, 32], { seed: 7 });
+  console.log(info.name, createHash('sha256').update(Buffer.from(w.buffer)).digest('hex'));" 2>&1)
+node_w=$(cd "$b" && node -e "
+  const w = require('nninit').xavierUniform([64, 32], { seed: 7 });
+  console.log(require('node:crypto').createHash('sha256').update(Buffer.from(w.buffer)).digest('hex'));" 2>/dev/null)
+[[ "$browser" == "wasm $node_w" ]] && pass "nninit/browser from the tarball: await ready() gives wasm, same values ($browser)" \
+  || fail "nninit/browser from the tarball" "$browser vs $node_w"
+# Without the .wasm as well (a damaged install): TypeScript serves, same bytes, one warning.
+rm -f "$b/node_modules/nninit/native/wasm/nninit.wasm"
 js_out=$(smoke "$b" --expect-backend js 2>"$b/smoke.err"); rc=$?
-echo "  $(echo "$js_out" | cut -c1-300)"
-if [[ $rc -eq 0 && -n "$host_hash" && $(json "$js_out" o.hash) == "$host_hash" ]]; then
-  pass "TypeScript backend serves; hash equals the native prebuild's"
-else cat "$b/smoke.err"; fail "TypeScript backend without prebuilds" "hash $(json "$js_out" o.hash 2>/dev/null) vs $host_hash"; fi
-[[ $(json "$js_out" o.warnings.length 2>/dev/null) == 1 ]] && pass "exactly one warning at run time: $(json "$js_out" o.warnings[0] | cut -c1-140)" \
-  || fail "run-time warnings" "$(json "$js_out" 'JSON.stringify(o.warnings)' 2>/dev/null)"
+served "TypeScript backend (no prebuild, no .wasm)" "$js_out" $rc
+forced=$(cd "$b" && NNINIT_BACKEND=wasm node -e "require('nninit')" 2>&1); rc=$?
+[[ $rc -ne 0 && "$forced" == *"NNINIT_BACKEND=wasm but the WebAssembly module could not be loaded"*"is missing"* ]] \
+  && pass "without the .wasm, NNINIT_BACKEND=wasm is a clear error" || fail "NNINIT_BACKEND=wasm without the .wasm" "$forced"
 
 # ---------------------------------------------------------------- 5. older CPUs under qemu
 for spec in qemu64:sse2 Nehalem:sse2 Haswell:avx2; do

@@ -52,10 +52,23 @@ function layerOf(file: string): Layer | undefined {
   return layers.find((l) => l.paths.some((p) => (p.endsWith('/') ? file.startsWith(p) : file === p)));
 }
 
-const NODE_ALLOWED = ['lib/seed.ts', 'lib/backend.ts', 'lib/cli.ts', 'lib/cli/', 'lib/tfjs/loader.ts', 'lib/models/safetensors.ts'];
-const PACKAGES_ALLOWED: [string, RegExp][] = [['lib/binding.ts', /^node-gyp-build$/], ['lib/tfjs/', /^@tensorflow\//]];
-const ENTRY_POINTS = ['lib/index.ts', 'lib/cli.ts', 'lib/tfjs/index.ts'];
+const NODE_ALLOWED = ['lib/node.ts', 'lib/files.ts', 'lib/model-files.ts', 'lib/cli.ts', 'lib/cli/', 'lib/tfjs/loader.ts'];
+/** Whether `f` is one of the Node-only files (or under a Node-only folder). */
+const nodeOnly = (f: string): boolean => NODE_ALLOWED.some((where) => (where.endsWith('/') ? f.startsWith(where) : f === where));
+const PACKAGES_ALLOWED: [string, RegExp][] = [['lib/node.ts', /^node-gyp-build$/], ['lib/tfjs/', /^@tensorflow\//]];
+/** Each entry point and the platform it installs (its first import). */
+const ENTRY_POINTS: Record<string, string> = {
+  'lib/index.ts': 'lib/node.ts',
+  'lib/cli.ts': 'lib/node.ts',
+  'lib/tfjs/index.ts': 'lib/node.ts',
+  'lib/browser.ts': 'lib/platform-browser.ts',
+};
+const PLATFORMS = ['lib/node.ts', 'lib/platform-browser.ts'];
+/** The package root's surface: imported only by its two entries. */
+const API = { file: 'lib/api.ts', importers: ['lib/browser.ts', 'lib/index.ts'] };
 const FACE_FOLDERS = ['lib/diagnostics/', 'lib/tfjs/'];
+/** The one allowed direction between face folders: nninit/tfjs's model checks use the diagnostics (never the reverse). */
+const FACE_USES: readonly (readonly [string, string])[] = [['lib/tfjs/', 'lib/diagnostics/']];
 
 describe('the house (docs/architecture.md)', () => {
   test('the doc lists the five layers in order', () => {
@@ -99,19 +112,58 @@ describe('the house (docs/architecture.md)', () => {
     const users = all.filter((f) => importsOf(f).some((i) => i.spec.startsWith('.') && resolve(f, i.spec) === 'lib/binding.ts'));
     expect(users).toEqual(['lib/backend.ts']);
   });
-  test('entry points are not imported; the face folders do not import one another', () => {
+  test('entry points are not imported; the face folders do not import one another (but nninit/tfjs uses the diagnostics)', () => {
     const bad: string[] = [];
     for (const f of all) {
       for (const { spec, line } of importsOf(f)) {
         if (!spec.startsWith('.')) continue;
         const target = resolve(f, spec);
-        if (ENTRY_POINTS.includes(target)) bad.push(`${f}:${line} imports the entry point ${target}`);
+        if (target in ENTRY_POINTS) bad.push(`${f}:${line} imports the entry point ${target}`);
         const own = FACE_FOLDERS.find((d) => f.startsWith(d));
         const other = FACE_FOLDERS.find((d) => target.startsWith(d));
-        if (own !== undefined && other !== undefined && other !== own) bad.push(`${f}:${line} imports ${target} from another face folder`);
+        if (own !== undefined && other !== undefined && other !== own && !FACE_USES.some(([a, b]) => a === own && b === other)) bad.push(`${f}:${line} imports ${target} from another face folder`);
       }
     }
     expect(bad).toEqual([]);
+  });
+  test('the public surface (api.ts) is imported only by the package root\'s two entries', () => {
+    const users = all.filter((f) => importsOf(f).some((i) => i.spec.startsWith('.') && resolve(f, i.spec) === API.file));
+    expect(users).toEqual(API.importers);
+  });
+  test('platforms are installed by entry points only, each entry\'s first import', () => {
+    const bad: string[] = [];
+    for (const f of all) {
+      for (const { spec, line } of importsOf(f)) {
+        if (!spec.startsWith('.')) continue;
+        const target = resolve(f, spec);
+        if (PLATFORMS.includes(target) && !(f in ENTRY_POINTS)) bad.push(`${f}:${line} imports the platform ${target}`);
+      }
+    }
+    expect(bad).toEqual([]);
+    for (const [entry, platform] of Object.entries(ENTRY_POINTS)) {
+      const first = importsOf(entry)[0];
+      expect(first === undefined ? undefined : resolve(entry, first.spec), `${entry}'s first import`).toBe(platform);
+    }
+  });
+  test('nothing the browser entry imports needs Node (no node: module, package or Node-only file)', () => {
+    const reached = new Set<string>();
+    const bad: string[] = [];
+    const visit = (f: string): void => {
+      if (reached.has(f)) return;
+      reached.add(f);
+      if (nodeOnly(f)) bad.push(`${f} is Node-only`);
+      for (const { spec, line } of importsOf(f)) {
+        if (spec.startsWith('.')) {
+          const target = resolve(f, spec);
+          if (all.includes(target)) visit(target);
+        } else {
+          bad.push(`${f}:${line} imports ${spec}`);
+        }
+      }
+    };
+    visit('lib/browser.ts');
+    expect(bad).toEqual([]);
+    expect(reached.has('lib/api.ts') && reached.has('lib/backend.ts') && reached.has('lib/wasm/kernels.ts')).toBe(true);
   });
   test('node: modules and packages only where the doc allows them', () => {
     const bad: string[] = [];
@@ -119,7 +171,7 @@ describe('the house (docs/architecture.md)', () => {
       for (const { spec, line } of importsOf(f)) {
         if (spec.startsWith('.')) continue;
         if (spec.startsWith('node:')) {
-          if (!NODE_ALLOWED.some((where) => (where.endsWith('/') ? f.startsWith(where) : f === where))) bad.push(`${f}:${line} imports ${spec}`);
+          if (!nodeOnly(f)) bad.push(`${f}:${line} imports ${spec}`);
         } else if (!PACKAGES_ALLOWED.some(([where, what]) => (where.endsWith('/') ? f.startsWith(where) : f === where) && what.test(spec))) {
           bad.push(`${f}:${line} imports the package ${spec}`);
         }
@@ -130,7 +182,8 @@ describe('the house (docs/architecture.md)', () => {
   test('the parser sees every kind of import (checked on this file)', () => {
     const specs = importsOf(relative(root, __filename).split('\\').join('/')).map((i) => i.spec);
     expect(specs).toEqual(expect.arrayContaining(['vitest', 'node:fs', 'node:path']));
-    expect(importsOf('lib/binding.ts').map((i) => i.spec)).toEqual(expect.arrayContaining(['./kinds.js', 'node-gyp-build']));
-    expect(importsOf('lib/index.ts').length).toBeGreaterThan(20);
+    expect(importsOf('lib/node.ts').map((i) => i.spec)).toEqual(expect.arrayContaining(['./platform.js', 'node-gyp-build', 'node:fs']));
+    expect(importsOf('lib/index.ts').map((i) => i.spec)).toEqual(['./node.js', './api.js', './files.js', './model-files.js']);
+    expect(importsOf('lib/api.ts').length).toBeGreaterThan(20);
   });
 });

@@ -16,11 +16,13 @@ function run(env: Record<string, string | undefined>, code = `process.stdout.wri
 
 describe('backend selection', () => {
   test('backend describes the implementation in use', () => {
-    expect(['native', 'js']).toContain(backend.name);
+    expect(['native', 'wasm', 'js']).toContain(backend.name);
     expect(backend.name).toBe(process.env.NNINIT_BACKEND);
     if (backend.name === 'js') {
       expect(backend.isa).toBe('js');
       expect(backend.reason).toMatch(/NNINIT_BACKEND=js/);
+    } else if (backend.name === 'wasm') {
+      expect(backend).toMatchObject({ isa: 'simd128', available: ['simd128'], reason: 'NNINIT_BACKEND=wasm' });
     } else {
       expect(backend.reason).toBeNull();
       expect(backend.available).toContain(backend.isa);
@@ -34,7 +36,7 @@ describe('backend selection', () => {
   test('an unknown NNINIT_BACKEND is a clear error', () => {
     const r = run({ NNINIT_BACKEND: 'gpu' });
     expect(r.status).not.toBe(0);
-    expect(r.err).toContain('NNINIT_BACKEND must be "js", "native" or "auto"; received "gpu"');
+    expect(r.err).toContain('NNINIT_BACKEND must be "js", "wasm", "native" or "auto"; received "gpu"');
   });
   // Each project runs the tests of its own backend (no skipped cases).
   if (backend.name === 'native') test('NNINIT_ISA forces each available ISA; unknown or unsupported ones are clear errors, never SIGILL', () => {
@@ -58,8 +60,10 @@ describe('backend selection', () => {
     expect(backendInfo().isa).toBe(backend.available[0]);
     expect(() => setIsa('avx1024')).toThrow(NninitBackendError);
   });
-  if (backend.name === 'js') test('setIsa on the TypeScript backend explains that the addon is not in use', () => {
+  if (backend.name !== 'native') test('setIsa on the wasm and TypeScript backends explains that the addon is not in use', () => {
     expect(() => setIsa('avx2')).toThrow(/native addon is not in use/);
     expect(() => setIsa('auto')).not.toThrow();
+    expect(() => setIsa(backend.isa)).not.toThrow();
+    expect(backendInfo()).toEqual(backend);
   });
 });

@@ -23,7 +23,9 @@ interface Report {
   overhead: Row[];
   crossover: Row[];
   tfjsModel: { rows: Row[] } | null;
+  tfjsInspect: { ratio: number; median: Record<string, number>; layers: number } | null;
   targets: Row[];
+  orthogonal: { shapes: number[][]; peer: { available: boolean }; rows: Row[] };
 }
 
 let run: ReturnType<typeof spawnSync>;
@@ -46,6 +48,20 @@ const finitePositive = (x: unknown) => finite(x) && (x as number) > 0;
 const ratioOk = (x: unknown) => x === null || finitePositive(x);
 
 describe('npm run bench -- --smoke', () => {
+  it('has the orthogonal section: nninit on every shape, the LAPACK peer or the line saying it is missing', () => {
+    const o = report.orthogonal;
+    expect(String(run.stdout)).toContain('== orthogonal(): nninit vs LAPACK');
+    if (!o.peer.available) expect(String(run.stdout)).toContain('LAPACK peer not installed (apt-get install libopenblas-dev)');
+    for (const [r, c] of o.shapes) {
+      const rows = o.rows.filter((x) => x.rows === r && x.cols === c);
+      const impls = rows.map((x) => x.impl);
+      if (report.meta.backend.name === 'native') expect(impls).toContain('nninit native 1T');
+      if (o.peer.available) expect(impls).toContain('LAPACK float32 1T');
+      for (const x of rows) expect(finitePositive(x.median)).toBe(true);
+    }
+    expect(o.rows.some((x) => x.impl === 'nninit TypeScript')).toBe(true);
+  });
+
   it('exits 0 and prints the table on stdout', () => {
     const out = String(run.stdout);
     for (const s of ['nninit benchmark (smoke)', '== float32 · normal(0, 1) ==', 'Whole models', 'Call overhead', 'TF.js model building', '== Targets ==']) {
@@ -60,7 +76,7 @@ describe('npm run bench -- --smoke', () => {
     expect(Number.isNaN(Date.parse(String(m.date)))).toBe(false);
     for (const k of ['cpu', 'node', 'platform', 'v8', 'nninit']) expect(typeof m[k]).toBe('string');
     expect(finitePositive(m.logicalCpus)).toBe(true);
-    expect(['native', 'js']).toContain(m.backend.name);
+    expect(['native', 'wasm', 'js']).toContain(m.backend.name);
     expect(Array.isArray(m.threads.counts) && m.threads.counts.length > 0).toBe(true);
     expect(typeof m.threads.api).toBe('boolean');
     expect(finitePositive(m.seconds)).toBe(true);
@@ -77,6 +93,7 @@ describe('npm run bench -- --smoke', () => {
           const rows = report.distributions.filter((r) => r.dtype === dtype && r.dist === dist && r.size === size);
           const kinds = rows.map((r) => r.kind);
           expect(kinds).toContain('ts');
+          expect(kinds).toContain('wasm');
           expect(kinds).toContain('memory');
           if (dtype !== 'bfloat16') expect(kinds).toContain('peer');
           if (dtype === 'float32') expect(rows.filter((r) => r.kind === 'peer').length).toBe(4);
@@ -104,6 +121,7 @@ describe('npm run bench -- --smoke', () => {
     for (const model of ['GPT-2 small', 'BERT-base', 'ResNet-50']) {
       const rows = report.models.filter((r) => r.model === model);
       expect(rows.some((r) => r.kind === 'ts')).toBe(true);
+      expect(rows.some((r) => r.kind === 'wasm')).toBe(true);
       expect(rows.some((r) => r.kind === 'peer' && r.impl === 'TF.js initializers')).toBe(true);
       if (native) {
         expect(rows.some((r) => r.kind === 'native' && r.mode === 'alloc')).toBe(true);
@@ -120,7 +138,7 @@ describe('npm run bench -- --smoke', () => {
 
   it('measures call overhead and derives the crossover', () => {
     const impls = report.meta.backend.name === 'native' ? ['native', 'ts'] : ['ts'];
-    for (const impl of impls) {
+    for (const impl of [...impls, 'wasm']) {
       const rows = report.overhead.filter((r) => r.impl === impl);
       expect(rows.map((r) => r.elements).sort()).toEqual([4096, 4096, 64, 64]);
       for (const r of rows) expect(finitePositive(r.median) && finitePositive(r.min)).toBe(true);
@@ -136,6 +154,15 @@ describe('npm run bench -- --smoke', () => {
     expect(report.tfjsModel).not.toBeNull();
     expect(report.tfjsModel!.rows.length).toBeGreaterThanOrEqual(2);
     for (const r of report.tfjsModel!.rows) expect(finitePositive(r.median) && finitePositive(r.min)).toBe(true);
+  });
+
+  it('times inspectModel against predict + variableGrads on the same model and batch', () => {
+    const t = report.tfjsInspect!;
+    expect(t).not.toBeNull();
+    for (const k of ['predict', 'variableGrads', 'inspectModel']) expect(finitePositive(t.median[k])).toBe(true);
+    expect(finitePositive(t.ratio)).toBe(true);
+    expect(report.targets.some((x) => x.issue === 14)).toBe(true);
+    expect(String(run.stdout)).toContain('inspectModel / (predict + variableGrads) = ');
   });
 
   it('lists the targets (not judged in smoke mode)', () => {

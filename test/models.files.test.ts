@@ -10,7 +10,7 @@ import { chmodSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, 
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
-  materialize, readSafetensors, recipe, writeNpy, writeSafetensors, writeSafetensorsAsync, type ModelPlan,
+  materialize, readSafetensors, recipe, writeNpyFolder, writeSafetensors, writeSafetensorsAsync, type ModelPlan,
 } from '../lib/index.js';
 import { sameBytes } from './helpers.js';
 
@@ -157,7 +157,7 @@ describe('.npy folders', () => {
   test('one .npy per tensor (NumPy format 1.0) plus the metadata', () => {
     const plan = recipe('lstm', { inputSize: 3, hiddenSize: 4 }, { style: 'keras' });
     const out = f('npy');
-    writeNpy(out, plan, { seed: 2 });
+    writeNpyFolder(out, plan, { seed: 2 });
     expect(readdirSync(out).sort()).toEqual(['__metadata__.json', 'lstm%2Flstm_cell%2Fbias.npy', 'lstm%2Flstm_cell%2Fkernel.npy', 'lstm%2Flstm_cell%2Frecurrent_kernel.npy']);
     const buf = readFileSync(join(out, 'lstm%2Flstm_cell%2Fkernel.npy'));
     expect(buf.subarray(0, 6).toString('latin1')).toBe('\x93NUMPY');
@@ -168,9 +168,9 @@ describe('.npy folders', () => {
     const want = materialize(plan, { seed: 2 }).get('lstm/lstm_cell/kernel')!;
     expect(buf.subarray(10 + hl).equals(Buffer.from(want.buffer))).toBe(true);
     expect(JSON.parse(readFileSync(join(out, '__metadata__.json'), 'utf8'))).toMatchObject({ recipe: 'lstm', seed: '2' });
-    expect(() => writeNpy(out, plan, { seed: 2 })).toThrow(/overwrite/);
-    writeNpy(out, plan, { seed: 3, overwrite: true });
-    expect(() => writeNpy(f('npy16'), plan, { seed: 2, dtype: 'bfloat16' })).toThrow(/\.npy can hold/);
+    expect(() => writeNpyFolder(out, plan, { seed: 2 })).toThrow(/overwrite/);
+    writeNpyFolder(out, plan, { seed: 3, overwrite: true });
+    expect(() => writeNpyFolder(f('npy16'), plan, { seed: 2, dtype: 'bfloat16' })).toThrow(/\.npy can hold/);
     expect(existsSync(f('npy16'))).toBe(false);
     expect(leftovers()).toEqual([]);
   });
@@ -194,7 +194,7 @@ describe('failures leave no file behind', () => {
     expect(() => writeSafetensors(join(dir, 'no', 'such', 'x.safetensors'), plan, { seed: 0 })).toThrow(/existing directory/);
     if (process.getuid?.() !== 0) {
       const ro = f('ro');
-      writeNpy(ro, recipe('mlp', { widths: [2, 2] }), { seed: 0 });
+      writeNpyFolder(ro, recipe('mlp', { widths: [2, 2] }), { seed: 0 });
       chmodSync(ro, 0o500);
       try {
         expect(() => writeSafetensors(join(ro, 'x.safetensors'), plan, { seed: 0 })).toThrow(/cannot write/);

@@ -1,5 +1,5 @@
 /**
- * Files read by a reader we did not write: NumPy's np.load reads every .npy file writeNpy
+ * Files read by a reader we did not write: NumPy's np.load reads every .npy file writeNpyFolder
  * makes (shape, dtype, values), and NumPy, given only the safetensors header's offsets,
  * finds the same values in the safetensors file. (.ci/run installs python3-numpy when
  * python3 cannot import numpy.)
@@ -9,7 +9,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { materialize, recipe, writeNpy, writeSafetensors } from '../lib/index.js';
+import { materialize, recipe, writeNpyFolder, writeSafetensors } from '../lib/index.js';
 import { npyFileName } from '../lib/models/safetensors.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'nninit-numpy-'));
@@ -63,7 +63,7 @@ describe('NumPy reads nninit files', () => {
   test.each(['float32', 'float64', 'float16'] as const)('.npy, %s, with int64 buffers and percent-escaped names', (dtype) => {
     const plan = recipe('resnet', { block: 'basic', layers: [1, 1, 1, 1], numClasses: 7 });
     const out = join(dir, `npy-${dtype}`);
-    writeNpy(out, plan, { seed: 5, dtype });
+    writeNpyFolder(out, plan, { seed: 5, dtype });
     const seen = py(NPY, out) as Record<string, { shape: number[]; dtype: string; sum: number; first: number | null }>;
     const m = materialize(plan, { seed: 5, dtype });
     expect(Object.keys(seen)).toHaveLength(plan.tensors.length);
@@ -76,7 +76,7 @@ describe('NumPy reads nninit files', () => {
       expect(Math.abs(s.sum - want), t.name).toBeLessThanOrEqual(1e-9 * Math.max(1, Math.abs(want)) + (dtype === 'float16' ? 1e-3 : 1e-6));
     }
     const lstm = recipe('lstm', { inputSize: 3, hiddenSize: 2 }, { style: 'keras' });
-    writeNpy(join(dir, `lstm-${dtype}`), lstm, { seed: 1, dtype });
+    writeNpyFolder(join(dir, `lstm-${dtype}`), lstm, { seed: 1, dtype });
     expect(Object.keys(py(NPY, join(dir, `lstm-${dtype}`)) as object)).toEqual(['lstm%2Flstm_cell%2Fbias.npy', 'lstm%2Flstm_cell%2Fkernel.npy', 'lstm%2Flstm_cell%2Frecurrent_kernel.npy']);
   });
 

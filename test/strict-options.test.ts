@@ -72,13 +72,36 @@ const CALLS: [string, string, Call][] = [
   ['tfjs.generator', 'tfjs.generator.orthogonal', (o) => tfjs.generator(3).orthogonal(merge({ gain: 2 }, o)).values([3, 3])],
   ['tfjs.schemeValues', 'tfjs.schemeValues', (o) => tfjs.schemeValues('uniform', [3, 3], merge({ seed: 1, low: -2 }, o))],
   ['tfjs.reinitialize', 'tfjs.reinitialize', (o) => tfjs.reinitialize(model(), merge({ seed: 4 }, o)).map((w) => [w.scheme, w.stream])],
+  ['encodeNpy', 'encodeNpy', (o) => nn.encodeNpy(merge({ data: Float32Array.of(1, 2, 3, 4), shape: [2, 2] }, o))],
+  ['tfjs.inspectModel', 'tfjs.inspectModel', (o) => {
+    const r = tfjs.inspectModel(checkedModel(), BATCH, merge({ seed: 1 }, o));
+    return [r.config, r.layers.map((l) => [l.std, l.gradStd, l.weights.map((w) => w.std)]), r.verdict];
+  }],
+  ['tfjs.lsuv', 'tfjs.lsuv', (o) => tfjs.lsuv(lsuvModel(), BATCH, merge({ seed: 1 }, o)).layers.map((l) => [l.stream, l.iterations, l.variance, l.scale])],
+  ['tfjs.monitor', 'tfjs.monitor', (o) => tfjs.monitor(merge({ batches: 5 }, o)).history],
+  ['tfjs.suggestFix', 'tfjs.suggestFix', (o) => tfjs.suggestFix('vanishing', 'tanh', merge({ depth: 3, residual: true }, o))],
   ['recipe', 'recipe', (o) => nn.recipe('gpt2', TINY_GPT2, merge({ residualScaling: 'gpt2' }, o))],
   ['planFromShapes', 'planFromShapes', (o) => nn.planFromShapes({ 'fc.weight': [4, 3], 'fc.bias': [4] }, RULES, merge({ dtype: 'float64' }, o))],
   ['materialize', 'materialize', (o) => [...nn.materialize(tinyPlan(), merge({ seed: 1 }, o))]],
   ['writeSafetensors', 'writeSafetensors', (o) => fileOf(nn.writeSafetensors(join(scratch(), 'm.safetensors'), tinyPlan(), merge({ seed: 1, overwrite: true }, o)))],
-  ['writeNpy', 'writeNpy', (o) => nn.writeNpy(join(scratch(), 'npy'), tinyPlan(), merge({ seed: 1, overwrite: true }, o))],
+  ['writeNpyFolder', 'writeNpyFolder', (o) => nn.writeNpyFolder(join(scratch(), 'npy'), tinyPlan(), merge({ seed: 1, overwrite: true }, o))],
   ['audit', 'audit', (o) => { const r = nn.audit(tensors(), tinyPlan(), merge({ sample: 100 }, o)); return [r.ok, r.checked, r.tolerance]; }],
 ];
+
+/** The name of the options argument in messages, where it is not `options`. */
+const WHAT: Record<string, string> = {
+  'tfjs.NninitInitializer': 'args', 'tfjs.initializers.randomNormal': 'args', 'tfjs.initializers.glorotUniform': 'args', 'tfjs.generator': 'args',
+  encodeNpy: 'array', 'tfjs.suggestFix': 'model',
+};
+
+/** The polluted values for the calls that run a TF.js model: their own option names only. */
+const RUNS_A_MODEL: Record<string, Record<string, unknown>> = {
+  'tfjs.inspectModel': { labels: 'nope', seed: 'x', training: 'nope', label: 5, zzBogus: 1 },
+  'tfjs.lsuv': { tol: -1, maxIter: 0, seed: 'x', orthonormal: 'nope', training: 'nope', zzBogus: 1 },
+};
+
+/** A batch of 4 examples for the model checks. */
+const BATCH = { data: Float32Array.from({ length: 16 }, (_, i) => Math.sin(i + 1)), shape: [4, 4] };
 
 /** The models' calls: a two-layer GPT-2, 8 wide, and a custom plan by rules. */
 const TINY_GPT2 = { nLayer: 2, nHead: 2, nEmbd: 8, vocabSize: 11, nPositions: 5 };
@@ -119,11 +142,32 @@ function model(): tfl.Sequential {
   return cachedModel;
 }
 
+/** Two seeded Dense layers: inspectModel only reads it; lsuv gets its own (it rewrites the kernels). */
+function mlp(): tfl.Sequential {
+  const g = tfjs.generator(9);
+  return tfl.sequential({ layers: [
+    tfl.layers.dense({ units: 5, inputShape: [4], activation: 'tanh', kernelInitializer: g.glorotNormal() }),
+    tfl.layers.dense({ units: 3, kernelInitializer: g.glorotNormal() }),
+  ] });
+}
+let cachedChecked: tfl.Sequential | undefined;
+let cachedLsuv: tfl.Sequential | undefined;
+function checkedModel(): tfl.Sequential {
+  cachedChecked ??= mlp();
+  return cachedChecked;
+}
+function lsuvModel(): tfl.Sequential {
+  cachedLsuv ??= mlp();
+  return cachedLsuv;
+}
+
 beforeAll(async () => {
   const warn = vi.spyOn(console, 'warn').mockImplementation(() => {});
   const log = vi.spyOn(console, 'log').mockImplementation(() => {});
   await tfc.setBackend('cpu');
   model();
+  checkedModel();
+  lsuvModel();
   warn.mockRestore();
   log.mockRestore();
 });
@@ -140,7 +184,7 @@ function fingerprint(r: unknown): string {
 describe(`strict options (${nn.backendInfo().name})`, () => {
   for (const [label, fn, call] of CALLS) {
     test(`${label}: an unknown option is a TypeError naming it`, () => {
-      const what = label.startsWith('tfjs.') && label !== 'tfjs.schemeValues' && label !== 'tfjs.reinitialize' ? 'args' : 'options';
+      const what = WHAT[label] ?? 'options';
       let err: unknown;
       try { call({ zzBogus: 1 }); } catch (e) { err = e; }
       expect(err).toBeInstanceOf(TypeError);
@@ -167,10 +211,19 @@ describe(`strict options (${nn.backendInfo().name})`, () => {
         out: victim, dtype: 'float64', offset: 3, length: 2, seed: 'x', stream: -1, std: -1, mean: NaN, low: 5, high: 4,
         a: 9, b: -9, mode: 'nope', gain: -1, layout: 'nope', convention: 'nope', sparsity: 2, fanIn: -1, activation: 'nope',
         depth: -1, layers: 'nope', batch: -1, scheme: 'nope', zzBogus: 1, truncation: -1, groups: 0, axis: 9, start: 9, end: 0,
+        ...RUNS_A_MODEL[label],
       };
+      // TF.js itself reads polluted names (a layer's input spec `dtype`, and every name
+      // through its for-in loops), so a call that runs a model gets only its own option names,
+      // non-enumerable: still seen by any `options.seed` read, invisible to TF.js's for-in.
+      const runsModel = RUNS_A_MODEL[label] !== undefined;
+      if (runsModel) for (const k of Object.keys(pollution)) if (!(k in RUNS_A_MODEL[label]!)) delete pollution[k];
       let polluted: string;
       try {
-        for (const [k, v] of Object.entries(pollution)) proto[k] = v;
+        for (const [k, v] of Object.entries(pollution)) {
+          if (runsModel) Object.defineProperty(proto, k, { value: v, enumerable: false, writable: true, configurable: true });
+          else proto[k] = v;
+        }
         polluted = fingerprint(call(undefined));
       } finally {
         for (const k of Object.keys(pollution)) delete proto[k];
@@ -210,6 +263,10 @@ const WHOLE: Record<string, (options: unknown) => unknown> = {
   materialize: (o) => nn.materialize(tinyPlan(), o as never),
   writeSafetensors: (o) => nn.writeSafetensors(join(scratch(), 'w.safetensors'), tinyPlan(), o as never),
   audit: (o) => nn.audit(tensors(), tinyPlan(), o as never),
+  'tfjs.inspectModel': (o) => tfjs.inspectModel(checkedModel(), BATCH, o as never),
+  'tfjs.lsuv': (o) => tfjs.lsuv(lsuvModel(), BATCH, o as never),
+  'tfjs.monitor': (o) => tfjs.monitor(o as never),
+  'tfjs.suggestFix': (o) => tfjs.suggestFix('dead', 'relu', o as never),
 };
 
 const GETTER_KEYS: Record<string, string> = {
@@ -217,10 +274,12 @@ const GETTER_KEYS: Record<string, string> = {
   zeros: 'dtype', ones: 'dtype', constant: 'dtype', eye: 'gain', dirac: 'groups',
   sliceRange: 'start', shardRange: 'rank', computeFans: 'layout', inspect: 'batch', checkInspectOptions: 'batch',
   recommend: 'depth', renderChart: 'height', renderSvg: 'width', 'tfjs.generator': 'gain',
+  encodeNpy: 'shape', 'tfjs.monitor': 'batches', 'tfjs.suggestFix': 'depth',
   recipe: 'dtype', planFromShapes: 'dtype', audit: 'sigmas',
 };
 const GETTER_VALUES: Record<string, unknown> = {
-  dtype: 'float32', gain: 2, groups: 2, start: 1, rank: 1, layout: 'keras', batch: 4, depth: 3, height: 6, width: 300, sigmas: 4,
+  dtype: 'float32', gain: 2, groups: 2, start: 1, rank: 1, layout: 'keras', batch: 4, depth: 3, height: 6, width: 300,
+  shape: [2, 2], batches: 5, sigmas: 4,
 };
 
 describe('the examples of the issue', () => {
@@ -246,7 +305,7 @@ describe('the examples of the issue', () => {
     Object.defineProperty(o, 'std', { enumerable: true, get: () => 0.5 });
     const options = merge({ seed: 1, dtype: 'float64' }, o); // before the pollution, which defineProperty would see too
     proto.value = 1e6;
-    let w: Float64Array | undefined;
+    let w: unknown;
     try { w = nn.normal([64], options); } finally { delete proto.value; }
     expect(fingerprint(w)).toBe(fingerprint(nn.normal([64], { std: 0.5, seed: 1, dtype: 'float64' })));
   });

@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as tfc from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
 import '@tensorflow/tfjs-backend-cpu';
@@ -8,6 +8,7 @@ import {
   type ReinitializedWeight,
 } from '../lib/tfjs/index.js';
 import { sameBytes } from './helpers.js';
+import { quietCpuBackend } from './tfjs-helpers.js';
 
 const K = { convention: 'keras' } as const;
 
@@ -36,14 +37,7 @@ for (const [name, f] of Object.entries(chained)) {
 }
 
 beforeAll(async () => {
-  // TF.js advises installing tfjs-node on its first tensor; that is noise here.
-  const warn = vi.spyOn(console, 'warn').mockImplementation(() => {});
-  const log = vi.spyOn(console, 'log').mockImplementation(() => {});
-  await tfc.setBackend('cpu');
-  await tfc.ready();
-  tfc.tensor([0]).dispose(); // the advice is printed on the first write
-  warn.mockRestore();
-  log.mockRestore();
+  await quietCpuBackend();
 });
 
 afterAll(() => {

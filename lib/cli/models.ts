@@ -7,8 +7,8 @@ import { integer, parseFlags, seedOf, UsageError, type CliIO } from './flags.js'
 import { recipe, RECIPE_NAMES, recipeDef, type RecipeName, type RecipeOptions } from '../models/recipe.js';
 import { checkPlan, optional, type ModelPlan } from '../models/plan.js';
 import { initText, momentsOf, plannedOf } from '../models/init-spec.js';
-import { readMetadata, writeNpy, writeSafetensorsAsync } from '../models/safetensors.js';
-import { audit, type AuditReport } from '../models/audit.js';
+import type { AuditReport } from '../models/audit.js';
+import { audit, readMetadata, writeNpyFolder, writeSafetensorsAsync } from '../model-files.js';
 
 /** Usage of `nninit plan`. */
 export const PLAN_USAGE = `Usage: nninit plan --recipe NAME [options]
@@ -213,7 +213,7 @@ export async function cliMaterialize(args: readonly string[], io: CliIO, out: Ou
     ...(bar === null ? {} : { onProgress: (d: number, t: number) => bar.update(d, t) }),
   };
   const t0 = Date.now();
-  const r = format === 'npy' ? writeNpy(path, plan, options) : await writeSafetensorsAsync(path, plan, options);
+  const r = format === 'npy' ? writeNpyFolder(path, plan, options) : await writeSafetensorsAsync(path, plan, options);
   bar?.finish();
   const secs = (Date.now() - t0) / 1000;
   const part = worldSize === undefined ? '' : `, rank ${rank ?? 0} of ${worldSize}`;

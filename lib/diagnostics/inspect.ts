@@ -11,6 +11,7 @@ import { rangeError, typeError } from '../errors.js';
 import { bool, intIn, nonNegative, positive, readOptions } from '../validate.js';
 import { seedWords, type Seed } from '../seed.js';
 import { propagate, type LayerReport } from './network.js';
+import { now } from '../platform.js';
 import {
   ACTIVATIONS,
   checkInitializer,
@@ -151,7 +152,8 @@ export function checkInspectOptions(options: unknown, fn = 'inspect'): InspectRe
   };
 }
 
-function fmt(x: number): string {
+/** A ratio or std for a verdict sentence: 3 significant digits, or 1.5e-13. */
+export function fmt(x: number): string {
   if (x === 0) return '0';
   if (!Number.isFinite(x)) return String(x);
   return x >= 0.01 && x < 1000 ? String(+x.toPrecision(3)) : x.toExponential(1);
@@ -220,7 +222,8 @@ function verdictOf(cfg: InspectReport['config'], layers: LayerReport[], inRms: n
   };
 }
 
-function pct(x: number): string {
+/** A fraction as a percentage for a verdict sentence. */
+export function pct(x: number): string {
   return `${(100 * x).toFixed(x < 0.995 && x > 0.005 ? 0 : 1)}%`;
 }
 
@@ -243,7 +246,7 @@ function pct(x: number): string {
  * ```
  */
 export function inspect(options: InspectOptions): InspectReport {
-  const t0 = performance.now();
+  const t0 = now();
   const cfg = checkInspectOptions(options);
   const seed: Seed = typeof cfg.seed === 'string' ? BigInt(cfg.seed) : cfg.seed;
   const { inputStd, outputGradStd, layers: reports, inRms } = propagate({
@@ -258,6 +261,6 @@ export function inspect(options: InspectOptions): InspectReport {
     gradientRatio: v.gradientRatio,
     layers: reports,
     verdict: v.verdict,
-    elapsedMs: performance.now() - t0,
+    elapsedMs: now() - t0,
   };
 }

@@ -150,9 +150,10 @@ function activate(act: Activation, slope: number, z: Float32Array, out: Float32A
   }
 }
 
-interface Moments { mean: number; std: number; rms: number }
+/** Mean, std and root mean square of a sample. */
+export interface Moments { mean: number; std: number; rms: number }
 
-/** Mean, std (two-pass) and root mean square. */
+/** Mean, std (two-pass) and root mean square. Also used by the model checks of nninit/tfjs. */
 export function moments(a: Float32Array): Moments {
   let s = 0;
   let s2 = 0;
@@ -177,7 +178,7 @@ export function moments(a: Float32Array): Moments {
  * Distinct rows of a neurons x batch matrix (one row per neuron), compared bit for bit
  * (-0 counts as +0): rows are hashed, and rows whose hashes collide are compared exactly.
  */
-function distinctRows(h: Float32Array, rows: number, cols: number): number {
+export function distinctRows(h: Float32Array, rows: number, cols: number): number {
   const bits = new Uint32Array(h.buffer, h.byteOffset, h.length);
   const groups = new Map<string, number[]>();
   let distinct = 0;

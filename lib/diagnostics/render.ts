@@ -7,6 +7,10 @@
 import { typeError, rangeError } from '../errors.js';
 import { readOptions } from '../validate.js';
 import type { InspectReport } from './inspect.js';
+import { isModelReport, type ModelReport } from './model-report.js';
+
+/** What the renderers draw: {@link inspect}'s reports, or `inspectModel`'s (nninit/tfjs). */
+export type Report = InspectReport | ModelReport;
 
 /** Which per-layer quantity a chart plots. */
 export type ChartMetric = 'std' | 'gradStd';
@@ -30,15 +34,18 @@ export const MARKERS = ['o', 'x', '+', '*', '#', '@', '%', '&'] as const;
 /** Colors of the series in the SVG chart, in order. */
 export const COLORS = ['#1f77b4', '#d62728', '#2ca02c', '#ff7f0e', '#9467bd', '#8c564b', '#e377c2', '#17becf'] as const;
 
-function checkReports(fn: string, reports: unknown): InspectReport[] {
+function checkReports(fn: string, reports: unknown): Report[] {
   const list = Array.isArray(reports) ? reports : [reports];
   if (list.length === 0) throw rangeError(fn, 'reports', 'a report or a non-empty array of reports', reports);
   list.forEach((r, i) => {
     if (r === null || typeof r !== 'object' || !Array.isArray((r as InspectReport).layers)) {
-      throw typeError(fn, `reports[${i}]`, 'a report returned by inspect()', r);
+      throw typeError(fn, `reports[${i}]`, 'a report returned by inspect() or inspectModel()', r);
     }
   });
-  return list as InspectReport[];
+  if (list.some((r) => isModelReport(r)) && !list.every((r) => isModelReport(r))) {
+    throw typeError(fn, 'reports', 'reports of one kind (all from inspect() or all from inspectModel())', reports);
+  }
+  return list as Report[];
 }
 
 function chartOptions(fn: string, options: unknown): Required<Omit<ChartOptions, 'title'>> & { title: string | undefined; heightGiven: boolean } {
@@ -109,8 +116,10 @@ function headline(r: InspectReport): string {
  * verdict. Several reports (same layers): one activation-std and one gradient-std column
  * per report, then one verdict line per report.
  */
-export function renderTable(reports: InspectReport | readonly InspectReport[]): string {
-  const list = checkReports('renderTable', reports);
+export function renderTable(reports: Report | readonly Report[]): string {
+  const all = checkReports('renderTable', reports);
+  if (isModelReport(all[0])) return renderModelTable(all as ModelReport[]);
+  const list = all as InspectReport[];
   const lines: string[] = [];
   if (list.length === 1) {
     const r = list[0]!;
@@ -155,9 +164,10 @@ export function renderTable(reports: InspectReport | readonly InspectReport[]): 
   return lines.join('\n') + '\n';
 }
 
-function grid(head: string[], rows: string[][]): string[] {
+/** Aligned columns: `left` lists the left-aligned ones (default: column 1), the rest align right. */
+function grid(head: string[], rows: string[][], left: readonly number[] = [1]): string[] {
   const widths = head.map((h, c) => Math.max(h.length, ...rows.map((r) => (r[c] ?? '').length)));
-  const fmt = (r: string[]): string => r.map((s, c) => (c === 1 ? pad(s, widths[c]!, true) : pad(s, widths[c]!))).join('  ').trimEnd();
+  const fmt = (r: string[]): string => r.map((s, c) => pad(s, widths[c]!, left.includes(c))).join('  ').trimEnd();
   return [fmt(head), fmt(widths.map((w) => '-'.repeat(w))), ...rows.map(fmt)];
 }
 
@@ -185,8 +195,8 @@ function tickLabel(e: number, decades: boolean): string {
   return v >= 0.01 && v < 1000 ? String(+v.toPrecision(2)) : v.toExponential(1);
 }
 
-function metricName(m: ChartMetric): string {
-  return m === 'std' ? 'activation std' : "gradient std (at each layer's input)";
+function metricName(m: ChartMetric, models = false): string {
+  return m === 'std' ? 'activation std' : `gradient std (at each layer's ${models ? 'output' : 'input'})`;
 }
 
 /**
@@ -194,12 +204,12 @@ function metricName(m: ChartMetric): string {
  * one marker per report ({@link MARKERS}); values that are exactly 0 sit on a separate
  * `0` row, overflowed values on an `inf` row.
  */
-export function renderChart(reports: InspectReport | readonly InspectReport[], options?: ChartOptions): string {
+export function renderChart(reports: Report | readonly Report[], options?: ChartOptions): string {
   const list = checkReports('renderChart', reports);
   const o = chartOptions('renderChart', options);
   const nLayers = Math.max(...list.map((r) => r.layers.length));
-  const series = list.map((r) => r.layers.map((l) => l[o.metric]));
-  const scale = logScale(series.flat());
+  const series = seriesOf(list, o.metric);
+  const scale = logScale(series.flat().filter((v): v is number => v !== null));
   const explicitHeight = o.heightGiven;
   const H = explicitHeight || !scale?.decades ? o.height : Math.min(25, Math.max(o.height, scale.hi - scale.lo + 1));
   // Several series get one sub-column each (so equal values stay visible) when that fits.
@@ -215,6 +225,7 @@ export function renderChart(reports: InspectReport | readonly InspectReport[], o
     const mk = MARKERS[si % MARKERS.length]!;
     vals.forEach((v, li) => {
       const x = li * colW + (spread ? si : 0);
+      if (v === null) return;
       if (v === 0) { zeroRow[x] = mk; hasZero = true; return; }
       if (!Number.isFinite(v)) { infRow[x] = mk; hasInf = true; return; }
       if (!scale) return;
@@ -235,7 +246,7 @@ export function renderChart(reports: InspectReport | readonly InspectReport[], o
   const labelAt = (y: number): string => decadeRow.get(y) ?? '';
   const LW = 6;
   const out: string[] = [];
-  out.push(o.title ?? `${metricName(o.metric)} by layer (log scale)`);
+  out.push(o.title ?? `${metricName(o.metric, isModelReport(list[0]))} by layer (log scale)`);
   if (hasInf) out.push(`${pad('inf', LW)} |${infRow.join('').trimEnd()}`);
   for (let y = 0; y < H; y++) out.push(`${pad(labelAt(y), LW)} |${rows[y]!.join('').trimEnd()}`);
   if (hasZero) out.push(`${pad('0', LW)} |${zeroRow.join('').trimEnd()}`);
@@ -257,6 +268,11 @@ export function renderChart(reports: InspectReport | readonly InspectReport[], o
   return out.join('\n') + '\n';
 }
 
+/** Per report, the metric of every layer (null where a layer has none). */
+function seriesOf(list: readonly Report[], metric: ChartMetric): (number | null)[][] {
+  return list.map((r) => (r.layers as { std: number | null; gradStd: number | null }[]).map((l) => l[metric] ?? null));
+}
+
 function esc(s: string): string {
   return s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/'/g, '&apos;');
 }
@@ -271,7 +287,7 @@ function num(x: number): string {
  * report (values of exactly 0 or overflowed sit on the axis floor or ceiling as hollow
  * circles with `data-clamped`), axis titles and a legend with each report's verdict.
  */
-export function renderSvg(reports: InspectReport | readonly InspectReport[], options?: ChartOptions): string {
+export function renderSvg(reports: Report | readonly Report[], options?: ChartOptions): string {
   const list = checkReports('renderSvg', reports);
   const o = chartOptions('renderSvg', options);
   const W = o.width;
@@ -282,15 +298,16 @@ export function renderSvg(reports: InspectReport | readonly InspectReport[], opt
   const ph = H - m.top - m.bottom;
   if (ph < 60) throw rangeError('renderSvg', 'options.pixelHeight', `at least ${H - ph + 60} for ${list.length} series`, o.pixelHeight);
   const nLayers = Math.max(...list.map((r) => r.layers.length));
-  const series = list.map((r) => r.layers.map((l) => l[o.metric]));
-  const scale = logScale(series.flat()) ?? { lo: -1, hi: 0, decades: true };
+  const series = seriesOf(list, o.metric);
+  const scale = logScale(series.flat().filter((v): v is number => v !== null)) ?? { lo: -1, hi: 0, decades: true };
   const xOf = (li: number): number => m.left + (nLayers === 1 ? pw / 2 : (li * pw) / (nLayers - 1));
   const yOf = (v: number): number => {
     if (!(v > 0)) return m.top + ph;
     if (!Number.isFinite(v)) return m.top;
     return m.top + ((scale.hi - Math.log10(v)) / (scale.hi - scale.lo)) * ph;
   };
-  const title = o.title ?? `${metricName(o.metric)} by layer`;
+  const models = isModelReport(list[0]);
+  const title = o.title ?? `${metricName(o.metric, models)} by layer`;
   const parts: string[] = [];
   parts.push(`<?xml version="1.0" encoding="UTF-8"?>`);
   parts.push(`<svg xmlns="http://www.w3.org/2000/svg" width="${W}" height="${H}" viewBox="0 0 ${W} ${H}" font-family="sans-serif" font-size="12">`);
@@ -323,13 +340,17 @@ export function renderSvg(reports: InspectReport | readonly InspectReport[], opt
   parts.push(`</g>`);
   parts.push(`<rect x="${m.left}" y="${m.top}" width="${pw}" height="${ph}" fill="none" stroke="#333"/>`);
   parts.push(`<text class="x-label" x="${m.left + pw / 2}" y="${m.top + ph + 34}" text-anchor="middle">layer</text>`);
-  parts.push(`<text class="y-label" x="16" y="${m.top + ph / 2}" text-anchor="middle" transform="rotate(-90 16 ${m.top + ph / 2})">${esc(metricName(o.metric))} (log scale)</text>`);
+  parts.push(`<text class="y-label" x="16" y="${m.top + ph / 2}" text-anchor="middle" transform="rotate(-90 16 ${m.top + ph / 2})">${esc(metricName(o.metric, models))} (log scale)</text>`);
   series.forEach((vals, si) => {
     const color = COLORS[si % COLORS.length]!;
     const label = list[si]!.config.label;
     parts.push(`<g class="series" data-label="${esc(label)}">`);
-    parts.push(`<polyline fill="none" stroke="${color}" stroke-width="1.5" points="${vals.map((v, li) => `${num(xOf(li))},${num(yOf(v))}`).join(' ')}"/>`);
+    // A layer without the statistic (a non-float output) leaves a gap in the line.
+    const runs: string[][] = [[]];
+    vals.forEach((v, li) => { if (v === null) runs.push([]); else runs[runs.length - 1]!.push(`${num(xOf(li))},${num(yOf(v))}`); });
+    for (const run of runs) if (run.length > 0) parts.push(`<polyline fill="none" stroke="${color}" stroke-width="1.5" points="${run.join(' ')}"/>`);
     vals.forEach((v, li) => {
+      if (v === null) return;
       const clamped = !(v > 0) || !Number.isFinite(v);
       parts.push(
         `<circle class="point" cx="${num(xOf(li))}" cy="${num(yOf(v))}" r="3" ${clamped ? `fill="white" stroke="${color}" data-clamped="true"` : `fill="${color}"`}><title>${esc(`${label}, layer ${li + 1}: ${formatValue(v)}`)}</title></circle>`,
@@ -346,4 +367,75 @@ export function renderSvg(reports: InspectReport | readonly InspectReport[], opt
   parts.push(`</g>`);
   parts.push(`</svg>`);
   return parts.join('\n') + '\n';
+}
+
+function shape(s: readonly number[]): string {
+  return `[${s.join(',')}]`;
+}
+
+function headlineModel(r: ModelReport): string {
+  const c = r.config;
+  const grad = c.loss === null ? `random cotangent (seed ${c.seed})` : `loss ${c.loss}${r.loss === null ? '' : ` = ${formatValue(r.loss)}`}`;
+  return `model ${c.model} (${c.className}), batch ${c.batch}, ${c.training ? 'training mode' : 'inference mode'}, gradients of the ${grad}`;
+}
+
+/**
+ * The table of one `inspectModel` report (per layer: class, output shape, activation, output
+ * mean/std/rms, saturated or dead fraction, distinct units, gradient std at the output;
+ * then each weight's std against the std its initializer plans, and the opaque layers), or
+ * of several reports of the same model side by side (activation and gradient std).
+ */
+function renderModelTable(list: readonly ModelReport[]): string {
+  const lines: string[] = [];
+  if (list.length === 1) {
+    const r = list[0]!;
+    lines.push(headlineModel(r));
+    lines.push('');
+    const head = ['layer', 'name', 'class', 'output', 'act', 'mean', 'std', 'rms', 'sat/dead', 'distinct', 'grad std'];
+    const v = (x: number | null) => (x === null ? '-' : formatValue(x));
+    const rows = r.layers.map((l) => [
+      String(l.index), l.name + (l.opaque !== null ? '*' : ''), l.className, shape(l.outputShape), l.activation ?? '-',
+      v(l.mean), v(l.std), v(l.rms),
+      l.saturated !== null ? `${pct(l.saturated)} sat` : l.dead !== null ? `${pct(l.dead)} dead` : '-',
+      l.distinct === null ? '-' : `${l.distinct}/${l.units}`, v(l.gradStd),
+    ]);
+    lines.push(...grid(head, rows, [1, 2, 3, 4]));
+    const ws = r.layers.flatMap((l) => l.weights.map((w) => ({ l, w })));
+    if (ws.length > 0) {
+      lines.push('');
+      const wrows = ws.map(({ l, w }) => [
+        String(l.index), `${l.name}/${w.role}${w.trainable ? '' : ' (frozen)'}`, shape(w.shape), formatValue(w.std),
+        w.plannedStd === null ? '-' : formatValue(w.plannedStd),
+        w.plannedStd === null || w.plannedStd === 0 ? '-' : `${formatValue(w.std / w.plannedStd)}x`,
+        w.initializer ?? '-', w.gradStd === null ? '-' : formatValue(w.gradStd),
+      ]);
+      lines.push(...grid(['layer', 'weight', 'shape', 'std', 'plan std', 'std/plan', 'initializer', 'grad std'], wrows, [1, 2, 6]));
+    }
+    const opaque = r.layers.filter((l) => l.opaque !== null);
+    if (opaque.length > 0) {
+      lines.push('');
+      for (const l of opaque) lines.push(`* ${l.name} (${l.className}) is opaque: ${l.opaque}`);
+    }
+    lines.push('');
+    const ins = r.inputStd === null ? 'integer inputs' : `input std ${formatValue(r.inputStd)}`;
+    lines.push(`${ins}, output gradient std ${formatValue(r.outputGradStd)}; grad std is taken at each layer's output; ${(r.elapsedMs / 1000).toFixed(2)} s`);
+    lines.push(`verdict: ${r.verdict.status.toUpperCase()}: ${r.verdict.reason}`);
+    return lines.join('\n') + '\n';
+  }
+  const first = list[0]!;
+  lines.push(`model ${first.config.model} (${first.config.className}), batch ${first.config.batch}`);
+  lines.push('');
+  const head = ['layer', 'name', ...list.map((r, i) => `std ${MARKERS[i % MARKERS.length]} ${r.config.label}`), ...list.map((_, i) => `grad ${MARKERS[i % MARKERS.length]}`)];
+  const rows = first.layers.map((l, li) => [
+    String(l.index), l.name,
+    ...list.map((r) => { const x = r.layers[li]?.std; return x === null || x === undefined ? '-' : formatValue(x); }),
+    ...list.map((r) => { const x = r.layers[li]?.gradStd; return x === null || x === undefined ? '-' : formatValue(x); }),
+  ]);
+  lines.push(...grid(head, rows, [1]));
+  lines.push('');
+  const w = Math.max(...list.map((r) => r.config.label.length));
+  for (const [i, r] of list.entries()) {
+    lines.push(`${MARKERS[i % MARKERS.length]} ${pad(r.config.label, w, true)}  ${pad(r.verdict.status.toUpperCase(), 9, true)}  ${r.verdict.reason}`);
+  }
+  return lines.join('\n') + '\n';
 }

@@ -7,10 +7,11 @@
  * Householder QR in float64 with only + - * / sqrt in a fixed order (dot products are
  * accumulated in 4 interleaved partial sums combined as (s0 + s1) + (s2 + s3), then the
  * tail), so the result is the same on every engine. A native port must keep this order:
- * native/src/qr.cc is one (the addon's householderQ, used when the addon is loaded).
+ * native/src/qr.cc is one (the addon's householderQ, used when the addon is loaded, and
+ * the wasm backend's).
  */
 import { rangeError } from '../errors.js';
-import { nativeBinding } from '../backend.js';
+import { nativeBinding, wasmKernels } from '../backend.js';
 import { nonNegative, oneOf } from '../validate.js';
 import { normalPlan } from '../params.js';
 import { runJob } from '../job.js';
@@ -91,7 +92,10 @@ const BLOCK = 16;
  *
  * Blocking only interchanges loops: every column still receives the same reflections in
  * the same order with the same operations as the unblocked algorithm, so the bits do not
- * depend on BLOCK; it keeps a column in cache while a block of reflectors is applied.
+ * depend on BLOCK (it keeps a column in cache while a block of reflectors is applied), with
+ * one exception: a zero-norm reflection (beta = 0) is skipped for the later columns of its
+ * own block and applied, with beta = 0, to the others, which only NaN bits can show. The
+ * native QR (native/src/qr.cc) keeps that rule.
  */
 export function householderQ(a: Float64Array, m: number, n: number): void {
   const beta = new Float64Array(n);
@@ -174,26 +178,38 @@ export const ORTHOGONAL: InitDef = {
         // storage is g itself; the result Q (cols x rows, column-major) is already W = Q^T row-major.
         const tall = rows >= cols;
         const m = tall ? rows : cols, n = tall ? cols : rows;
-        const before = (): Float64Array => {
-          if (!tall) return g;
-          const q = new Float64Array(numel);
-          for (let i = 0; i < rows; i++) for (let j = 0; j < cols; j++) q[j * rows + i] = g[i * cols + j]!;
-          return q;
-        };
-        const after = (q: Float64Array): void => {
-          if (tall) for (let i = 0; i < rows; i++) for (let j = 0; j < cols; j++) g[i * cols + j] = q[j * rows + i]!;
+        const finish = (): void => {
           if (gain !== 1) for (let i = 0; i < g.length; i++) g[i] = g[i]! * gain;
           writeValues(t, g);
         };
         const native = nativeBinding();
-        const qr = native !== null ? native.householderQ.bind(native) : householderQ;
-        const qrAsync = native !== null ? native.householderQAsync.bind(native) : undefined;
+        if (native !== null) {
+          // The addon does the transposes itself (rowMajor = tall): the same copies, natively.
+          const qr = native.householderQ.bind(native);
+          const qrAsync = native.householderQAsync.bind(native);
+          return [
+            { plan: gaussian, key, out: g, offset: 0 },
+            {
+              post: () => { qr(g, m, n, tall); finish(); },
+              async: async () => { await qrAsync(g, m, n, tall); finish(); },
+            },
+          ];
+        }
+        const wasm = wasmKernels();
+        // The wasm QR declines (false) a matrix that does not fit in its 4 GiB; TypeScript then runs it.
+        const columnQ = (q: Float64Array): void => {
+          if (wasm === null || !wasm.householderQ(q, m, n)) householderQ(q, m, n);
+        };
+        const qrTs = (): void => {
+          if (!tall) return columnQ(g);
+          const q = new Float64Array(numel);
+          for (let i = 0; i < rows; i++) for (let j = 0; j < cols; j++) q[j * rows + i] = g[i * cols + j]!;
+          columnQ(q);
+          for (let i = 0; i < rows; i++) for (let j = 0; j < cols; j++) g[i * cols + j] = q[j * rows + i]!;
+        };
         return [
           { plan: gaussian, key, out: g, offset: 0 },
-          {
-            post: () => { const q = before(); qr(q, m, n); after(q); },
-            ...(qrAsync === undefined ? {} : { async: async () => { const q = before(); await qrAsync(q, m, n); after(q); } }),
-          },
+          { post: () => { qrTs(); finish(); } },
         ];
       };
     };

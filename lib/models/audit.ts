@@ -17,7 +17,7 @@ import { checkPlan, type ModelPlan, type ResolvedPlan } from './plan.js';
 import { select, type LocalTensor } from './layout.js';
 import { segments } from './fill.js';
 import { cdfOf, initText, momentsOf, plannedOf, type NormalizedInit, type Planned, type TensorDType } from './init-spec.js';
-import { openSafetensors, type SafetensorsFile, type SafetensorsReader, type SafetensorsTensor } from './safetensors.js';
+import type { SafetensorsFile, SafetensorsSource, SafetensorsTensor } from './safetensors.js';
 
 /** Options of {@link audit}. */
 export interface AuditOptions {
@@ -304,7 +304,11 @@ function auditTensor(lt: LocalTensor, owner: LocalTensor, input: Input, dtype: T
   return rep();
 }
 
-type Given = Map<string, unknown> | SafetensorsFile | Record<string, unknown>;
+/** Tensors to audit: materialize's Map, readSafetensors' result, or a record of name → typed array or { data, shape, dtype }. */
+export type AuditTensors = Map<string, unknown> | SafetensorsFile | Record<string, unknown>;
+
+/** Opens a safetensors file by path (the Node entry's; host-free code has none). */
+export type FileOpener = (path: string) => SafetensorsSource & { close(): void };
 
 function asInput(fn: string, name: string, v: unknown): Input {
   if (ArrayBuffer.isView(v) && !(v instanceof DataView)) return memInput(null, v as Num, null);
@@ -317,9 +321,8 @@ function asInput(fn: string, name: string, v: unknown): Input {
 
 /**
  * Audits tensors against a plan (see the module comment): `tensors` is materialize's Map,
- * readSafetensors' result, a record of name → typed array or { data, shape, dtype }, or the
- * path of a safetensors file (streamed tensor by tensor; its metadata gives rank and
- * worldSize of a shard, and its plan when `plan` is omitted).
+ * readSafetensors' result, or a record of name → typed array or { data, shape, dtype }.
+ * The Node entry's `audit` also takes the path of a safetensors file.
  * @example
  * ```ts
  * const plan = recipe('gpt2', { nLayer: 2, nHead: 2, nEmbd: 64 });
@@ -327,7 +330,16 @@ function asInput(fn: string, name: string, v: unknown): Input {
  * report.ok; // true
  * ```
  */
-export function audit(tensors: Given | string, plan?: ModelPlan, options?: AuditOptions): AuditReport {
+export function audit(tensors: AuditTensors, plan?: ModelPlan, options?: AuditOptions): AuditReport {
+  return auditWith(tensors, plan, options, null);
+}
+
+/**
+ * {@link audit}, where a string is the path of a safetensors file that `open` reads
+ * (streamed tensor by tensor; its metadata gives rank and worldSize of a shard, and its
+ * plan when `plan` is omitted). The file is opened after the options are checked.
+ */
+export function auditWith(tensors: AuditTensors | string, plan: ModelPlan | undefined, options: AuditOptions | undefined, open: FileOpener | null): AuditReport {
   const fn = 'audit';
   const o = readOptions(fn, options, ['rank', 'worldSize', 'splitAxis', 'dtype', 'sigmas', 'alpha', 'sample']);
   const num = (k: string, d: number, ok: (x: number) => boolean, what: string): number => {
@@ -345,14 +357,15 @@ export function audit(tensors: Given | string, plan?: ModelPlan, options?: Audit
   if (o.dtype !== undefined && !['bfloat16', 'float16', 'float32', 'float64'].includes(o.dtype as string)) {
     throw (typeof o.dtype === 'string' ? rangeError : typeError)(fn, 'options.dtype', 'one of "bfloat16", "float16", "float32", "float64"', o.dtype);
   }
-  let file: SafetensorsReader | null = null;
+  let file: (SafetensorsSource & { close(): void }) | null = null;
   const path = typeof tensors === 'string' ? tensors : null;
   try {
     if (path !== null) {
+      if (open === null) throw typeError(fn, 'tensors', "a Map of tensors, readSafetensors() output or a record (files are read by the Node entry's audit)", path);
       if (path.length === 0) throw typeError(fn, 'tensors', 'a non-empty path, or tensors', path);
-      file = openSafetensors(fn, path);
+      file = open(path);
     } else if (tensors === null || typeof tensors !== 'object') {
-      throw typeError(fn, 'tensors', 'a Map of tensors, readSafetensors() output, a record, or a file path', tensors);
+      throw typeError(fn, 'tensors', `a Map of tensors, readSafetensors() output, a record${open === null ? '' : ', or a file path'}`, tensors);
     }
     const header = file?.header ?? null;
     const meta = header?.metadata ?? null;

@@ -247,6 +247,7 @@ export function plannedOf(init: NormalizedInit, shape: readonly number[]): Plann
   const o = optionsOf(init);
   const convention: Convention | undefined = checkConvention(name, o.convention);
   if (name === 'orthogonal') {
+    checkShape(name, [...shape], 2); // a matrix, as the initializer requires
     const keras = (o.layout ?? convention) === 'keras';
     const numel = shape.reduce((a, b) => a * b, 1);
     const rows = keras ? numel / shape[shape.length - 1]! : shape[0]!;

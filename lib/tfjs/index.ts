@@ -7,6 +7,10 @@
  * uploaded with `tf.tensor`, so they are the same bits on every TF.js backend (cpu, wasm,
  * tfjs-node, webgl), equal to nninit's own call for the same shape, seed and stream.
  *
+ * It also checks a real model's initialization on a real batch: {@link inspectModel}
+ * (per-layer activations, gradients and weights, with `inspect`'s verdicts), {@link lsuv}
+ * (layer-sequential unit-variance init) and {@link monitor} (a `model.fit` callback).
+ *
  * @example
  * ```ts
  * import * as tf from '@tensorflow/tfjs-node';
@@ -20,7 +24,8 @@
  *
  * @packageDocumentation
  */
-export { tfModules, TfInitializerBase } from './loader.js';
+import '../node.js'; // the Node platform (native addon, .wasm file, process.env) before the API runs
+export { tfModules, TfInitializerBase, fileIO } from './loader.js';
 export type { TfModules, TfInitializer } from './loader.js';
 export { SCHEMES, schemeValues, NninitInitializer, initializers, generator, schemeFor } from './initializer.js';
 export type {
@@ -28,3 +33,17 @@ export type {
 } from './initializer.js';
 export { reinitialize } from './reinitialize.js';
 export type { ReinitializeOptions, ReinitializedWeight } from './reinitialize.js';
+
+// Checking a real model's initialization: inspectModel, lsuv, monitor, with the diagnostics'
+// renderers and the .npy reader for batches.
+export { inspectModel, type InspectModelOptions } from './inspect-model.js';
+export type { ArrayWithShape, Batch, BatchTensor } from './data.js';
+export type { ModelReport, ModelLayerReport, ModelWeightReport } from '../diagnostics/model-report.js';
+export { renderTable, renderChart, renderSvg } from '../diagnostics/render.js';
+export { parseNpy, encodeNpy, type NpyArray, type NpyDtype, type NpyData, type NpyInput } from '../npy.js';
+export { readNpy, writeNpy } from '../files.js';
+export { lsuv, type LsuvOptions, type LsuvReport, type LsuvLayerReport } from './lsuv.js';
+export {
+  monitor, renderMonitorSvg, suggestFix,
+  type Monitor, type MonitorOptions, type SuggestFixModel, type MonitorWarning, type MonitorHistory, type MonitorStep, type MonitorLayerStep, type MonitorPattern,
+} from './monitor.js';

@@ -53,16 +53,19 @@ export interface ReinitializedWeight {
   unitForgetBias: boolean;
 }
 
-interface Owner { layer: string; obj: Record<string, unknown> }
+/** @internal The object holding a weight, and the layer it belongs to. */
+export interface Owner { layer: string; obj: Record<string, unknown> }
 
 function isLayerLike(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null && typeof (v as { getConfig?: unknown }).getConfig === 'function'
     && Array.isArray((v as { trainableWeights?: unknown }).trainableWeights);
 }
 
-// Where each weight lives: the object (layer, RNN cell, wrapped layer, ...) holding it as an
-// own property, and that property's name, which names its initializer.
-function locate(model: LayersModel, weights: Set<unknown>): Map<unknown, { owner: Owner; role: string }> {
+/**
+ * @internal Where each weight lives: the object (layer, RNN cell, wrapped layer, ...) holding
+ * it as an own property, and that property's name, which names its initializer.
+ */
+export function locate(model: LayersModel, weights: Set<unknown>): Map<unknown, { owner: Owner; role: string }> {
   const found = new Map<unknown, { owner: Owner; role: string }>();
   const seen = new Set<unknown>();
   const visit = (obj: Record<string, unknown>, layerName: string, depth: number): void => {
@@ -84,7 +87,8 @@ function locate(model: LayersModel, weights: Set<unknown>): Map<unknown, { owner
   return found;
 }
 
-function initializerOf(obj: Record<string, unknown>, role: string): TfInitializer | undefined {
+/** @internal The initializer configured for a weight of `obj` with that role (`kernel` -> `kernelInitializer`). */
+export function initializerOf(obj: Record<string, unknown>, role: string): TfInitializer | undefined {
   const names = [`${role}Initializer`, `${role.replace(/Kernel$/, '')}Initializer`, `${role.replace(/_kernel$/, '')}Initializer`];
   for (const n of names) {
     const v = obj[n];

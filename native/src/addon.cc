@@ -392,12 +392,16 @@ Napi::Value FillAsync(const Napi::CallbackInfo& info) {
   return Napi::Value(env, promise);
 }
 
-// householderQ(a: Float64Array, m, n): the thin Q of orthogonal.ts's householderQ, in
-// place on a[0 .. m*n) (column-major m x n, m >= n). Checks its arguments (TypeError for
-// wrong types, RangeError for bad sizes) and copies what the QR needs into *out.
+// householderQ(a: Float64Array, m, n, rowMajor?): the thin Q of orthogonal.ts's
+// householderQ, in place on a[0 .. m*n) (m x n, m >= n; column-major, or row by row with
+// rowMajor = true). Checks its arguments (TypeError for wrong types, RangeError for bad
+// sizes) and copies what the QR needs into *out.
 struct QrArgs {
   double* a;
   size_t m, n;
+  const Kernels* isa;  // the fill kernels' ISA at the call (the QR's bits do not depend on it)
+  unsigned threads;
+  bool row_major;
 };
 
 bool ParseQr(const Napi::CallbackInfo& info, const char* fn, QrArgs* out) {
@@ -431,6 +435,13 @@ bool ParseQr(const Napi::CallbackInfo& info, const char* fn, QrArgs* out) {
   out->m = static_cast<size_t>(dims[0]);
   out->n = static_cast<size_t>(dims[1]);
   out->a = out->n ? static_cast<double*>(data) : nullptr;
+  out->row_major = false;
+  if (info.Length() > 3 && !info[3].IsUndefined()) {
+    if (!info[3].IsBoolean()) return ThrowType(env, fn, "rowMajor must be a boolean"), false;
+    out->row_major = info[3].As<Napi::Boolean>().Value();
+  }
+  out->isa = current();
+  out->threads = nninit::threads();
   return true;
 }
 
@@ -443,7 +454,7 @@ Napi::Value HouseholderQ(const Napi::CallbackInfo& info) {
   bool ok;
   {
     nninit::FpEnvGuard guard;
-    ok = nninit::householder_q(a.a, a.m, a.n);
+    ok = nninit::householder_q(a.isa, a.a, a.m, a.n, a.threads, a.row_major);
   }
   if (!ok) Napi::Error::New(env, std::string("householderQ: ") + kQrNoMemory).ThrowAsJavaScriptException();
   return env.Undefined();
@@ -462,7 +473,7 @@ class QrWorker : public Napi::AsyncWorker {
   void Execute() override {
     nninit::FpEnvGuard guard;
     nninit::BackgroundPriority background;
-    if (!nninit::householder_q(args_.a, args_.m, args_.n))
+    if (!nninit::householder_q(args_.isa, args_.a, args_.m, args_.n, args_.threads, args_.row_major))
       SetError(std::string("householderQAsync: ") + kQrNoMemory);
   }
   void OnOK() override {
@@ -498,7 +509,7 @@ Napi::Value HouseholderQAsync(const Napi::CallbackInfo& info) {
     bool ok = true;
     if (a.n != 0) {
       nninit::FpEnvGuard guard;
-      ok = nninit::householder_q(a.a, a.m, a.n);
+      ok = nninit::householder_q(a.isa, a.a, a.m, a.n, a.threads, a.row_major);
     }
     if (ok) {
       napi_resolve_deferred(env, deferred, env.Undefined());
@@ -557,7 +568,7 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
     if (!nninit::set_threads_from_env(std::getenv("NNINIT_THREADS"), &error))
       threads_error = Napi::String::New(env, error);
   }
-  exports.Set("abiVersion", Napi::Number::New(env, 1));
+  exports.Set("abiVersion", Napi::Number::New(env, 2));
   exports.Set("isaError", isa_error);
   exports.Set("threadsError", threads_error);
   exports.Set("isa", Napi::Function::New(env, Isa, "isa"));

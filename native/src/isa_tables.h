@@ -13,6 +13,10 @@
     (defined(__ORDER_LITTLE_ENDIAN__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__)
 #define NNINIT_HAVE_NEON 1
 #endif
+// WebAssembly with simd128 (scripts/build-wasm.cjs); never part of a native build.
+#if defined(__wasm__) && defined(__wasm_simd128__)
+#define NNINIT_HAVE_WASM_SIMD 1
+#endif
 
 namespace nninit {
 #if defined(NNINIT_HAVE_X86_SIMD)
@@ -22,6 +26,9 @@ namespace avx512 { extern const Kernels table; }
 #endif
 #if defined(NNINIT_HAVE_NEON)
 namespace neon { extern const Kernels table; }
+#endif
+#if defined(NNINIT_HAVE_WASM_SIMD)
+namespace wasm { extern const Kernels table; }
 #endif
 }  // namespace nninit
 

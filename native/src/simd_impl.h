@@ -57,16 +57,10 @@ template <class V>
 inline void storeu(void* p, V v) {
   __builtin_memcpy(p, &v, sizeof(V));
 }
-inline vf splat_f(float a) {
-  vf v;
-  for (size_t i = 0; i < N32; i++) v[i] = a;
-  return v;
-}
-inline vd splat_d(double a) {
-  vd v;
-  for (size_t i = 0; i < N64; i++) v[i] = a;
-  return v;
-}
+// a - 0 is a, bit for bit (also -0); written as a vector expression because clang does not
+// always unroll a lane-by-lane loop (wasm32: it then goes through memory).
+inline vf splat_f(float a) { return a - (vf){}; }
+inline vd splat_d(double a) { return a - (vd){}; }
 inline size_t round_up(size_t x, size_t m) { return (x + m - 1) / m * m; }
 inline size_t min_sz(size_t a, size_t b) { return a < b ? a : b; }
 

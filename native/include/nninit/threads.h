@@ -21,7 +21,7 @@ namespace nninit {
 const size_t kChunkAlign = 64;
 const unsigned kMaxThreads = 256;
 
-// What a fill does: mirrors addon.cc's kinds (and lib/binding.ts Kind).
+// What a fill does: mirrors addon.cc's kinds (and lib/kinds.ts).
 enum FillKind {
   kBits = 0,
   kUniformF32 = 1,
