@@ -1,5 +1,5 @@
-// orthogonal(): nninit (native on 1 and all threads; the TypeScript backend at the smaller
-// shapes, in a child process) against its LAPACK peer, bench/lapack-peer.c: the steps of
+// orthogonal(): nninit (native on 1 and all threads; the WebAssembly backend, one thread, and
+// the TypeScript backend at the smaller shapes, each in a child process) against its LAPACK peer, bench/lapack-peer.c: the steps of
 // torch.nn.init.orthogonal_ (PyTorch 1.13) with ?geqrf + ?orgqr from OpenBLAS, in float32
 // (what PyTorch does for a float32 weight) and float64 (nninit's precision), on 1 and all
 // threads. The peer is compiled here when OpenBLAS is installed (Debian: libopenblas-dev);
@@ -19,11 +19,20 @@ const here = dirname(fileURLToPath(import.meta.url));
 const root = join(here, '..');
 const require = createRequire(import.meta.url);
 
-/** Shapes [rows, cols] and calls per sample set, per mode; ts: shapes the TypeScript backend runs. */
+/**
+ * Shapes [rows, cols] and calls per sample set, per mode; ts, wasm: how many of the shapes the
+ * TypeScript and WebAssembly backends run.
+ */
 const MODES = {
-  smoke: { shapes: [[64, 64], [96, 40]], reps: () => 2, ts: 2 },
-  quick: { shapes: [[256, 256], [1024, 1024], [4096, 1024], [4096, 4096]], reps: (n) => (n <= 1 << 16 ? 15 : n <= 1 << 20 ? 7 : n <= 1 << 22 ? 3 : 2), ts: 2 },
-  full: { shapes: [[256, 256], [1024, 1024], [4096, 1024], [4096, 4096]], reps: (n) => (n <= 1 << 16 ? 41 : n <= 1 << 20 ? 15 : 5), ts: 2 },
+  smoke: { shapes: [[64, 64], [96, 40]], reps: () => 2, ts: 2, wasm: 2 },
+  quick: { shapes: [[256, 256], [1024, 1024], [4096, 1024], [4096, 4096]], reps: (n) => (n <= 1 << 16 ? 15 : n <= 1 << 20 ? 7 : n <= 1 << 22 ? 3 : 2), ts: 2, wasm: 3 },
+  full: { shapes: [[256, 256], [1024, 1024], [4096, 1024], [4096, 4096]], reps: (n) => (n <= 1 << 16 ? 41 : n <= 1 << 20 ? 15 : 5), ts: 2, wasm: 3 },
+};
+
+/** The child backends: the NNINIT_BACKEND value, the row name, and how many shapes (MODES). */
+const CHILDREN = {
+  js: { impl: 'nninit TypeScript', shapes: (cfg) => cfg.ts, reps: (cfg, n) => Math.max(2, Math.min(cfg.reps(n), 5)) },
+  wasm: { impl: 'nninit wasm', shapes: (cfg) => cfg.wasm, reps: (cfg, n) => cfg.reps(n) },
 };
 
 const PEER_BIN = join(root, 'build', 'bench', 'lapack-peer');
@@ -68,18 +77,19 @@ function nninitRows(nn, shapes, repsOf, variants) {
   return rows;
 }
 
-/** The TypeScript backend's rows, from a child process (the backend is chosen at load). */
-function tsRows(mode) {
-  const r = spawnSync(process.execPath, [fileURLToPath(import.meta.url), '--worker-js', mode], {
-    env: { ...process.env, NNINIT_BACKEND: 'js' }, stdio: ['ignore', 'pipe', 'inherit'], encoding: 'utf8', maxBuffer: 1 << 22,
+/** A child backend's rows (CHILDREN), from a child process (the backend is chosen at load). */
+function childRows(backend, mode) {
+  const r = spawnSync(process.execPath, [fileURLToPath(import.meta.url), '--worker', backend, mode], {
+    env: { ...process.env, NNINIT_BACKEND: backend }, stdio: ['ignore', 'pipe', 'inherit'], encoding: 'utf8', maxBuffer: 1 << 22,
   });
-  if (r.status !== 0) throw new Error(`orthogonal TypeScript worker failed (status ${r.status})`);
+  if (r.status !== 0) throw new Error(`orthogonal ${CHILDREN[backend].impl} worker failed (status ${r.status})`);
   return JSON.parse(r.stdout.trim().split('\n').pop());
 }
 
 /**
- * Runs the section: nninit native (when loaded) on 1 and all threads, the TypeScript
- * backend on the first `ts` shapes, and the LAPACK peer. Returns { shapes, rows, peer }.
+ * Runs the section: nninit native (when loaded) on 1 and all threads, the WebAssembly and
+ * TypeScript backends on the first `wasm` and `ts` shapes, and the LAPACK peer. Returns
+ * { shapes, rows, peer }.
  */
 export function orthogonalBench(nn, mode) {
   const cfg = MODES[mode] ?? MODES.quick;
@@ -108,7 +118,7 @@ export function orthogonalBench(nn, mode) {
     }
   }
   if (info.name === 'native') nn.setThreads(0);
-  rows.push(...tsRows(mode));
+  rows.push(...childRows('wasm', mode), ...childRows('js', mode));
   progressDone();
   return res;
 }
@@ -119,7 +129,7 @@ const fmt = (ms) => (ms === undefined ? '-' : ms >= 100 ? ms.toFixed(0) : ms >= 
 export function renderOrthogonal(o) {
   if (!o) return '';
   const t = o.threads[o.threads.length - 1];
-  const impls = [`nninit native 1T`, `nninit native ${t}T`, 'nninit TypeScript', `LAPACK float32 1T`, `LAPACK float32 ${t}T`, `LAPACK float64 1T`, `LAPACK float64 ${t}T`]
+  const impls = [`nninit native 1T`, `nninit native ${t}T`, 'nninit wasm', 'nninit TypeScript', `LAPACK float32 1T`, `LAPACK float32 ${t}T`, `LAPACK float64 1T`, `LAPACK float64 ${t}T`]
     .filter((v, i, a) => a.indexOf(v) === i);
   const get = (shape, impl) => o.rows.find((r) => r.rows === shape[0] && r.cols === shape[1] && r.impl === impl);
   let s = '\n== orthogonal(): nninit vs LAPACK (torch.nn.init.orthogonal_\'s steps) ==\n';
@@ -127,7 +137,7 @@ export function renderOrthogonal(o) {
   s += 'fill, QR in float64, sign correction, transposes). LAPACK: ?geqrf + ?orgqr with the copies, sign correction and\n';
   s += 'transposes of orthogonal_, without its normal fill (which favours the peer). ratio = nninit / LAPACK float32 on\n';
   s += 'the same threads (at most 1 is the target at 1024^2; PyTorch 1.13 took 135 ms there in one run on this kind of\n';
-  s += 'machine). NT = N threads.\n';
+  s += 'machine). NT = N threads; nninit wasm runs on one thread.\n';
   if (!o.peer.available) s += `${PEER_MISSING}${o.peer.why ? ` [${o.peer.why}]` : ''}\n`;
   else s += `LAPACK: OpenBLAS, ${o.peer.core} kernels\n`;
   const cols = ['shape', ...impls, 'ratio 1T', `ratio ${t}T`];
@@ -154,11 +164,13 @@ export function renderOrthogonal(o) {
 async function main() {
   const args = process.argv.slice(2);
   const nn = require(join(root, 'dist', 'cjs', 'index.js'));
-  if (args[0] === '--worker-js') {
-    const cfg = MODES[args[1]] ?? MODES.quick;
+  if (args[0] === '--worker') {
+    const child = CHILDREN[args[1]];
+    const cfg = MODES[args[2]] ?? MODES.quick;
     console.log = console.error;
-    const shapes = cfg.shapes.slice(0, cfg.ts);
-    const rows = nninitRows(nn, shapes, (n) => Math.max(2, Math.min(cfg.reps(n), 5)), [{ impl: 'nninit TypeScript', kind: 'js', threads: 1, enter() {} }]);
+    if (nn.backendInfo().name !== args[1]) throw new Error(`the ${args[1]} backend did not load: ${nn.backendInfo().reason}`);
+    const shapes = cfg.shapes.slice(0, child.shapes(cfg));
+    const rows = nninitRows(nn, shapes, (n) => child.reps(cfg, n), [{ impl: child.impl, kind: args[1], threads: 1, enter() {} }]);
     progressDone();
     process.stdout.write(JSON.stringify(rows) + '\n');
     return;

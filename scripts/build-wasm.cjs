@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 // Builds native/wasm/nninit.wasm: the kernels (native/src/kernels_wasm.cc on the shared SIMD
-// body, kernels_scalar.cc, qr.cc) and native/wasm/entry.cc, compiled by clang for wasm32 with
+// body, kernels_scalar.cc; the QR driver qr.cc, single-threaded, with qr_wasm.cc and
+// qr_scalar.cc on qr_impl.h) and native/wasm/entry.cc, compiled by clang for wasm32 with
 // simd128 and linked by wasm-ld. No Emscripten, no libc (native/wasm/include has the few
 // freestanding headers the sources include), -ffp-contract=off, no relaxed SIMD.
 //
@@ -27,6 +28,8 @@ const SOURCES = [
   'native/src/kernels_wasm.cc',
   'native/src/kernels_scalar.cc',
   'native/src/qr.cc',
+  'native/src/qr_wasm.cc',
+  'native/src/qr_scalar.cc',
   'native/wasm/entry.cc',
 ];
 

@@ -48,7 +48,7 @@ const finitePositive = (x: unknown) => finite(x) && (x as number) > 0;
 const ratioOk = (x: unknown) => x === null || finitePositive(x);
 
 describe('npm run bench -- --smoke', () => {
-  it('has the orthogonal section: nninit on every shape, the LAPACK peer or the line saying it is missing', () => {
+  it('has the orthogonal section: nninit on every shape (wasm and TypeScript too), the LAPACK peer or the line saying it is missing', () => {
     const o = report.orthogonal;
     expect(String(run.stdout)).toContain('== orthogonal(): nninit vs LAPACK');
     if (!o.peer.available) expect(String(run.stdout)).toContain('LAPACK peer not installed (apt-get install libopenblas-dev)');
@@ -60,6 +60,7 @@ describe('npm run bench -- --smoke', () => {
       for (const x of rows) expect(finitePositive(x.median)).toBe(true);
     }
     expect(o.rows.some((x) => x.impl === 'nninit TypeScript')).toBe(true);
+    expect(o.rows.some((x) => x.impl === 'nninit wasm')).toBe(true);
   });
 
   it('exits 0 and prints the table on stdout', () => {

@@ -3,38 +3,22 @@
  * bits (lib/initializers/orthogonal.ts), byte for byte, and orthogonal() on the native
  * backend against the TypeScript QR path. (Native project only.)
  */
-import { createHash } from 'node:crypto';
 import { afterAll, describe, expect, test } from 'vitest';
 import { backendInfo, fillNormal, orthogonal, orthogonalAsync, setIsa, setThreads } from '../lib/index.js';
 import { nativeBinding } from '../lib/backend.js';
 import { householderQ } from '../lib/initializers/orthogonal.js';
 import type { NativeBinding } from '../lib/binding.js';
-import { firstDiff, sameBytes } from './helpers.js';
+import { sameBytes } from './helpers.js';
+import {
+  BLOCK_SHAPES, DEGENERATE_9X6, LARGE_ORTHOGONAL_DIGESTS, ZERO_NORM_45X40, blockInput, digest, expectSameQr, gaussian,
+  randomShapes, transpose,
+} from './qr-cases.js';
 
 const binding = nativeBinding() as NativeBinding;
 
-function gaussian(len: number, seed: number): Float64Array {
-  return fillNormal(new Float64Array(len), { seed, stream: 11 });
-}
-
 /** Runs both QRs on copies of a (m x n, column-major) and expects the same bytes. */
-function expectSame(a: Float64Array, m: number, n: number): Float64Array {
-  const ts = a.slice();
-  const nat = a.slice();
-  householderQ(ts, m, n);
-  binding.householderQ!(nat, m, n);
-  if (!sameBytes(ts, nat)) {
-    const i = firstDiff(ts, nat);
-    throw new Error(`${m}x${n}: first difference at ${i}: ts ${ts[i]} native ${nat[i]}`);
-  }
-  return nat;
-}
-
-// A small deterministic PRNG for shapes (not part of the values).
-function lcg(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => ((s = (Math.imul(s, 1664525) + 1013904223) >>> 0) / 2 ** 32);
-}
+const expectSame = (a: Float64Array, m: number, n: number): Float64Array =>
+  expectSameQr('native', (q, mm, nn, rm) => binding.householderQ(q, mm, nn, rm), a, m, n);
 
 describe('native householderQ', () => {
   test('the addon is loaded and exports it', () => {
@@ -48,12 +32,7 @@ describe('native householderQ', () => {
   });
 
   test('random square and tall shapes up to 70 (wide ones are their transposes)', () => {
-    const r = lcg(7);
-    for (let c = 0; c < 150; c++) {
-      const a = 1 + Math.floor(r() * 70), b = 1 + Math.floor(r() * 70);
-      const m = Math.max(a, b), n = c % 5 === 0 ? m : Math.min(a, b);
-      expectSame(gaussian(m * n, 1000 + c), m, n);
-    }
+    randomShapes().forEach(([m, n], c) => expectSame(gaussian(m * n, 1000 + c), m, n));
   });
 
   test('257 x 129, 1000 x 500 (orthogonal([500, 1000])) and 300 x 300', () => {
@@ -75,21 +54,7 @@ describe('native householderQ', () => {
   test('degenerate inputs: zero and repeated columns, signed zeros, subnormals, huge, NaN, Infinity', () => {
     const m = 9, n = 6;
     const base = gaussian(m * n, 5);
-    const cases: Array<(a: Float64Array) => void> = [
-      (a) => a.fill(0, 2 * m, 3 * m), // a zero column
-      (a) => a.fill(-0),
-      (a) => a.fill(0),
-      (a) => a.copyWithin(m, 0, m), // two equal columns
-      (a) => { for (let i = 0; i < a.length; i++) a[i] = a[i]! * 1e-310; }, // subnormals (FTZ/DAZ would flush them)
-      (a) => { for (let i = 0; i < a.length; i++) a[i] = a[i]! * 1e-160; }, // squares underflow
-      (a) => { for (let i = 0; i < a.length; i++) a[i] = a[i]! * 1e160; }, // squares overflow
-      (a) => { a[3] = NaN; },
-      (a) => { a[m + 1] = Infinity; },
-      (a) => { a[0] = -0; a[1] = 0; },
-      (a) => { for (let i = 0; i < a.length; i++) a[i] = i % m === i / m ? 1 : 0; }, // identity: x0 >= 0
-      (a) => { for (let i = 0; i < a.length; i++) a[i] = i % m === i / m ? -1 : 0; },
-    ];
-    for (const change of cases) {
+    for (const change of DEGENERATE_9X6) {
       const a = base.slice();
       change(a);
       expectSame(a, m, n);
@@ -202,24 +167,15 @@ describe('orthogonal() on the native QR equals the TypeScript QR path', () => {
   });
 });
 
-/** Transposes the row-major rows x cols a (a copy: no arithmetic). */
-function transpose(a: Float64Array, rows: number, cols: number): Float64Array {
-  const t = new Float64Array(rows * cols);
-  for (let i = 0; i < rows; i++) for (let j = 0; j < cols; j++) t[j * rows + i] = a[i * cols + j]!;
-  return t;
-}
-
 describe('native householderQ: blocked, vectorized across columns, threaded', () => {
   afterAll(() => {
     setIsa('auto');
     setThreads(0);
   });
 
-  // Around the tile widths (2, 4, 8 columns), the leaf (8), orthogonal.ts's block (16) and
-  // the outer blocks (32; 64 above 2^22 elements).
-  const shapes: Array<[number, number]> = [[9, 7], [40, 33], [65, 64], [100, 97], [257, 129], [300, 300], [520, 203], [1030, 1030]];
+  const shapes = BLOCK_SHAPES;
   const want = new Map<string, Float64Array>();
-  const input = (m: number, n: number): Float64Array => gaussian(m * n, m * 7 + n);
+  const input = blockInput;
   for (const [m, n] of shapes) {
     const q = input(m, n);
     householderQ(q, m, n);
@@ -266,18 +222,7 @@ describe('native householderQ: blocked, vectorized across columns, threaded', ()
 
   test('zero-norm reflections (skipped within their 16-column block), signed zeros, NaN and infinities, n > 16', () => {
     const m = 45, n = 40;
-    const zero = (a: Float64Array, c: number): void => { for (let i = 0; i < m; i++) a[c * m + i] = i & 1 ? -0 : 0; };
-    const cases: Array<(a: Float64Array) => void> = [
-      (a) => a.fill(-0),
-      (a) => { for (let i = 0; i < a.length; i++) a[i] = i % 3 ? -0 : 0; },
-      (a) => { for (const c of [0, 7, 8, 15, 16, 31]) zero(a, c); for (let i = 0; i < a.length; i += 5) a[i] = -0; },
-      (a) => { zero(a, 0); a[m + 5] = Infinity; },
-      (a) => { zero(a, 0); a[20 * m + 5] = Infinity; },
-      (a) => { zero(a, 17); a[18 * m + 30] = NaN; },
-      (a) => { zero(a, 3); a[4 * m + 44] = Infinity; a[39 * m + 44] = -Infinity; },
-      (a) => { for (let i = 0; i < a.length; i++) a[i] = a[i]! * 1e-310; },
-      (a) => { a[20 * m + 30] = NaN; },
-    ];
+    const cases = ZERO_NORM_45X40;
     for (const threads of [1, 2]) {
       setThreads(threads);
       for (const change of cases) {
@@ -288,22 +233,9 @@ describe('native householderQ: blocked, vectorized across columns, threaded', ()
     }
   });
 
-  // Digests of the float64 result at seed 2024 (first 128 bits of SHA-256), computed with the
-  // unblocked native QR this one replaced (equal to the TypeScript QR where that was run:
-  // 1024^2 and 1100 x 1500). [2100, 2050] and [300, 2200] take the 64-reflection blocks.
-  test.each([
-    [[1024, 1024], '4ec0b23e92dc88ed8e2b026f282f5dcc'],
-    [[4096, 1024], '6d19fd311a1c8414e2ade6ff60c1c341'],
-    [[1024, 4096], '09f471796917416a62f5ef397d408640'],
-    [[1100, 1500], '86b0d953c227fb7056b30a7a3b0c28a3'],
-    [[1500, 1100], 'a995b48f6530ee83773de169a537fa8a'],
-    [[2048, 2048], '6825b7d0c6d71235979e288db6f0b146'],
-    [[2100, 2050], '3ba44e67fe0be8caab272d3844641195'],
-    [[300, 2200], '779c4171abea6b074b7561e8723ef733'],
-  ] as Array<[[number, number], string]>)('orthogonal(%j) keeps its digest', (shape, hex) => {
+  test.each(LARGE_ORTHOGONAL_DIGESTS)('orthogonal(%j) keeps its digest', (shape, hex) => {
     setIsa('auto');
     setThreads(0);
-    const w = orthogonal(shape, { seed: 2024, dtype: 'float64' });
-    expect(createHash('sha256').update(Buffer.from(w.buffer, w.byteOffset, w.byteLength)).digest('hex').slice(0, 32)).toBe(hex);
+    expect(digest(orthogonal(shape, { seed: 2024, dtype: 'float64' }))).toBe(hex);
   });
 });

@@ -2,11 +2,13 @@
  * The WebAssembly kernels (native/wasm/nninit.wasm) against the TypeScript kernels that define
  * the bits, byte for byte: every kernel kind, lengths 0..1100 and 2^20 (several scratch
  * chunks), offsets up to 2^40 + 3, views that break alignment, raw words beyond 2^64, and
- * the Householder QR. (Runs in the wasm project; it loads the module itself.)
+ * the Householder QR (native/src/qr.cc on one thread with qr_wasm.cc's simd128 tiles),
+ * column-major and row by row, with the native QR's cases (test/qr-cases.ts). (Runs in the
+ * wasm project; it loads the module itself.)
  */
 import { describe, expect, test } from 'vitest';
 import { join } from 'node:path';
-import { fillNormal } from '../lib/index.js';
+import { backendInfo, orthogonal } from '../lib/index.js';
 import { BITS, type KernelPlan } from '../lib/kinds.js';
 import { runJs } from '../lib/backend.js';
 import { householderQ } from '../lib/initializers/orthogonal.js';
@@ -14,6 +16,10 @@ import { normalPlan, truncatedNormalPlan, uniformPlan, type Width } from '../lib
 import type { PhiloxKey } from '../lib/kernels/philox.js';
 import { loadWasmNode } from '../lib/node.js';
 import { firstDiff, sameBytes } from './helpers.js';
+import {
+  BLOCK_SHAPES, DEGENERATE_9X6, LARGE_ORTHOGONAL_DIGESTS, ZERO_NORM_45X40, blockInput, digest, expectSameQr, gaussian,
+  randomShapes, transpose, type CompiledQr,
+} from './qr-cases.js';
 
 const wasm = loadWasmNode(join(__dirname, '..'));
 const key: PhiloxKey = { k0: 0x12345678, k1: 0x9abcdef0, s0: 7, s1: 1 };
@@ -97,31 +103,59 @@ describe('wasm kernels equal the TypeScript kernels bit for bit', () => {
 });
 
 describe('wasm householderQ equals the TypeScript one', () => {
-  function expectSame(a: Float64Array, m: number, n: number): void {
-    const ts = a.slice();
-    const w = a.slice();
-    householderQ(ts, m, n);
-    expect(wasm.householderQ(w, m, n)).toBe(true);
-    if (!sameBytes(ts, w)) {
-      const i = firstDiff(ts, w);
-      throw new Error(`${m}x${n}: first difference at ${i}: ts ${ts[i]} wasm ${w[i]}`);
-    }
-  }
-  const gaussian = (len: number, seed: number): Float64Array => fillNormal(new Float64Array(len), { seed, stream: 11 });
+  const qr: CompiledQr = (a, m, n, rowMajor) => {
+    if (!wasm.householderQ(a, m, n, rowMajor)) throw new Error(`wasm householderQ declined ${m}x${n}`);
+  };
+  const expectSame = (a: Float64Array, m: number, n: number, rowMajor = false): Float64Array =>
+    expectSameQr('wasm', qr, a, m, n, rowMajor);
 
-  test('every m x n with 1 <= n <= m <= 20, and larger shapes', () => {
-    for (let m = 1; m <= 20; m++) for (let n = 1; n <= m; n++) expectSame(gaussian(m * n, m * 100 + n), m, n);
-    expectSame(gaussian(257 * 129, 1), 257, 129);
-    expectSame(gaussian(300 * 300, 3), 300, 300);
+  test('every m x n with 1 <= n <= m <= 20, and random shapes up to 70, column-major and row by row', () => {
+    for (const rowMajor of [false, true]) {
+      for (let m = 1; m <= 20; m++) for (let n = 1; n <= m; n++) expectSame(gaussian(m * n, m * 100 + n), m, n, rowMajor);
+      randomShapes().forEach(([m, n], c) => expectSame(gaussian(m * n, 1000 + c), m, n, rowMajor));
+    }
   });
 
-  test('zero and repeated columns (the norm-zero branch)', () => {
-    const m = 9, n = 5;
-    const a = gaussian(m * n, 5);
-    a.fill(0, 2 * m, 3 * m);
-    a.copyWithin(4 * m, 0, m);
-    expectSame(a, m, n);
-    expectSame(new Float64Array(m * n), m, n);
+  test.each(BLOCK_SHAPES)('%i x %i (around the tile, leaf and block widths), column-major and row by row', (m, n) => {
+    const q = expectSame(blockInput(m, n), m, n);
+    const rm = transpose(blockInput(m, n), n, m); // row-major m x n
+    qr(rm, m, n, true);
+    expect(sameBytes(rm, transpose(q, n, m))).toBe(true);
+  });
+
+  test('degenerate inputs: zero and repeated columns, signed zeros, subnormals, huge, NaN, Infinity', () => {
+    const base = gaussian(9 * 6, 5);
+    for (const change of DEGENERATE_9X6) {
+      for (const rowMajor of [false, true]) {
+        const a = base.slice();
+        change(a);
+        expectSame(a, 9, 6, rowMajor);
+      }
+    }
+  });
+
+  test('zero-norm reflections (skipped within their 16-column block), signed zeros, NaN and infinities, n > 16', () => {
+    for (const change of ZERO_NORM_45X40) {
+      for (const rowMajor of [false, true]) {
+        const a = gaussian(45 * 40, 77);
+        change(a);
+        expectSame(a, 45, 40, rowMajor);
+      }
+    }
+  });
+
+  test('a longer array and subarray views: only the first m * n elements change', () => {
+    for (const rowMajor of [false, true]) {
+      const buf = gaussian(200, 9);
+      const view = buf.subarray(3, 3 + 7 * 5 + 4);
+      const copy = view.slice();
+      expect(wasm.householderQ(view, 7, 5, rowMajor)).toBe(true);
+      const ts = rowMajor ? transpose(copy.subarray(0, 35), 7, 5) : copy.slice(0, 35); // column-major
+      householderQ(ts, 7, 5);
+      expect(sameBytes(view.subarray(0, 35), rowMajor ? transpose(ts, 5, 7) : ts)).toBe(true);
+      expect(Array.from(view.subarray(35))).toEqual(Array.from(copy.subarray(35)));
+      expect(Array.from(buf.subarray(0, 3))).toEqual(Array.from(gaussian(200, 9).subarray(0, 3)));
+    }
   });
 
   test('a matrix beyond 64 MiB runs, and its memory is released afterwards', () => {
@@ -138,6 +172,25 @@ describe('wasm householderQ equals the TypeScript one', () => {
     expect(wasm.householderQ(a, 70000, 8000)).toBe(false);
     expect(wasm.householderQ(a, 2 ** 29, 1)).toBe(false); // exactly 4 GiB: no 32-bit wrap-around
     expect(wasm.householderQ(a, 2 ** 29 - 2 ** 16, 1)).toBe(false); // the matrix fits, not with its scratch
+    expect(wasm.householderQ(a, 3 * 2 ** 26, 1, true)).toBe(false); // 1.5 GiB fits, not with its row-major copy
     expect(Array.from(a)).toEqual([1, 2, 3]);
+  });
+});
+
+describe('orthogonal() on the wasm backend', () => {
+  // test/orthogonal-digest.test.ts has the smaller shapes (every project), the 64-reflection
+  // outer blocks (above 2^22 elements) wide and tall included. Here: square (the transposes in
+  // wasm), wide, tall past 2^22 elements, and wide with many rows; the addon runs them all
+  // (one thread takes 1.5-7 s on each of the others).
+  const paths = new Set(['[1024,1024]', '[1100,1500]', '[2100,2050]', '[300,2200]']);
+  const large = LARGE_ORTHOGONAL_DIGESTS.filter(([shape]) => paths.has(JSON.stringify(shape)));
+
+  test('the backend is wasm', () => {
+    expect(backendInfo()).toMatchObject({ name: 'wasm', isa: 'simd128' });
+    expect(large).toHaveLength(paths.size);
+  });
+
+  test.each(large)('orthogonal(%j) keeps its digest', (shape, hex) => {
+    expect(digest(orthogonal(shape, { seed: 2024, dtype: 'float64' }))).toBe(hex);
   });
 });

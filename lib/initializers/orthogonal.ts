@@ -195,21 +195,20 @@ export const ORTHOGONAL: InitDef = {
             },
           ];
         }
+        // The wasm QR does the transposes too (rowMajor = tall), like the addon. It declines
+        // (false) a matrix that does not fit in its 4 GiB; TypeScript then runs it.
         const wasm = wasmKernels();
-        // The wasm QR declines (false) a matrix that does not fit in its 4 GiB; TypeScript then runs it.
-        const columnQ = (q: Float64Array): void => {
-          if (wasm === null || !wasm.householderQ(q, m, n)) householderQ(q, m, n);
-        };
-        const qrTs = (): void => {
-          if (!tall) return columnQ(g);
+        const runQr = (): void => {
+          if (wasm !== null && wasm.householderQ(g, m, n, tall)) return;
+          if (!tall) return householderQ(g, m, n);
           const q = new Float64Array(numel);
           for (let i = 0; i < rows; i++) for (let j = 0; j < cols; j++) q[j * rows + i] = g[i * cols + j]!;
-          columnQ(q);
+          householderQ(q, m, n);
           for (let i = 0; i < rows; i++) for (let j = 0; j < cols; j++) g[i * cols + j] = q[j * rows + i]!;
         };
         return [
           { plan: gaussian, key, out: g, offset: 0 },
-          { post: () => { qrTs(); finish(); } },
+          { post: () => { runQr(); finish(); } },
         ];
       };
     };

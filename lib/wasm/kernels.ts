@@ -50,7 +50,7 @@ export function wasmUnsupported(): string | null {
 }
 
 /** The ABI of native/wasm/entry.cc this file speaks (its kAbiVersion). */
-export const WASM_ABI_VERSION = 1;
+export const WASM_ABI_VERSION = 2;
 
 interface Exports {
   memory: { readonly buffer: ArrayBuffer };
@@ -61,7 +61,7 @@ interface Exports {
   fill(kind: number, out: number, n: number, offset: number): number;
   arena_alloc(bytes: number): number;
   arena_reset(): void;
-  householder_q(a: number, m: number, n: number): number;
+  householder_q(a: number, m: number, n: number, rowMajor: number): number;
 }
 
 const EXPORTS: readonly (keyof Exports)[] = [
@@ -154,22 +154,28 @@ export class WasmKernels {
   }
 
   /**
-   * householderQ of lib/initializers/orthogonal.ts (native/src/qr.cc compiled to wasm, the
-   * same bits). Returns false, `a` untouched, when the matrix and its scratch do not fit in
-   * wasm memory (4 GiB); the caller then runs the TypeScript one.
+   * householderQ of lib/initializers/orthogonal.ts (native/src/qr.cc compiled to wasm, on
+   * one thread: the same bits) on the column-major m x n matrix `a`; with `rowMajor`, `a`
+   * holds the matrix row by row and gets Q row by row (orthogonal.ts's transposes around the
+   * QR, done in wasm: the addon's householderQ(a, m, n, rowMajor)). Returns false, `a`
+   * untouched, when the matrix and its scratch do not fit in wasm memory (4 GiB); the caller
+   * then runs the TypeScript one.
    */
-  householderQ(a: Float64Array, m: number, n: number): boolean {
-    // The matrix and qr.cc's scratch ((min(n, 16) m + 2 n) doubles) in a 4 GiB memory that
-    // also holds the module's own memory (under 1 MiB).
+  householderQ(a: Float64Array, m: number, n: number, rowMajor = false): boolean {
+    // The matrix and qr.cc's scratch in a 4 GiB memory that also holds the module's own
+    // memory (under 1 MiB): (2 n + (min(n, 64) + 2) m) doubles, a row-major input's working
+    // copy (m n), and bytes per column and reflection; so every size qr.cc computes fits in
+    // 32 bits.
     const bytes = m * n * 8;
-    if (bytes + (Math.min(n, 16) * m + 2 * n) * 8 > 2 ** 32 - (4 << 20)) return false;
+    const scratch = ((rowMajor ? m * n : 0) + 2 * n + (Math.min(n, 64) + 2) * m) * 8 + n + 64 * 16;
+    if (bytes + scratch > 2 ** 32 - (4 << 20)) return false;
     let s = this.instance();
     const ptr = s.x.arena_alloc(bytes) >>> 0;
     try {
       if (ptr === 0) return false;
       s = this.instance(); // the memory may have grown
       new Float64Array(s.x.memory.buffer, ptr, m * n).set(a.subarray(0, m * n));
-      if (s.x.householder_q(ptr, m, n) !== 1) return false;
+      if (s.x.householder_q(ptr, m, n, rowMajor ? 1 : 0) !== 1) return false;
       a.set(new Float64Array(s.x.memory.buffer, ptr, m * n));
       return true;
     } finally {

@@ -19,17 +19,77 @@
 // which can turn -0 into +0 in R's columns or spread a NaN (only NaN bits can show in Q).
 #include "nninit/qr.h"
 
-#include <atomic>
 #include <cmath>
 #include <cstring>
 #include <memory>
 #include <new>
 
-#include "nninit/threads.h"
 #include "qr_kernels.h"
+
+// The WebAssembly module (scripts/build-wasm.cjs) has no threads, no thread pool, no
+// atomics and no C++ library: there the QR runs on the calling thread whatever `threads`
+// says, with the same code. Only the pieces below differ.
+#if defined(__wasm__)
+#define NNINIT_QR_THREADS 0
+#else
+#define NNINIT_QR_THREADS 1
+#include <atomic>
+
+#include "nninit/threads.h"
+#endif
 
 namespace nninit {
 namespace {
+
+struct Qr;
+typedef void (*QrItem)(Qr* q, size_t i, void* ctx);
+
+#if NNINIT_QR_THREADS
+// A scratch tile's flag: callbacks on the pool's threads take a free tile and give it back.
+typedef std::atomic<bool> SlotFlag;
+inline bool take(SlotFlag* f) {
+  bool free = false;
+  return f->compare_exchange_strong(free, true, std::memory_order_acquire);
+}
+inline void give_back(SlotFlag* f) { f->store(false, std::memory_order_release); }
+// set_qr_limits_for_testing's overrides, read while other threads may set them.
+typedef std::atomic<size_t> TestLimit;
+inline size_t read_limit(const TestLimit& t) { return t.load(std::memory_order_relaxed); }
+inline void write_limit(TestLimit* t, size_t v) { t->store(v, std::memory_order_relaxed); }
+
+struct ForEach {
+  Qr* q;
+  QrItem fn;
+  void* ctx;
+};
+void for_each_chunk(void* p, size_t c0, size_t c1) {
+  const ForEach* f = static_cast<const ForEach*>(p);
+  for (size_t i = c0 / kChunkAlign; i < c1 / kChunkAlign; i++) f->fn(f->q, i, f->ctx);
+}
+// fn(q, i, ctx) for i in [0, count) on up to `threads` threads of the pool, the caller's
+// included.
+void run_on_pool(Qr* q, size_t count, unsigned threads, QrItem fn, void* ctx) {
+  ForEach f{q, fn, ctx};
+  parallel_for(count * kChunkAlign, 0, kChunkAlign, threads, for_each_chunk, &f);
+}
+const bool kPool = true;
+#else
+typedef bool SlotFlag;
+inline bool take(SlotFlag* f) {
+  const bool was = *f;
+  *f = true;
+  return !was;
+}
+inline void give_back(SlotFlag* f) { *f = false; }
+typedef size_t TestLimit;
+inline size_t read_limit(const TestLimit& t) { return t; }
+inline void write_limit(TestLimit* t, size_t v) { *t = v; }
+// Never reached (one scratch tile: for_each runs everything on the caller), but the same.
+void run_on_pool(Qr* q, size_t count, unsigned, QrItem fn, void* ctx) {
+  for (size_t i = 0; i < count; i++) fn(q, i, ctx);
+}
+const bool kPool = false;
+#endif
 
 #if defined(__GNUC__) || defined(__clang__)
 #define NNINIT_QR_VECTOR 1
@@ -118,8 +178,8 @@ static_assert(kTsBlock % kLeaf == 0, "a leaf must lie inside one TypeScript bloc
 const double kParallelWork = 1 << 18;
 
 // set_qr_limits_for_testing's overrides (0 = the defaults).
-std::atomic<size_t> g_test_block{0};
-std::atomic<size_t> g_test_work{0};
+TestLimit g_test_block{0};
+TestLimit g_test_work{0};
 
 struct Qr {
   double* a;
@@ -131,8 +191,8 @@ struct Qr {
   double* sign;
   double* vb;        // the current outer block's reflections, column k0 + q at vb + q * m
   double* tiles;     // `slots` scratch tiles of lanes * m doubles
-  unsigned slots;
-  std::atomic<bool>* busy;
+  unsigned slots;    // 1 without a thread pool
+  SlotFlag* busy;
   unsigned char* packed;  // per full group: stored as a tile (row by row) right now
 
   double* group(size_t g) const { return a + g * lanes * m; }
@@ -142,12 +202,9 @@ struct Qr {
 class Slot {
  public:
   explicit Slot(const Qr* q) : q_(q) {
-    for (;; s_ = (s_ + 1) % q->slots) {
-      bool free = false;
-      if (q->busy[s_].compare_exchange_strong(free, true, std::memory_order_acquire)) break;
-    }
+    while (!take(&q->busy[s_])) s_ = (s_ + 1) % q->slots;
   }
-  ~Slot() { q_->busy[s_].store(false, std::memory_order_release); }
+  ~Slot() { give_back(&q_->busy[s_]); }
   double* tile() const { return q_->tiles + s_ * q_->lanes * q_->m; }
 
  private:
@@ -155,27 +212,16 @@ class Slot {
   unsigned s_ = 0;
 };
 
-struct ForEach {
-  Qr* q;
-  void (*fn)(Qr* q, size_t i, void* ctx);
-  void* ctx;
-};
-void for_each_chunk(void* p, size_t c0, size_t c1) {
-  const ForEach* f = static_cast<const ForEach*>(p);
-  for (size_t i = c0 / kChunkAlign; i < c1 / kChunkAlign; i++) f->fn(f->q, i, f->ctx);
-}
 // Runs fn(q, i) for i in [0, count) on the pool (when `parallel` and there is enough work:
 // `work` multiply-adds in all; up to q->slots threads) or on the calling thread.
-void for_each(Qr* q, size_t count, double work, bool parallel,
-              void (*fn)(Qr* q, size_t i, void* ctx), void* ctx) {
-  const size_t test_work = g_test_work.load(std::memory_order_relaxed);
+void for_each(Qr* q, size_t count, double work, bool parallel, QrItem fn, void* ctx) {
+  const size_t test_work = read_limit(g_test_work);
   if (!parallel || q->slots < 2 || count < 2 ||
       work < (test_work ? static_cast<double>(test_work) : kParallelWork)) {
     for (size_t i = 0; i < count; i++) fn(q, i, ctx);
     return;
   }
-  ForEach f{q, fn, ctx};
-  parallel_for(count * kChunkAlign, 0, kChunkAlign, q->slots, for_each_chunk, &f);
+  run_on_pool(q, count, q->slots, fn, ctx);
 }
 
 void pack_one(Qr* q, size_t g, void*) {
@@ -371,7 +417,7 @@ void run_step(Qr* q, const QrReflector* r, size_t count, size_t j0, size_t p0, s
 }
 
 size_t outer_block(size_t m, size_t n) {
-  const size_t test = g_test_block.load(std::memory_order_relaxed);
+  const size_t test = read_limit(g_test_block);
   if (test) return test;
   // Larger blocks visit the trailing matrix fewer times (memory traffic once it no longer
   // fits in the last-level cache); smaller ones leave less serial work in the leaves.
@@ -439,16 +485,17 @@ bool householder_q(const Kernels* isa, double* a, size_t m, size_t n, unsigned t
   const size_t vb_cols = n < block ? n : block;
   const size_t groups = n / lanes;
   const size_t items = groups + 1;
-  const unsigned slots = static_cast<unsigned>(threads <= 1 ? 1 : (threads < items ? threads : items));
+  const unsigned slots =
+      static_cast<unsigned>(threads <= 1 || !kPool ? 1 : (threads < items ? threads : items));
   // Every allocation before the first write to a: on failure a is untouched.
   std::unique_ptr<double[]> scratch(
       new (std::nothrow) double[2 * n + vb_cols * m + static_cast<size_t>(slots) * lanes * m]);
-  std::unique_ptr<std::atomic<bool>[]> busy(new (std::nothrow) std::atomic<bool>[slots]);
+  std::unique_ptr<SlotFlag[]> busy(new (std::nothrow) SlotFlag[slots]);
   std::unique_ptr<QrReflector[]> refl(new (std::nothrow) QrReflector[block]);
   std::unique_ptr<unsigned char[]> packed(new (std::nothrow) unsigned char[groups + 1]());
   std::unique_ptr<double[]> work(row_major ? new (std::nothrow) double[m * n] : nullptr);
   if (!scratch || !busy || !refl || !packed || (row_major && !work)) return false;
-  for (unsigned s = 0; s < slots; s++) busy[s].store(false, std::memory_order_relaxed);
+  for (unsigned s = 0; s < slots; s++) give_back(&busy[s]);
   Qr q{row_major ? work.get() : a, m, n, qk, lanes, groups, scratch.get(), scratch.get() + n,
        scratch.get() + 2 * n, scratch.get() + 2 * n + vb_cols * m, slots, busy.get(),
        packed.get()};
@@ -502,9 +549,8 @@ bool householder_q(const Kernels* isa, double* a, size_t m, size_t n, unsigned t
 }
 
 void set_qr_limits_for_testing(size_t outer_block, size_t parallel_work) {
-  g_test_block.store(outer_block == 0 ? 0 : (outer_block + kLeaf - 1) / kLeaf * kLeaf,
-                     std::memory_order_relaxed);
-  g_test_work.store(parallel_work, std::memory_order_relaxed);
+  write_limit(&g_test_block, outer_block == 0 ? 0 : (outer_block + kLeaf - 1) / kLeaf * kLeaf);
+  write_limit(&g_test_work, parallel_work);
 }
 
 const QrKernels* qr_kernels(const Kernels* k) {
@@ -514,6 +560,9 @@ const QrKernels* qr_kernels(const Kernels* k) {
 #endif
 #if defined(NNINIT_HAVE_NEON)
       &neon::qr_table,
+#endif
+#if defined(NNINIT_HAVE_WASM_SIMD)
+      &wasm::qr_table,
 #endif
       &scalar::qr_table,
   };

@@ -1,5 +1,5 @@
 // The QR's column kernel, written once and compiled once per ISA (qr_scalar.cc, qr_sse2.cc,
-// qr_avx2.cc, qr_avx512.cc, qr_neon.cc).
+// qr_avx2.cc, qr_avx512.cc, qr_neon.cc; qr_wasm.cc in the wasm build).
 //
 // NOT a normal header: an ISA file includes it inside its own namespace + anonymous
 // namespace, after all system headers (<cstring>) and under its target pragma, having

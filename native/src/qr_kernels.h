@@ -1,6 +1,7 @@
-// The per-ISA part of the QR (qr_<isa>.cc, one body in qr_impl.h): applying a sequence of
-// Householder reflections to a range of columns. qr.cc drives it (blocking, threads) and
-// picks the table that matches the fill kernels' ISA (nninit::qr_kernels).
+// The per-ISA part of the QR (qr_<isa>.cc, one body in qr_impl.h; qr_wasm.cc only in the
+// wasm build): applying a sequence of Householder reflections to a range of columns. qr.cc
+// drives it (blocking, threads) and picks the table that matches the fill kernels' ISA
+// (nninit::qr_kernels).
 #ifndef NNINIT_QR_KERNELS_H_
 #define NNINIT_QR_KERNELS_H_
 
@@ -46,6 +47,9 @@ namespace avx512 { extern const QrKernels qr_table; }
 #endif
 #if defined(NNINIT_HAVE_NEON)
 namespace neon { extern const QrKernels qr_table; }
+#endif
+#if defined(NNINIT_HAVE_WASM_SIMD)
+namespace wasm { extern const QrKernels qr_table; }
 #endif
 
 // The QR table of the fill kernels' ISA `k` (by name; scalar for an unknown name).

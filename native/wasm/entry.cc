@@ -23,7 +23,8 @@
 namespace {
 
 // Bumped when an export or the control block changes; lib/wasm checks it.
-const uint32_t kAbiVersion = 1;
+// 2: householder_q takes row_major.
+const uint32_t kAbiVersion = 2;
 
 // 256 KiB: big enough that the per-chunk call costs nothing measurable (256 calls per 2^24
 // float32), small enough to stay in a 512 KiB-1 MiB L2 cache between the kernel's stores and
@@ -116,8 +117,10 @@ NNINIT_EXPORT("fill") int nninit_fill(int kind, void* out, size_t n, double offs
 NNINIT_EXPORT("arena_alloc") void* nninit_arena_alloc(size_t bytes) { return arena_alloc(bytes); }
 NNINIT_EXPORT("arena_reset") void nninit_arena_reset() { g_arena_top = arena_base(); }
 
-// householder_q of native/src/qr.cc on the column-major m x n matrix at a (arena memory).
-// 1 on success, 0 when its scratch does not fit (a untouched).
-NNINIT_EXPORT("householder_q") int nninit_householder_q(double* a, size_t m, size_t n) {
-  return nninit::householder_q(a, m, n) ? 1 : 0;
+// householder_q of native/src/qr.cc (one thread, the simd128 QR kernel of qr_wasm.cc) on the
+// m x n matrix at a (arena memory): column-major, or row by row when row_major != 0 (the
+// transposes of orthogonal.ts around the QR). 1 on success, 0 when its scratch does not fit
+// (a untouched).
+NNINIT_EXPORT("householder_q") int nninit_householder_q(double* a, size_t m, size_t n, int row_major) {
+  return nninit::householder_q(&nninit::wasm::table, a, m, n, 1, row_major != 0) ? 1 : 0;
 }

@@ -33,6 +33,8 @@ export function cases(nn) {
     lecunNormal: () => nn.lecunNormal([40, 20], d),
     varianceScaling: () => nn.varianceScaling([50, 10], { ...d, scale: 2, mode: 'fan_avg', distribution: 'truncated_normal' }),
     'orthogonal tall': () => nn.orthogonal([70, 20], { ...d, gain: 1.5, dtype: 'float64' }),
+    // Odd columns past the 2-column tiles, the 16-column TypeScript blocks and 32-reflection outer blocks.
+    'orthogonal blocks': () => [nn.orthogonal([300, 131], { ...d, dtype: 'float64' }), nn.orthogonal([67, 200], { ...d, dtype: 'float64' })],
     eye: () => nn.eye([6, 9]),
     dirac: () => nn.dirac([4, 2, 3, 3]),
     sparse: () => nn.sparse([50, 20], { ...d, sparsity: 0.3, std: 0.1 }),

@@ -14,7 +14,8 @@ namespace nninit {
 // its thin Q, column j multiplied by sign(R_jj) (+1 for a zero diagonal), in float64 with
 // the exact operations of orthogonal.ts: the same bits for every `isa` (the fill kernels'
 // table; its QR kernel is used) and every thread count (`threads` <= 1: the calling thread
-// only; else up to that many threads of the pool, the caller included). With row_major, a
+// only; else up to that many threads of the pool, the caller included; the wasm build has no
+// pool and always runs on the calling thread). With row_major, a
 // holds the matrix row by row (row i at a + i * n) on input and Q row by row on output:
 // orthogonal.ts's transposes around the QR, done here (a copy: the same bits). Scratch
 // memory is about (64 + threads * 8) * m doubles, plus m * n with row_major; returns false
