@@ -3,21 +3,7 @@
     {
       "target_name": "nninit",
       "sources": [
-        "native/src/addon.cc",
-        "native/src/cpu.cc",
-        "native/src/dispatch.cc",
-        "native/src/kernels_scalar.cc",
-        "native/src/kernels_sse2.cc",
-        "native/src/kernels_avx2.cc",
-        "native/src/kernels_avx512.cc",
-        "native/src/kernels_neon.cc",
-        "native/src/threads.cc",
-        "native/src/qr.cc",
-        "native/src/qr_scalar.cc",
-        "native/src/qr_sse2.cc",
-        "native/src/qr_avx2.cc",
-        "native/src/qr_avx512.cc",
-        "native/src/qr_neon.cc"
+        "<!@(node -p \"const s = require('./native/src/sources.json'); s.core.concat(s['node-api']).join(' ')\")"
       ],
       "include_dirs": [
         "native/include",

@@ -6,9 +6,9 @@
  * browser) is reached only through lib/platform.ts; the choice is made on first use.
  */
 import { bindAddon, type NativeBinding } from './binding.js';
-import { NninitBackendError, rangeError, typeError } from './errors.js';
+import { NninitBackendError, describe, rangeError, typeError } from './errors.js';
 import type { PhiloxKey } from './kernels/philox.js';
-import type { KernelArray, KernelPlan } from './kinds.js';
+import type { Kind, KernelArray, KernelPlan } from './kinds.js';
 import { nextTurn, now, onPlatformChange, platform } from './platform.js';
 import type { WasmKernels } from './wasm/kernels.js';
 
@@ -62,6 +62,7 @@ function choose(): BackendInfo {
     if (native !== null) {
       if (native.isaError !== null) throw new NninitBackendError(`nninit: ${native.isaError}`);
       if (native.threadsError !== null) throw new NninitBackendError(`nninit: ${native.threadsError}`);
+      if (native.hugePagesError !== null) throw new NninitBackendError(`nninit: ${native.hugePagesError}`);
       return { name: 'native', isa: native.isa(), available: Object.freeze(native.isaAvailable()), reason: null };
     }
   }
@@ -164,6 +165,31 @@ function paramWords(plan: KernelPlan): Float64Array {
 }
 
 /**
+ * Results at least this large get transparent huge pages when they are allocated on the
+ * native backend (2 MiB pages; a fresh mapping's first aligned one starts 2 MiB in).
+ */
+export const HUGE_PAGE_MIN_BYTES = 1 << 22;
+
+/**
+ * Allocates a zeroed result array for an initializer: a Float64Array for 'float64', a
+ * Uint16Array (bit patterns) for the 16-bit dtypes, else a Float32Array. Large ones on the
+ * native backend are ordinary ArrayBuffers whose memory, not yet touched, is advised as
+ * transparent huge pages (Linux, `madvise` mode), so that the fill that first touches them
+ * (the pool's threads, for a large kernel fill) takes one page fault per 2 MiB instead of
+ * one per 4 KiB. They transfer, clone and free like any array (docs/native.md).
+ */
+export function allocateArray(dtype: string, length: number): Float32Array | Float64Array | Uint16Array {
+  const Ctor = dtype === 'float64' ? Float64Array : dtype === 'float32' ? Float32Array : Uint16Array;
+  const bytes = length * Ctor.BYTES_PER_ELEMENT;
+  if (bytes < HUGE_PAGE_MIN_BYTES) return new Ctor(length);
+  if (info === null) current();
+  if (native === null || !native.hugePages) return new Ctor(length);
+  const buffer = new ArrayBuffer(bytes);
+  native.adviseHugePages(buffer);
+  return new Ctor(buffer);
+}
+
+/**
  * Runs one kernel on the active backend: fills out[0 ..) with elements offset .. of the
  * (key) stream under `plan`. All arguments are already validated.
  */
@@ -198,25 +224,57 @@ export function runJs(plan: KernelPlan, out: KernelArray, key: PhiloxKey, offset
 /** Target duration of one slice when the wasm or TypeScript backend runs a kernel asynchronously. */
 const JS_SLICE_MS = 4;
 
+/** The public async fill of a kernel kind ('normal-f32' -> 'fillNormalAsync'), for messages when the caller does not say. */
+function asyncFillName(kind: Kind): string {
+  const family = kind.name.replace(/-f(32|64)$/, '');
+  if (family === 'bits') return 'randomBitsAsync';
+  return `fill${family.split('-').map((w) => w[0]!.toUpperCase() + w.slice(1)).join('')}Async`;
+}
+
+/** The rejection of an async fill whose output lost its buffer or its length meanwhile (both backends). */
+export function detachedError(fn: string, out: ArrayBufferView, length: number): TypeError {
+  return new TypeError(
+    `nninit.${fn}: out was detached or resized during the fill (it must keep its buffer and its ${length} elements until the promise settles); received ${describe(out)}`,
+  );
+}
+
 /**
- * Runs one kernel off the JS thread (native: the addon's thread pool; the buffer stays
- * referenced by the addon until done) or, on the wasm and TypeScript backends, in slices of
- * about 4 ms between event-loop turns: slices start small (the first calls may run before
- * the JIT has compiled the kernel) and grow with the measured speed. Slices are exact, so
- * the bits equal the sync call's.
+ * Runs one kernel off the JS thread (native: the addon's thread pool) or, on the wasm and
+ * TypeScript backends, in slices of about 4 ms between event-loop turns: slices start small
+ * (the first calls may run before the JIT has compiled the kernel) and grow with the
+ * measured speed. Slices are exact, so the bits equal the sync call's.
+ *
+ * The native pool never writes `out` itself unless its buffer is a SharedArrayBuffer: it
+ * fills scratch memory the fill owns, and the JS thread copies each finished chunk into
+ * `out` (see native/src/async.cc). So JavaScript may transfer, resize or drop `out`'s buffer
+ * meanwhile without harm; the promise then rejects with {@link detachedError} (named after
+ * `fn`, the public function), as it does on the wasm and TypeScript backends, which check
+ * before every slice.
  */
-export async function runKernelAsync(plan: KernelPlan, out: KernelArray, key: PhiloxKey, offset: number): Promise<void> {
-  if (out.length === 0) return;
+export async function runKernelAsync(
+  plan: KernelPlan, out: KernelArray, key: PhiloxKey, offset: number, fn: string = asyncFillName(plan.kind),
+): Promise<void> {
+  const n = out.length;
+  if (n === 0) return;
   if (info === null) current();
   if (native !== null) {
-    await native.fillAsync(plan.kind.id, out, keyWords(key), offset, paramWords(plan));
+    try {
+      await native.fillAsync(plan.kind.id, out, keyWords(key), offset, paramWords(plan));
+    } catch (err) {
+      if ((err as { code?: unknown } | null)?.code === 'NNINIT_DETACHED') throw detachedError(fn, out, n);
+      throw err;
+    }
     return;
   }
   const kind = plan.kind;
   let slice = 256;
-  for (let j = 0; j < out.length;) {
-    if (j > 0) await nextTurn();
-    const m = Math.min(slice, out.length - j);
+  for (let j = 0; j < n;) {
+    if (j > 0) {
+      await nextTurn();
+      // Detached (length 0), shrunk, or a fixed-length view now out of bounds (length 0).
+      if (out.length < n) throw detachedError(fn, out, n);
+    }
+    const m = Math.min(slice, n - j);
     const started = now();
     const [at, params] = kind.skip(offset, plan.params, j);
     runSync({ kind, params }, out.subarray(j, j + m), key, at);

@@ -9,7 +9,10 @@ import { KINDS } from './kinds.js';
 /** What native/src/addon.cc exports. */
 export interface NativeBinding {
   readonly abiVersion: number;
-  /** The kernel kinds' names, indexed by kind id (lib/kinds.ts holds the same table). */
+  /**
+   * The kernel kinds' names, indexed by kind id (native/include/nninit/kinds.h; lib/kinds.ts
+   * holds the same table and loadBinding checks they agree).
+   */
   readonly kinds?: readonly string[];
   /** Set when NNINIT_ISA named an ISA this CPU cannot run (the addon then uses the best one). */
   readonly isaError: string | null;
@@ -33,6 +36,25 @@ export interface NativeBinding {
    * then uses the automatic count.
    */
   readonly threadsError: string | null;
+  /**
+   * Advises transparent huge pages (MADV_HUGEPAGE) for the 2 MiB-aligned part of a fresh
+   * buffer's memory, so that its first touch faults in 2 MiB at a time, when `hugePages`.
+   * The contents do not change. Returns whether huge pages were advised (false otherwise,
+   * and for buffers without a whole aligned 2 MiB page). Throws TypeError (prefix
+   * `adviseHugePages:`) for anything but an ArrayBuffer.
+   */
+  adviseHugePages(buffer: ArrayBuffer): boolean;
+  /**
+   * Set when NNINIT_HUGE_PAGES (read when the addon loads) was not "auto", "1" or "0"; the
+   * automatic choice then applies.
+   */
+  readonly hugePagesError: string | null;
+  /**
+   * Whether adviseHugePages advises anything here: Linux with transparent huge pages in
+   * `madvise` mode, and (NNINIT_HUGE_PAGES=auto, the default) no free page reporting to a
+   * hypervisor, or NNINIT_HUGE_PAGES=1 (docs/native.md).
+   */
+  readonly hugePages: boolean;
   /** The pool's effective thread count (the automatic count resolved), >= 1. */
   threads(): number;
   /**
@@ -46,8 +68,12 @@ export interface NativeBinding {
    * `fill` off the JavaScript thread: the nninit thread pool runs it and a thread-safe
    * function resolves the promise on the JavaScript thread.
    * Validates synchronously and throws exactly what `fill` throws (message prefix
-   * `fillAsync:`), before any work starts. `out` is held by a strong reference until the
-   * promise settles (GC cannot free it); do not detach or transfer its buffer meanwhile.
+   * `fillAsync:`), before any work starts. The pool writes `out` directly only when its
+   * buffer is a SharedArrayBuffer (which cannot be detached or shrunk; a reference keeps it
+   * alive); otherwise it fills scratch memory the fill owns and the JavaScript thread copies
+   * each finished chunk into `out`, after checking that `out` still has its memory and length.
+   * If JavaScript detached, transferred or shrank `out`'s buffer meanwhile, the promise
+   * rejects with a TypeError whose `code` is 'NNINIT_DETACHED' (what was copied before stays).
    * Fills of about 10 us of work or less (below 8192..32768 elements by kind, 2048 on the
    * truncated-normal log path) are done before it returns, with an already resolved promise.
    * Same bytes as `fill`, for every thread count.
@@ -70,16 +96,17 @@ export interface NativeBinding {
    */
   householderQ(a: Float64Array, m: number, n: number, rowMajor?: boolean): void;
   /**
-   * householderQ on a libuv pool thread. Validates synchronously and throws what
-   * householderQ throws (prefix `householderQAsync:`); `a` is strongly referenced until the
-   * promise settles (do not detach or transfer its buffer meanwhile). Small matrices
-   * (m n^2 < 2^17) are done before it returns. Same bits as householderQ.
+   * householderQ on a libuv pool thread, on a copy of `a` taken at the call. Validates
+   * synchronously and throws what householderQ throws (prefix `householderQAsync:`); the
+   * result is copied back on the JavaScript thread, or, if `a` lost its buffer or its length
+   * meanwhile, the promise rejects with a TypeError whose `code` is 'NNINIT_DETACHED'. Small
+   * matrices (m n^2 < 2^17) are done in place before it returns. Same bits as householderQ.
    */
   householderQAsync(a: Float64Array, m: number, n: number, rowMajor?: boolean): Promise<void>;
 }
 
 /** The ABI version this TypeScript expects. */
-export const ABI_VERSION = 2;
+export const ABI_VERSION = 3;
 
 /**
  * The addon as the platform loaded it (lib/node.ts: node-gyp-build's build/Release, else

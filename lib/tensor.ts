@@ -6,6 +6,7 @@
 import { typeError, rangeError } from './errors.js';
 import { attached, index, oneOf, MAX_SAFE } from './validate.js';
 import type { SeedOptions } from './seed.js';
+import { allocateArray } from './backend.js';
 
 /** Output dtypes. `bfloat16` and `float16` are returned as a `Uint16Array` of bit patterns. */
 export type DType = 'float32' | 'float64' | 'bfloat16' | 'float16';
@@ -196,8 +197,7 @@ export function checkTarget(fn: string, o: Record<string, unknown>, numel: numbe
 
 /** A new zeroed array of `length` elements of `dtype`. */
 function allocate(dtype: DType, length: number): InitArray {
-  return dtype === 'float32' ? new Float32Array(length)
-    : dtype === 'float64' ? new Float64Array(length) : new Uint16Array(length);
+  return allocateArray(dtype, length);
 }
 
 /** The target with its array: the caller's, or a new one. */

@@ -20,8 +20,8 @@ mkdir -p "$out"
 # The flags binding.gyp uses for the addon: no -march (NEON is the AArch64 baseline), no FMA
 # contraction.
 common=(-std=c++17 -pthread -ffp-contract=off -fno-exceptions -Wall -Wextra -Werror -Inative/include)
-srcs=()
-for s in native/src/*.cc; do [[ "$s" == native/src/addon.cc ]] || srcs+=("$s"); done
+# The Node-free sources of the one list (native/src/sources.json).
+read -r -a srcs <<<"$(node -p "require('./native/src/sources.json').core.join(' ')")"
 
 opt=(-O2)
 bin="$out/kernels_test"

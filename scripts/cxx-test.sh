@@ -24,42 +24,38 @@ out="build/cxx-test"
 mkdir -p "$out"
 # The same flags binding.gyp uses for the addon (no -march: ISAs come from target pragmas).
 common=(-std=c++17 -pthread -ffp-contract=off -fno-exceptions -Wall -Wextra -Werror -Inative/include)
-srcs=(native/src/cpu.cc native/src/dispatch.cc native/src/kernels_scalar.cc
-      native/src/kernels_sse2.cc native/src/kernels_avx2.cc native/src/kernels_avx512.cc
-      native/src/kernels_neon.cc native/src/threads.cc native/src/qr.cc native/src/qr_scalar.cc
-      native/src/qr_sse2.cc native/src/qr_avx2.cc native/src/qr_avx512.cc native/src/qr_neon.cc)
-existing=()
-for s in "${srcs[@]}"; do [[ -f "$s" ]] && existing+=("$s"); done
+# The Node-free sources of the one list (native/src/sources.json), which the addon also builds.
+read -r -a srcs <<<"$(node -p "require('./native/src/sources.json').core.join(' ')")"
 
 case "$mode" in
   test)
-    "$CXX" "${common[@]}" -O2 "${existing[@]}" native/test/kernels_test.cc -o "$out/kernels_test"
+    "$CXX" "${common[@]}" -O2 "${srcs[@]}" native/test/kernels_test.cc -o "$out/kernels_test"
     "$out/kernels_test" test/fixtures/kat_vectors.txt "$@"
-    "$CXX" "${common[@]}" -O2 "${existing[@]}" native/test/qr_test.cc -o "$out/qr_test"
+    "$CXX" "${common[@]}" -O2 "${srcs[@]}" native/test/qr_test.cc -o "$out/qr_test"
     "$out/qr_test"
     ;;
   sanitize)
     "$CXX" "${common[@]}" -O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined \
-      -fno-sanitize-recover=all "${existing[@]}" native/test/kernels_test.cc -o "$out/kernels_test_san"
+      -fno-sanitize-recover=all "${srcs[@]}" native/test/kernels_test.cc -o "$out/kernels_test_san"
     "$out/kernels_test_san" test/fixtures/kat_vectors.txt "$@"
     "$CXX" "${common[@]}" -O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined \
-      -fno-sanitize-recover=all "${existing[@]}" native/test/qr_test.cc -o "$out/qr_test_san"
+      -fno-sanitize-recover=all "${srcs[@]}" native/test/qr_test.cc -o "$out/qr_test_san"
     "$out/qr_test_san" --quick
     ;;
   tsan)
-    "$CXX" "${common[@]}" -O1 -g -fsanitize=thread "${existing[@]}" native/test/kernels_test.cc \
+    "$CXX" "${common[@]}" -O1 -g -fsanitize=thread "${srcs[@]}" native/test/kernels_test.cc \
       -o "$out/kernels_test_tsan"
     TSAN_OPTIONS="halt_on_error=1 ${TSAN_OPTIONS:-}" "$out/kernels_test_tsan" test/fixtures/kat_vectors.txt "$@"
-    "$CXX" "${common[@]}" -O1 -g -fsanitize=thread "${existing[@]}" native/test/qr_test.cc \
+    "$CXX" "${common[@]}" -O1 -g -fsanitize=thread "${srcs[@]}" native/test/qr_test.cc \
       -o "$out/qr_test_tsan"
     TSAN_OPTIONS="halt_on_error=1 ${TSAN_OPTIONS:-}" "$out/qr_test_tsan" --quick
     ;;
   bench)
-    "$CXX" "${common[@]}" -O3 "${existing[@]}" native/test/kernels_bench.cc -o "$out/kernels_bench"
+    "$CXX" "${common[@]}" -O3 "${srcs[@]}" native/test/kernels_bench.cc -o "$out/kernels_bench"
     "$out/kernels_bench" "$@"
     ;;
   qr-bench)
-    "$CXX" "${common[@]}" -O3 "${existing[@]}" native/test/qr_bench.cc -o "$out/qr_bench"
+    "$CXX" "${common[@]}" -O3 "${srcs[@]}" native/test/qr_bench.cc -o "$out/qr_bench"
     "$out/qr_bench" "$@"
     ;;
 esac

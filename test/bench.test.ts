@@ -175,6 +175,18 @@ describe('npm run bench -- --smoke', () => {
     }
   });
 
+  it('reports the GPT-2 allocation ratio against allocating and filling the same arrays (native)', () => {
+    const t = report.targets.find((x) => String(x.name).startsWith('GPT-2 small allocating <= 0.6x'));
+    if (report.meta.backend.name !== 'native') {
+      expect(t).toBeUndefined();
+      return;
+    }
+    expect(t).toBeDefined();
+    expect(finitePositive(t!.value)).toBe(true);
+    expect(t!.goal).toBe(0.6);
+    expect(String(t!.detail)).toContain('new Float32Array(n).fill');
+  });
+
   it('writes a labeled SVG chart', () => {
     expect(svg.startsWith('<svg')).toBe(true);
     expect(svg.trimEnd().endsWith('</svg>')).toBe(true);

@@ -13,6 +13,7 @@
  */
 import type { Seed } from '../seed.js';
 import type { Step } from '../job.js';
+import { allocateArray } from '../backend.js';
 import type { DType, InitArray, Run, Target } from '../tensor.js';
 import { isWhole, writerOf, type NormalizedInit, type TensorDType } from './init-spec.js';
 import type { ResolvedTensor } from './plan.js';
@@ -21,14 +22,9 @@ import type { LocalTensor } from './layout.js';
 /** Any array a plan tensor materializes as. */
 export type TensorArray = Float32Array | Float64Array | Uint16Array | BigInt64Array;
 
-/** A new zeroed array of `n` elements of `dtype`. */
+/** A new zeroed array of `n` elements of `dtype` (large float ones advised as huge pages, as the initializers' results are). */
 export function allocArray(dtype: TensorDType, n: number): TensorArray {
-  switch (dtype) {
-    case 'float32': return new Float32Array(n);
-    case 'float64': return new Float64Array(n);
-    case 'int64': return new BigInt64Array(n);
-    default: return new Uint16Array(n);
-  }
+  return dtype === 'int64' ? new BigInt64Array(n) : allocateArray(dtype, n);
 }
 
 /** A typed view of `n` elements of `buf` at `byteOffset` for `dtype`. */

@@ -1,4 +1,5 @@
-// N-API glue only: argument checks, ISA selection, and calls into the kernel table.
+// N-API glue only: argument checks, ISA selection, and calls into the kernel table, the
+// fill policy and the async machinery (async.cc).
 // No C++ exceptions cross this boundary (NODE_ADDON_API_DISABLE_CPP_EXCEPTIONS): errors
 // are thrown as JavaScript exceptions and the function returns.
 #include <napi.h>
@@ -6,16 +7,17 @@
 #include <atomic>
 #include <cmath>
 #include <cstring>
-#include <condition_variable>
 #include <cstdlib>
-#include <mutex>
 #include <string>
 #include <vector>
 
+#include "async.h"
 #include "nninit/dispatch.h"
+#include "nninit/fill.h"
 #include "nninit/kernels.h"
+#include "nninit/kinds.h"
+#include "nninit/pages.h"
 #include "nninit/qr.h"
-#include "nninit/threads.h"
 
 namespace {
 
@@ -82,21 +84,12 @@ Napi::Value ThrowRange(Napi::Env env, const char* fn, const std::string& msg) {
   return env.Undefined();
 }
 
-const char* const kKindNames[] = {"bits",          "uniform f32",          "uniform f64",
-                                  "normal f32",    "normal f64",           "truncated normal f32",
-                                  "truncated normal f64"};
-const napi_typedarray_type kKindArray[] = {napi_uint32_array,  napi_float32_array, napi_float64_array,
-                                           napi_float32_array, napi_float64_array, napi_float32_array,
-                                           napi_float64_array};
-const char* const kKindArrayName[] = {"Uint32Array",  "Float32Array", "Float64Array", "Float32Array",
-                                      "Float64Array", "Float32Array", "Float64Array"};
-const size_t kKindParams[] = {3, 3, 3, 2, 2, 12, 12};
-
 bool is_u32(double x) { return x >= 0 && x <= 4294967295.0 && x == std::floor(x); }
 
 // Checks fill's arguments and copies everything the kernel needs into *a (the output
-// pointer included: the caller keeps the array alive). Returns false after throwing.
-bool ParseFill(const Napi::CallbackInfo& info, const char* fn, nninit::FillArgs* a) {
+// pointer included: the caller keeps the array alive while it uses it). *shared (when given)
+// tells whether out's buffer is a SharedArrayBuffer. Returns false after throwing.
+bool ParseFill(const Napi::CallbackInfo& info, const char* fn, nninit::FillArgs* a, bool* shared) {
   // Raw N-API, one call per argument: this runs on every fill, and the node-addon-api
   // wrappers re-query the typed-array info for each property (~10 calls, ~0.5 us).
   Napi::Env env = info.Env();
@@ -105,17 +98,24 @@ bool ParseFill(const Napi::CallbackInfo& info, const char* fn, nninit::FillArgs*
   double kind_d = 0;
   if (napi_get_value_double(env, info[0], &kind_d) != napi_ok)
     return ThrowType(env, fn, "kind must be a number"), false;
-  if (!(kind_d >= 0 && kind_d <= 6) || kind_d != std::floor(kind_d))
-    return ThrowRange(env, fn, "kind must be an integer 0..6, got " + std::to_string(kind_d)), false;
-  const int kind = static_cast<int>(kind_d);
+  if (!(kind_d >= 0 && kind_d < nninit::kKindCount) || kind_d != std::floor(kind_d))
+    return ThrowRange(env, fn, "kind must be an integer 0.." + std::to_string(nninit::kKindCount - 1) +
+                                   ", got " + std::to_string(kind_d)),
+           false;
+  const nninit::Kind kind = static_cast<nninit::Kind>(static_cast<int>(kind_d));
+  const nninit::KindInfo& ki = nninit::kKinds[kind];
+  const napi_typedarray_type want = ki.element == nninit::Element::kUint32    ? napi_uint32_array
+                                    : ki.element == nninit::Element::kFloat32 ? napi_float32_array
+                                                                              : napi_float64_array;
 
   napi_typedarray_type out_type;
   size_t length = 0;
   void* data = nullptr;
-  if (napi_get_typedarray_info(env, info[1], &out_type, &length, &data, nullptr, nullptr) != napi_ok ||
-      out_type != kKindArray[kind])
-    return ThrowType(env, fn, std::string("out must be a ") + kKindArrayName[kind] + " for kind " +
-                                  kKindNames[kind]),
+  napi_value buffer = nullptr;
+  if (napi_get_typedarray_info(env, info[1], &out_type, &length, &data, &buffer, nullptr) != napi_ok ||
+      out_type != want)
+    return ThrowType(env, fn, std::string("out must be a ") + nninit::element_array_name(ki.element) +
+                                  " for kind " + ki.name),
            false;
   napi_typedarray_type key_type;
   size_t key_len = 0;
@@ -133,16 +133,21 @@ bool ParseFill(const Napi::CallbackInfo& info, const char* fn, nninit::FillArgs*
   size_t par_len = 0;
   void* par_data = nullptr;
   if (napi_get_typedarray_info(env, info[4], &par_type, &par_len, &par_data, nullptr, nullptr) != napi_ok ||
-      par_type != napi_float64_array || par_len < kKindParams[kind])
-    return ThrowType(env, fn, "params must be a Float64Array of at least " +
-                                  std::to_string(kKindParams[kind]) + " values for kind " +
-                                  kKindNames[kind]),
+      par_type != napi_float64_array || par_len < ki.params)
+    return ThrowType(env, fn, "params must be a Float64Array of at least " + std::to_string(ki.params) +
+                                  " values for kind " + ki.name),
            false;
+  if (shared != nullptr) {
+    // A typed array's buffer is an ArrayBuffer or a SharedArrayBuffer.
+    bool plain = true;
+    if (napi_is_arraybuffer(env, buffer, &plain) != napi_ok) plain = true;
+    *shared = !plain;
+  }
 
   const uint32_t* key_arr = static_cast<const uint32_t*>(key_data);
-  double p[12];
-  std::memcpy(p, par_data, kKindParams[kind] * sizeof(double));
-  if (kind == 0 && !(is_u32(p[0]) && is_u32(p[1]) && is_u32(p[2]) && p[2] <= 3))
+  double p[nninit::kMaxKindParams];
+  std::memcpy(p, par_data, ki.params * sizeof(double));
+  if (kind == nninit::kBits && !(is_u32(p[0]) && is_u32(p[1]) && is_u32(p[2]) && p[2] <= 3))
     return ThrowRange(env, fn, "bits params must be [block lo32, block hi32, skip 0..3] integers"),
            false;
 
@@ -155,14 +160,14 @@ bool ParseFill(const Napi::CallbackInfo& info, const char* fn, nninit::FillArgs*
   a->n = length;
   a->out = length ? data : nullptr;
   switch (kind) {
-    case 0:
+    case nninit::kBits:
       a->offset = static_cast<uint64_t>(p[0]) | (static_cast<uint64_t>(p[1]) << 32);
       a->skip = static_cast<unsigned>(p[2]);
       break;
-    case 1: case 2:
+    case nninit::kUniformF32: case nninit::kUniformF64:
       a->uniform = nninit::UniformParams{p[0], p[1], p[2]};
       break;
-    case 3: case 4:
+    case nninit::kNormalF32: case nninit::kNormalF64:
       a->normal = nninit::NormalParams{p[0], p[1]};
       break;
     default: {
@@ -182,7 +187,7 @@ bool ParseFill(const Napi::CallbackInfo& info, const char* fn, nninit::FillArgs*
 // the thread pool; the call returns when the array is filled.
 Napi::Value Fill(const Napi::CallbackInfo& info) {
   nninit::FillArgs a{};
-  if (!ParseFill(info, "fill", &a)) return info.Env().Undefined();
+  if (!ParseFill(info, "fill", &a, nullptr)) return info.Env().Undefined();
   const Kernels* k = current();
   nninit::FpEnvGuard guard;
   nninit::fill(k, a);
@@ -190,206 +195,14 @@ Napi::Value Fill(const Napi::CallbackInfo& info) {
 }
 
 // fillAsync: the same checks (thrown synchronously), then the fill runs off the JavaScript
-// thread and the promise resolves with undefined. The typed array is held by a strong
-// reference until then, so GC cannot free its buffer under the kernel. Normally on our
-// pool (FillAsync below); FillWorker, on a libuv pool thread that takes part in the
-// parallel fill like any caller, is the fallback when no pool worker or TSFN is available.
-// It lowers its priority only for fills long enough to amortize the three syscalls.
-class FillWorker : public Napi::AsyncWorker {
- public:
-  FillWorker(Napi::Env env, const nninit::FillArgs& a, const Kernels* k, Napi::Object out,
-             napi_deferred deferred)
-      : Napi::AsyncWorker(env, "nninit.fillAsync"),
-        args_(a),
-        kernels_(k),
-        out_(Napi::Persistent(out)),
-        deferred_(deferred) {}
-
-  void Execute() override {
-    nninit::FpEnvGuard guard;
-    if (args_.n > (size_t{1} << 20)) {
-      nninit::BackgroundPriority background;  // the event loop keeps its core
-      nninit::fill(kernels_, args_);
-    } else {
-      nninit::fill(kernels_, args_);
-    }
-  }
-  // Raw napi calls whose failure is ignored: while a worker_thread is terminated its
-  // environment can no longer run JavaScript, and node-addon-api's Deferred would turn the
-  // failed resolve into a fatal error.
-  void OnOK() override {
-    out_.Reset();
-    napi_value undefined;
-    if (napi_get_undefined(Env(), &undefined) == napi_ok)
-      napi_resolve_deferred(Env(), deferred_, undefined);
-  }
-  void OnError(const Napi::Error& e) override {
-    out_.Reset();
-    napi_reject_deferred(Env(), deferred_, e.Value());
-  }
-
- private:
-  nninit::FillArgs args_;
-  const Kernels* kernels_;
-  Napi::ObjectReference out_;
-  napi_deferred deferred_;
-};
-
-// The fast path of fillAsync: the fill runs on our pool only (the JavaScript thread does
-// not take part), and the worker that finishes it hands the job back to the JavaScript
-// thread through a per-environment thread-safe function, whose call_js resolves the
-// promise. One hop each way, no libuv pool thread in between.
-//
-// Lifetimes. EnvState is shared, reference-counted, by its environment (until the
-// environment's cleanup hook) and by every pending job; a job is on the heap, independent
-// of the environment's memory, until its call_js runs or until the worker learns that the
-// environment is gone. Workers call the TSFN only under EnvState::mu and only while `tsfn`
-// is set; the cleanup hook clears it under the same mutex before Node closes the TSFN (and
-// Node frees it only after all cleanup hooks have run). The TSFN is unref'd except while
-// fills are pending, so it keeps the loop alive exactly as long as a pending fill should.
-// The typed array's memory belongs to the environment, though: when a worker_thread is
-// terminated with fills in flight, the cleanup hook waits until no pool worker writes to
-// it any more (`running` == 0), as Node waits for libuv pool work at teardown.
-struct EnvState {
-  std::mutex mu;
-  napi_threadsafe_function tsfn = nullptr;  // written under mu on the JS thread; null: env gone
-  std::atomic<int> refs{1};                 // the environment's + one per pending job
-  size_t running = 0;                       // under mu: fills submitted, not yet done
-  std::condition_variable idle;             // signalled when running drops to 0
-  size_t pending = 0;                       // JS thread only
-};
-
-void UnrefState(EnvState* s) {
-  if (s->refs.fetch_sub(1, std::memory_order_acq_rel) == 1) delete s;
-}
-
-struct AsyncFill {
-  nninit::FillArgs args;
-  napi_deferred deferred;
-  napi_ref out;
-  EnvState* state;
-};
-
-void DeleteAsyncFill(AsyncFill* job) {
-  EnvState* s = job->state;
-  delete job;
-  UnrefState(s);
-}
-
-// On the JavaScript thread (env set), or with env == nullptr while Node empties the queue
-// of a TSFN being torn down (the environment's deferred and reference are gone with it).
-// Raw napi calls whose failure is ignored, as in FillWorker::OnOK.
-void FillAsyncCallJs(napi_env env, napi_value, void* context, void* data) {
-  AsyncFill* job = static_cast<AsyncFill*>(data);
-  if (env != nullptr) {
-    EnvState* s = static_cast<EnvState*>(context);
-    if (s->pending > 0 && --s->pending == 0 && s->tsfn != nullptr)
-      napi_unref_threadsafe_function(env, s->tsfn);
-    napi_delete_reference(env, job->out);
-    napi_value undefined;
-    if (napi_get_undefined(env, &undefined) == napi_ok)
-      napi_resolve_deferred(env, job->deferred, undefined);
-  }
-  DeleteAsyncFill(job);
-}
-
-// On the pool worker that finished the fill.
-void FillAsyncDone(void* data) {
-  AsyncFill* job = static_cast<AsyncFill*>(data);
-  EnvState* s = job->state;
-  bool queued = false;
-  {
-    std::lock_guard<std::mutex> lock(s->mu);
-    if (s->tsfn != nullptr)
-      queued = napi_call_threadsafe_function(s->tsfn, job, napi_tsfn_nonblocking) == napi_ok;
-    // The job (which holds a reference) keeps s alive past this notification.
-    if (--s->running == 0) s->idle.notify_all();
-  }
-  if (!queued) DeleteAsyncFill(job);
-}
-
-void EnvStateCleanup(void* data) {
-  EnvState* s = static_cast<EnvState*>(data);
-  {
-    std::unique_lock<std::mutex> lock(s->mu);
-    s->tsfn = nullptr;  // Node closes the TSFN itself; workers stop calling it from now on
-    // Fills in flight write to typed arrays that are freed with the environment.
-    s->idle.wait(lock, [s] { return s->running == 0; });
-  }
-  UnrefState(s);
-}
-
-// This environment's EnvState, created on first use; nullptr when it cannot be set up.
-EnvState* GetEnvState(napi_env env) {
-  void* data = nullptr;
-  if (napi_get_instance_data(env, &data) == napi_ok && data != nullptr)
-    return static_cast<EnvState*>(data);
-  EnvState* s = new EnvState;
-  napi_value name;
-  napi_threadsafe_function tsfn = nullptr;
-  if (napi_create_string_utf8(env, "nninit.fillAsync", NAPI_AUTO_LENGTH, &name) != napi_ok ||
-      napi_create_threadsafe_function(env, nullptr, nullptr, name, 0, 1, nullptr, nullptr, s,
-                                      FillAsyncCallJs, &tsfn) != napi_ok) {
-    delete s;
-    return nullptr;
-  }
-  napi_unref_threadsafe_function(env, tsfn);
-  s->tsfn = tsfn;
-  // Registered after the TSFN, so it runs before the TSFN's own cleanup (reverse order).
-  if (napi_add_env_cleanup_hook(env, EnvStateCleanup, s) != napi_ok ||
-      napi_set_instance_data(env, s, nullptr, nullptr) != napi_ok) {
-    // Unusual; keep it simple: never use this state (a small leak, the TSFN is unref'd).
-    return nullptr;
-  }
-  return s;
-}
-
+// thread on memory it owns, and the promise resolves with undefined (async.cc).
 Napi::Value FillAsync(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   nninit::FillArgs a{};
-  if (!ParseFill(info, "fillAsync", &a)) return env.Undefined();
-  napi_deferred deferred;
-  napi_value promise;
-  if (napi_create_promise(env, &deferred, &promise) != napi_ok) {
-    Napi::Error::New(env, "fillAsync: cannot create a promise").ThrowAsJavaScriptException();
-    return env.Undefined();
-  }
-  if (a.n < nninit::async_inline_limit(a.kind, a.trunc.fast)) {
-    // Less work than the hand-off to another thread and back (~20-40 us round trip): fill
-    // here and return a resolved promise (same bits; the loop is blocked for < ~5 us).
-    {
-      nninit::FpEnvGuard guard;
-      nninit::fill(current(), a);
-    }
-    napi_resolve_deferred(env, deferred, env.Undefined());
-    return Napi::Value(env, promise);
-  }
-  if (EnvState* s = GetEnvState(env)) {
-    napi_ref out = nullptr;
-    if (napi_create_reference(env, info[1], 1, &out) == napi_ok) {
-      AsyncFill* job = new AsyncFill{a, deferred, out, s};
-      s->refs.fetch_add(1, std::memory_order_relaxed);
-      {
-        std::lock_guard<std::mutex> lock(s->mu);
-        s->running++;
-      }
-      if (nninit::fill_async(current(), &job->args, FillAsyncDone, job)) {
-        // call_js runs on this thread, so not before this returns.
-        if (s->pending++ == 0) napi_ref_threadsafe_function(env, s->tsfn);
-        return Napi::Value(env, promise);
-      }
-      {
-        std::lock_guard<std::mutex> lock(s->mu);
-        s->running--;
-      }
-      napi_delete_reference(env, out);
-      DeleteAsyncFill(job);
-    }
-  }
-  // No pool worker (or no TSFN): the libuv pool.
-  FillWorker* w = new FillWorker(env, a, current(), info[1].As<Napi::Object>(), deferred);
-  w->Queue();  // the worker deletes itself after OnOK/OnError
-  return Napi::Value(env, promise);
+  bool shared = false;
+  if (!ParseFill(info, "fillAsync", &a, &shared)) return env.Undefined();
+  napi_value promise = nninit::fill_async_promise(env, current(), a, info[1], shared);
+  return promise != nullptr ? Napi::Value(env, promise) : env.Undefined();
 }
 
 // householderQ(a: Float64Array, m, n, rowMajor?): the thin Q of orthogonal.ts's
@@ -445,8 +258,6 @@ bool ParseQr(const Napi::CallbackInfo& info, const char* fn, QrArgs* out) {
   return true;
 }
 
-const char kQrNoMemory[] = "cannot allocate the QR's scratch memory";
-
 Napi::Value HouseholderQ(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   QrArgs a{};
@@ -456,73 +267,31 @@ Napi::Value HouseholderQ(const Napi::CallbackInfo& info) {
     nninit::FpEnvGuard guard;
     ok = nninit::householder_q(a.isa, a.a, a.m, a.n, a.threads, a.row_major);
   }
-  if (!ok) Napi::Error::New(env, std::string("householderQ: ") + kQrNoMemory).ThrowAsJavaScriptException();
+  if (!ok) Napi::Error::New(env, std::string("householderQ: ") + nninit::kQrNoMemory).ThrowAsJavaScriptException();
   return env.Undefined();
 }
 
 // householderQAsync: the same checks (thrown synchronously), then the QR runs on a libuv
-// pool thread; `a` is held by a strong reference until the promise settles.
-class QrWorker : public Napi::AsyncWorker {
- public:
-  QrWorker(Napi::Env env, const QrArgs& a, Napi::Object array, napi_deferred deferred)
-      : Napi::AsyncWorker(env, "nninit.householderQAsync"),
-        args_(a),
-        array_(Napi::Persistent(array)),
-        deferred_(deferred) {}
-
-  void Execute() override {
-    nninit::FpEnvGuard guard;
-    nninit::BackgroundPriority background;
-    if (!nninit::householder_q(args_.isa, args_.a, args_.m, args_.n, args_.threads, args_.row_major))
-      SetError(std::string("householderQAsync: ") + kQrNoMemory);
-  }
-  void OnOK() override {
-    array_.Reset();
-    napi_value undefined;
-    if (napi_get_undefined(Env(), &undefined) == napi_ok)
-      napi_resolve_deferred(Env(), deferred_, undefined);
-  }
-  void OnError(const Napi::Error& e) override {
-    array_.Reset();
-    napi_reject_deferred(Env(), deferred_, e.Value());
-  }
-
- private:
-  QrArgs args_;
-  Napi::ObjectReference array_;
-  napi_deferred deferred_;
-};
-
+// pool thread on a copy of the matrix (async.cc).
 Napi::Value HouseholderQAsync(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   QrArgs a{};
   if (!ParseQr(info, "householderQAsync", &a)) return env.Undefined();
-  napi_deferred deferred;
-  napi_value promise;
-  if (napi_create_promise(env, &deferred, &promise) != napi_ok) {
-    Napi::Error::New(env, "householderQAsync: cannot create a promise").ThrowAsJavaScriptException();
-    return env.Undefined();
-  }
-  // About m n^2 multiply-adds: below ~2^17 (tens of microseconds) the hand-off to another
-  // thread costs as much as the work, so run it here and return a settled promise.
-  if (static_cast<double>(a.m) * static_cast<double>(a.n) * static_cast<double>(a.n) < 131072.0) {
-    bool ok = true;
-    if (a.n != 0) {
-      nninit::FpEnvGuard guard;
-      ok = nninit::householder_q(a.isa, a.a, a.m, a.n, a.threads, a.row_major);
-    }
-    if (ok) {
-      napi_resolve_deferred(env, deferred, env.Undefined());
-    } else {
-      napi_reject_deferred(
-          env, deferred,
-          Napi::Error::New(env, std::string("householderQAsync: ") + kQrNoMemory).Value());
-    }
-    return Napi::Value(env, promise);
-  }
-  QrWorker* w = new QrWorker(env, a, info[0].As<Napi::Object>(), deferred);
-  w->Queue();  // deletes itself after OnOK/OnError
-  return Napi::Value(env, promise);
+  napi_value promise =
+      nninit::qr_async_promise(env, a.isa, a.a, a.m, a.n, a.threads, a.row_major, info[0]);
+  return promise != nullptr ? Napi::Value(env, promise) : env.Undefined();
+}
+
+// adviseHugePages(buffer: ArrayBuffer): advises transparent huge pages for the 2 MiB-aligned
+// part of a fresh buffer's memory before anything touches it (lib/backend.ts allocateArray).
+// The contents do not change. Returns whether huge pages were advised.
+Napi::Value AdviseHugePages(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  void* data = nullptr;
+  size_t length = 0;
+  if (info.Length() < 1 || napi_get_arraybuffer_info(env, info[0], &data, &length) != napi_ok)
+    return ThrowType(env, "adviseHugePages", "buffer must be an ArrayBuffer");
+  return Napi::Boolean::New(env, data != nullptr && nninit::advise_huge_pages(data, length));
 }
 
 Napi::Value Threads(const Napi::CallbackInfo& info) {
@@ -568,9 +337,22 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
     if (!nninit::set_threads_from_env(std::getenv("NNINIT_THREADS"), &error))
       threads_error = Napi::String::New(env, error);
   }
-  exports.Set("abiVersion", Napi::Number::New(env, 2));
+  // NNINIT_HUGE_PAGES=auto|1|0 (process-wide, as NNINIT_THREADS). A bad value keeps the
+  // automatic choice and hugePagesError says why.
+  Napi::Value huge_pages_error = env.Null();
+  {
+    std::string error;
+    if (!nninit::set_huge_pages_from_env(std::getenv("NNINIT_HUGE_PAGES"), &error))
+      huge_pages_error = Napi::String::New(env, error);
+  }
+  exports.Set("abiVersion", Napi::Number::New(env, 3));
+  Napi::Array kinds = Napi::Array::New(env, nninit::kKindCount);
+  for (uint32_t i = 0; i < nninit::kKindCount; i++) kinds.Set(i, nninit::kKinds[i].name);
+  exports.Set("kinds", kinds);
   exports.Set("isaError", isa_error);
   exports.Set("threadsError", threads_error);
+  exports.Set("hugePagesError", huge_pages_error);
+  exports.Set("hugePages", Napi::Boolean::New(env, nninit::huge_pages_enabled()));
   exports.Set("isa", Napi::Function::New(env, Isa, "isa"));
   exports.Set("isaAvailable", Napi::Function::New(env, IsaAvailable, "isaAvailable"));
   exports.Set("setIsa", Napi::Function::New(env, SetIsa, "setIsa"));
@@ -578,6 +360,7 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   exports.Set("fillAsync", Napi::Function::New(env, FillAsync, "fillAsync"));
   exports.Set("householderQ", Napi::Function::New(env, HouseholderQ, "householderQ"));
   exports.Set("householderQAsync", Napi::Function::New(env, HouseholderQAsync, "householderQAsync"));
+  exports.Set("adviseHugePages", Napi::Function::New(env, AdviseHugePages, "adviseHugePages"));
   exports.Set("threads", Napi::Function::New(env, Threads, "threads"));
   exports.Set("setThreads", Napi::Function::New(env, SetThreads, "setThreads"));
   return exports;

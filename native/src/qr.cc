@@ -35,7 +35,7 @@
 #define NNINIT_QR_THREADS 1
 #include <atomic>
 
-#include "nninit/threads.h"
+#include "nninit/pool.h"
 #endif
 
 namespace nninit {

@@ -15,7 +15,7 @@
 
 #include "nninit/dispatch.h"
 #include "nninit/kernels.h"
-#include "nninit/threads.h"
+#include "nninit/fill.h"
 
 using namespace nninit;
 
@@ -50,7 +50,7 @@ double median_ns(size_t n, int runs, const std::function<void()>& f) {
 
 FillArgs make_args(int kind, void* out, size_t n) {
   FillArgs a{};
-  a.kind = kind;
+  a.kind = static_cast<Kind>(kind);
   a.out = out;
   a.n = n;
   a.key = Key{0x12345678, 0x9abcdef0, 1, 0};

@@ -12,6 +12,8 @@
 #include <limits>
 #include <sstream>
 #include <atomic>
+#include <chrono>
+#include <condition_variable>
 #include <mutex>
 #include <string>
 #include <thread>
@@ -19,7 +21,9 @@
 
 #include "nninit/dispatch.h"
 #include "nninit/kernels.h"
-#include "nninit/threads.h"
+#include "nninit/fill.h"
+#include "nninit/pages.h"
+#include "nninit/staged_fill.h"
 
 #if defined(__x86_64__) || defined(_M_X64)
 #include <xmmintrin.h>
@@ -324,8 +328,19 @@ void test_parallel_for() {
         }
 }
 
-size_t elem_size(int kind) {
-  return kind == kUniformF64 || kind == kNormalF64 || kind == kTruncatedNormalF64 ? 8 : 4;
+size_t elem_size(Kind kind) { return element_bytes(kKinds[kind].element); }
+
+// Sets a's logical offset (for bits: block and skip) and fills out[0, a->n) on this thread.
+void reference_fill(const Kernels* isa, FillArgs* a, uint64_t off, void* out) {
+  if (a->kind == kBits) {
+    a->offset = off >> 2;
+    a->skip = static_cast<unsigned>(off & 3);
+  } else {
+    a->offset = off;
+  }
+  a->out = out;
+  FpEnvGuard g;
+  fill_range(isa, *a, 0, a->n);
 }
 
 // The pool's fill (nninit::fill) with 1, 2, 3 and 8 threads gives the bytes of the
@@ -336,19 +351,9 @@ void thread_parity_case(const Kernels* isa, FillArgs a, const char* what,
   const size_t es = elem_size(a.kind);
   for (uint64_t off : offsets)
     for (size_t n : sizes) {
-      if (a.kind == kBits) {
-        a.offset = off >> 2;
-        a.skip = static_cast<unsigned>(off & 3);
-      } else {
-        a.offset = off;
-      }
       a.n = n;
       Buffer ref(n * es, es);
-      a.out = ref.base;
-      {
-        FpEnvGuard g;
-        fill_range(isa, a, 0, n);
-      }
+      reference_fill(isa, &a, off, ref.base);
       for (unsigned t : {1u, 2u, 3u, 8u}) {
         set_threads(t);
         Buffer got(n * es, es);
@@ -372,7 +377,7 @@ void thread_parity_case(const Kernels* isa, FillArgs a, const char* what,
 std::vector<FillArgs> thread_cases(std::vector<std::string>* names) {
   std::vector<FillArgs> out;
   const Key key{0xdeadbeef, 42, 3, 1};
-  auto add = [&](int kind, const char* name) {
+  auto add = [&](Kind kind, const char* name) {
     FillArgs a{};
     a.kind = kind;
     a.key = key;
@@ -408,10 +413,10 @@ void test_thread_parity(const Kernels* isa) {
   // The real limits: threshold +- 1 and the chunk size +- 1 beyond it.
   set_parallel_limits_for_testing(0, 0);
   for (size_t i = 0; i < cases.size(); i++) {
-    const size_t thr = fill_threshold(cases[i]);
+    const size_t thr = parallel_threshold(cases[i]);
     std::vector<size_t> sizes = {thr - 1, thr, thr + 1};
     for (unsigned t : {2u, 3u}) {
-      const size_t c = chunk_size(cases[i].kind, thr + 1, t);
+      const size_t c = chunk_size(thr + 1, t);
       for (size_t n : {thr + c - 1, thr + c, thr + c + 1, 2 * c - 1, 2 * c + 1}) sizes.push_back(n);
     }
     thread_parity_case(isa, cases[i], names[i].c_str(), sizes, {0, 1, 63, (uint64_t{1} << 40) + 3});
@@ -461,6 +466,173 @@ void test_concurrent_callers(const Kernels* isa) {
   set_parallel_limits_for_testing(0, 0);
 }
 
+// ---------------------------------------------------------------------------- staged fills
+
+// A consumer as the addon's JavaScript thread is: woken by notify, it takes every ready
+// chunk, copies it into the output and gives the slot back, then pumps.
+struct Consumer {
+  static constexpr unsigned kAlive = 0x600df00d;
+  unsigned alive = kAlive;  // read before the mutex: ASan reports a notify after free here
+  std::mutex mu;
+  std::condition_variable cv;
+  int notifications = 0;  // under mu
+  ~Consumer() { alive = 0; }
+  static void notify(void* ctx) {
+    Consumer* c = static_cast<Consumer*>(ctx);
+    if (c->alive != kAlive) {
+      std::fprintf(stderr, "FAIL: notify on a consumer that is gone\n");
+      std::abort();
+    }
+    std::lock_guard<std::mutex> lock(c->mu);
+    c->notifications++;
+    c->cv.notify_one();
+  }
+  // Waits for a notification (false on a 10 s timeout: a lost wake-up).
+  bool wait() {
+    std::unique_lock<std::mutex> lock(mu);
+    if (!cv.wait_for(lock, std::chrono::seconds(10), [this] { return notifications > 0; })) return false;
+    notifications--;
+    return true;
+  }
+};
+
+// Every kind, sizes and offsets around chunk boundaries, slot counts, slot sizes and worker
+// counts: the staged fill copied chunk by chunk equals the plain fill, byte for byte, never
+// writes outside its output, and hands out each element exactly once from inside its slots.
+void test_staged_fill(const Kernels* isa) {
+  std::printf("  staged fills %s...\n", isa->name);
+  std::fflush(stdout);
+  std::vector<std::string> names;
+  const std::vector<FillArgs> cases = thread_cases(&names);
+  unsigned round = 0;
+  for (size_t i = 0; i < cases.size(); i++)
+    for (size_t n : {size_t{1}, size_t{63}, size_t{64}, size_t{65}, size_t{1000}, size_t{4097}, size_t{70001}})
+      for (uint64_t off : {uint64_t{0}, uint64_t{1}, uint64_t{63}, (uint64_t{1} << 40) + 3}) {
+        FillArgs a = cases[i];
+        a.n = n;
+        const size_t es = elem_size(a.kind);
+        Buffer ref(n * es, es);
+        reference_fill(isa, &a, off, ref.base);
+        StagedLimits lim;
+        const unsigned r = round++;
+        lim.slot_bytes = (r % 4 == 0) ? 0 : size_t{256} << (r % 4);  // default, 512 B, 1 KiB, 2 KiB
+        lim.slots = 1 + r % 3;
+        lim.threads = 1 + (r / 3) % 3;
+        Consumer c;
+        StagedFill* f = StagedFill::create(isa, a, Consumer::notify, &c, lim);
+        char ctx[200];
+        std::snprintf(ctx, sizeof ctx, "%s staged %s n=%zu offset=%llu slots=%u slot_bytes=%zu threads=%u",
+                      isa->name, names[i].c_str(), n, static_cast<unsigned long long>(off), lim.slots,
+                      lim.slot_bytes, lim.threads);
+        g_checks++;
+        if (f == nullptr) {
+          fail(std::string(ctx) + ": create failed");
+          continue;
+        }
+        if (f->scratch_bytes() != StagedFill::scratch_bytes_for(a, lim) || f->slots() > lim.slots ||
+            f->chunk_elements() % kChunkAlign != 0)
+          fail(std::string(ctx) + ": geometry");
+        Buffer got(n * es, es);
+        std::vector<int> seen(n, 0);
+        bool ok = f->start();
+        while (ok && !f->finished()) {
+          if (!c.wait()) {
+            fail(std::string(ctx) + ": no notification (lost wake-up)");
+            ok = false;
+            break;
+          }
+          // As the addon does: at most one round of slots per turn, pumping every 2 chunks
+          // here (more often than the addon) so that refills race with the copies.
+          StagedChunk ch;
+          unsigned copied = 0;
+          while (copied < f->slots() && f->take(&ch)) {
+            if (ch.n == 0 || ch.n > f->chunk_elements() || ch.j0 + ch.n > n) fail(std::string(ctx) + ": bad chunk");
+            for (size_t j = ch.j0; j < ch.j0 + ch.n && j < n; j++) seen[j]++;
+            std::memcpy(got.base + ch.j0 * es, ch.data, ch.n * es);
+            f->give_back(ch);
+            if (++copied % 2 == 0) f->pump();
+          }
+          if (f->finished()) break;
+          f->pump();
+          f->rearm();
+        }
+        f->detach();
+        if (!ok) continue;
+        bool once = true;
+        for (int h : seen) once = once && h == 1;
+        if (!once) fail(std::string(ctx) + ": elements not handed out exactly once");
+        if (!got.canaries_ok()) fail(std::string(ctx) + ": wrote outside its view");
+        if (std::memcmp(ref.base, got.base, n * es) != 0) fail(std::string(ctx) + ": differs from the plain fill");
+      }
+}
+
+// A consumer that stops (detach) at any point, with chunks still filling: no notification
+// after detach (the consumer is destroyed right away: ASan would see a late one), no leak,
+// no write outside the scratch (ASan), no race (TSan).
+void test_staged_cancel(const Kernels* isa) {
+  std::printf("  staged fill cancellation %s...\n", isa->name);
+  std::fflush(stdout);
+  std::vector<std::string> names;
+  const std::vector<FillArgs> cases = thread_cases(&names);
+  set_threads(3);
+  for (int rep = 0; rep < 300; rep++) {
+    FillArgs a = cases[static_cast<size_t>(rep) % cases.size()];
+    a.n = 20000 + static_cast<size_t>(rep) * 37;
+    a.offset = static_cast<uint64_t>(rep);
+    StagedLimits lim;
+    lim.slot_bytes = rep % 2 ? 1024 : 65536;  // 65536: chunks are still filling at detach
+    lim.slots = 1 + rep % 4;
+    lim.threads = 1 + rep % 3;
+    Consumer* c = new Consumer;
+    StagedFill* f = StagedFill::create(isa, a, Consumer::notify, c, lim);
+    g_checks++;
+    if (f == nullptr) {
+      fail("staged cancel: create failed");
+      delete c;
+      continue;
+    }
+    const int stop_after = rep % 5;  // drains before stopping (0: right after start)
+    if (f->start()) {
+      for (int d = 0; d < stop_after && !f->finished(); d++) {
+        if (!c->wait()) break;
+        StagedChunk ch;
+        while (f->take(&ch)) f->give_back(ch);
+        f->pump();
+        f->rearm();
+      }
+    }
+    f->detach();
+    delete c;  // a notification after detach would now be a use after free
+  }
+  set_threads(0);
+}
+
+// Huge pages: advised exactly when enabled (NNINIT_HUGE_PAGES and the system), never for a
+// range without a whole aligned 2 MiB page, contents untouched; bad settings refused.
+void test_pages() {
+  const size_t n = size_t{8} << 20;
+  unsigned char* p = static_cast<unsigned char*>(std::aligned_alloc(kHugePageBytes, n));
+  if (p == nullptr) return fail("pages: aligned_alloc");
+  p[0] = 7;
+  p[n - 1] = 9;
+  const bool madvise_mode = huge_page_mode() == HugePageMode::kMadvise;
+  std::string err;
+  g_checks++;
+  if (advise_huge_pages(p, n) != huge_pages_enabled()) fail("pages: advised != enabled (auto)");
+  if (!set_huge_pages_from_env("1", &err) || huge_pages_enabled() != madvise_mode || advise_huge_pages(p, n) != madvise_mode)
+    fail("pages: NNINIT_HUGE_PAGES=1");
+  if (advise_huge_pages(p + 1, kHugePageBytes)) fail("pages: advised a range without a whole aligned page");
+  if (!set_huge_pages_from_env("0", &err) || huge_pages_enabled() || advise_huge_pages(p, n)) fail("pages: NNINIT_HUGE_PAGES=0");
+  if (set_huge_pages_from_env("yes", &err) || err.find("NNINIT_HUGE_PAGES") == std::string::npos) fail("pages: bad value accepted");
+  if (!set_huge_pages_from_env("", &err) || huge_pages_enabled() != (madvise_mode && !free_page_reporting()))
+    fail("pages: auto");
+  if (p[0] != 7 || p[n - 1] != 9) fail("pages: contents changed");
+  std::printf("huge pages: mode %s, free page reporting %s, enabled %s\n",
+              madvise_mode ? "madvise" : "not madvise", free_page_reporting() ? "yes" : "no",
+              huge_pages_enabled() ? "yes" : "no");
+  std::free(p);
+}
+
 void test_dispatch() {
   std::string err;
   if (select_kernels("nonsense", &err) != nullptr || err.find("unknown") == std::string::npos)
@@ -495,6 +667,7 @@ int main(int argc, char** argv) {
   for (const Kernels* k : isas) std::printf(" %s", k->name);
   std::printf("\n");
   test_dispatch();
+  test_pages();
   test_kat(kat, isas);
   const Kernels* ref = &scalar::table;
   for (const Kernels* k : isas)
@@ -502,6 +675,10 @@ int main(int argc, char** argv) {
   test_parallel_for();
   for (const Kernels* k : isas) test_thread_parity(k);
   test_concurrent_callers(isas.front());
+  for (const Kernels* k : {isas.front(), static_cast<const Kernels*>(ref)}) {
+    test_staged_fill(k);
+    test_staged_cancel(k);
+  }
   if (!set_threads(0) || set_threads(kMaxThreads + 1)) fail("set_threads range");
   std::string err;
   if (set_threads_from_env("x", &err) || err.empty()) fail("NNINIT_THREADS=x accepted");

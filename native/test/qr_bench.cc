@@ -12,7 +12,7 @@
 
 #include "nninit/dispatch.h"
 #include "nninit/qr.h"
-#include "nninit/threads.h"
+#include "nninit/pool.h"
 
 using namespace nninit;
 

@@ -1,4 +1,4 @@
-// The process-wide thread pool (see nninit/threads.h).
+// The process-wide thread pool (see nninit/pool.h).
 //
 // Lifetime: the pool is allocated with `new` on first parallel fill and never destroyed;
 // workers are detached and never joined. Nothing here has a non-trivial destructor, so
@@ -13,7 +13,7 @@
 // counts the last chunk is then the only one referring to the job (every chunk is claimed,
 // so it is off the queue, and every other helper has left it under the mutex); it deletes
 // the job and calls its `on_done` outside the mutex.
-#include "nninit/threads.h"
+#include "nninit/pool.h"
 
 #include <algorithm>
 #include <atomic>
@@ -48,40 +48,6 @@ namespace {
 
 std::atomic<unsigned> g_setting{0};      // 0 = automatic
 std::atomic<unsigned> g_auto{0};         // cached auto_threads(), 0 = not yet computed
-std::atomic<size_t> g_test_threshold{0};
-std::atomic<size_t> g_test_min_chunk{0};
-
-// Fills below these sizes stay on the calling thread. Measured with
-// `bash scripts/cxx-test.sh --bench threads` (fills forced onto the pool; best-of-41 time
-// with 1 thread / with 2 threads; AVX-512, Zen 4 VM with 2 vCPUs, machine otherwise quiet,
-// load ~1.5; back-to-back fills, so the helper is usually still spinning):
-//   log2 n           12    13    14    15    16    17    18
-//   uniform f32    0.99  0.98  1.13  1.28  1.57  1.73  1.87   (0.26 ns/el)
-//   uniform f64    1.00  1.18  1.41  1.50  1.68  1.79  1.78   (0.6 ns/el)
-//   normal f32     1.00  1.34  1.61  1.72  1.87  1.94  1.98   (0.65 ns/el)
-//   normal f64     0.99  1.75  1.88  1.90  1.79  1.82  1.98   (1.5 ns/el)
-//   trunc f32 fast 1.00  1.55  1.75  1.84  1.93  1.95  1.98   (1 ns/el)
-//   trunc f64 log  1.00  1.97  1.97  1.98  1.99  2.06  1.94   (8.5 ns/el)
-// (1.00 at 2^12: a single chunk, chunks are at least kMinChunk elements.) Two more runs
-// agreed within ~0.15, except that now and then a whole row stayed at 1.0 (the other vCPU
-// busy with another process). A cold helper (asleep) costs ~30-50 us to wake on this VM,
-// which the caller does not wait for: it claims the chunks itself meanwhile. Each
-// threshold is the size where two threads gave >= ~1.3x (about 10-20 us of work).
-const size_t kMinChunk = 4096;
-const size_t kThreshold[] = {
-    size_t{1} << 16,  // bits (as uniform f32)
-    size_t{1} << 16,  // uniform f32
-    size_t{1} << 15,  // uniform f64
-    size_t{1} << 14,  // normal f32
-    size_t{1} << 13,  // normal f64
-    size_t{1} << 14,  // truncated normal f32, fast path (the log path: as float64)
-    size_t{1} << 13,  // truncated normal f64 (log path)
-};
-// Chunks per thread: more than one, so that a thread slowed by another process does not
-// hold up the whole fill (dynamic claiming balances the rest).
-const size_t kChunksPerThread = 4;
-// fill_async uses every thread from this many thresholds' worth of elements, one fewer below.
-const size_t kAsyncAllThreads = 16;
 
 // -------------------------------------------------------------------------- pool
 
@@ -324,43 +290,6 @@ unsigned parse_cgroup_quota() {
 #endif
 }
 
-struct RangeCtx {
-  const Kernels* k;
-  const FillArgs* args;
-};
-
-struct AsyncFillCtx {
-  RangeCtx rc;
-  void (*done)(void*);
-  void* user;
-};
-
-void async_range_thunk(void* ctx, size_t j0, size_t j1) {
-  const AsyncFillCtx* c = static_cast<const AsyncFillCtx*>(ctx);
-  fill_range(c->rc.k, *c->rc.args, j0, j1);
-}
-
-void async_done_thunk(void* ctx) {
-  AsyncFillCtx* c = static_cast<AsyncFillCtx*>(ctx);
-  void (*done)(void*) = c->done;
-  void* user = c->user;
-  delete c;
-  done(user);
-}
-
-unsigned fill_phase(const FillArgs& args) {
-  // The logical index of element j is offset + j (for bits: 4 block + skip + j); only its
-  // residue mod kChunkAlign matters for the boundaries.
-  return args.kind == kBits
-             ? static_cast<unsigned>((4 * (args.offset & 15) + args.skip) % kChunkAlign)
-             : static_cast<unsigned>(args.offset % kChunkAlign);
-}
-
-void range_thunk(void* ctx, size_t j0, size_t j1) {
-  const RangeCtx* c = static_cast<const RangeCtx*>(ctx);
-  fill_range(c->k, *c->args, j0, j1);
-}
-
 }  // namespace
 
 // -------------------------------------------------------------------------- public
@@ -407,47 +336,6 @@ bool set_threads_from_env(const char* value, std::string* error) {
     return false;
   }
   return set_threads(static_cast<unsigned>(v));
-}
-
-size_t parallel_threshold(int kind) {
-  const size_t t = g_test_threshold.load(std::memory_order_relaxed);
-  if (t) return t;
-  return kind >= 0 && kind <= 6 ? kThreshold[kind] : kThreshold[0];
-}
-
-size_t fill_threshold(const FillArgs& a) {
-  // The float32 truncated normal's log path costs what the float64 one does.
-  return parallel_threshold(a.kind == kTruncatedNormalF32 && !a.trunc.fast ? kTruncatedNormalF64
-                                                                            : a.kind);
-}
-
-size_t chunk_size(int kind, size_t n, unsigned t) {
-  (void)kind;
-  size_t min_chunk = g_test_min_chunk.load(std::memory_order_relaxed);
-  if (!min_chunk) min_chunk = kMinChunk;
-  const size_t parts = static_cast<size_t>(t) * kChunksPerThread;
-  size_t c = std::max(min_chunk, (n + parts - 1) / parts);
-  return (c + kChunkAlign - 1) / kChunkAlign * kChunkAlign;
-}
-
-size_t async_inline_limit(int kind, bool fast) {
-  // ~10 us of single-thread work per kind (ns/element on AVX-512: bits/uniform f32 0.3,
-  // uniform f64 0.6, normal f32 0.7, normal f64 1.5, truncated f32 fast 1, log paths ~5):
-  // below it the hand-off to the pool and back (~20-30 us here) costs more than the fill,
-  // and blocking the loop for ~10 us is harmless.
-  switch (kind) {
-    case kBits: case kUniformF32: return 32768;
-    case kUniformF64: case kNormalF32: return 16384;
-    case kNormalF64: return 8192;
-    case kTruncatedNormalF32: return fast ? 8192 : 2048;
-    case kTruncatedNormalF64: return 2048;
-    default: return 0;
-  }
-}
-
-void set_parallel_limits_for_testing(size_t threshold, size_t min_chunk) {
-  g_test_threshold.store(threshold, std::memory_order_relaxed);
-  g_test_min_chunk.store(min_chunk, std::memory_order_relaxed);
 }
 
 void parallel_for(size_t n, unsigned phase, size_t chunk, unsigned nthreads,
@@ -528,71 +416,6 @@ bool parallel_for_async(size_t n, unsigned phase, size_t chunk, unsigned nthread
   p->enqueue(job);
   for (unsigned i = 0; i < want; i++) p->work_cv.notify_one();
   return true;
-}
-
-bool fill_async(const Kernels* k, const FillArgs* args, void (*done)(void* ctx), void* ctx) {
-  if (args->n == 0) return false;
-  // The JavaScript thread waits in the event loop meanwhile and must wake up promptly when
-  // the fill is done: below kAsyncAllThreads thresholds' worth, leave it a core (threads()-1
-  // workers, at least 1); a larger fill is long enough to be worth every core.
-  const unsigned all = threads();
-  const size_t threshold = fill_threshold(*args);
-  const unsigned t = all > 1 && args->n < kAsyncAllThreads * threshold ? all - 1 : all;
-  const unsigned phase = fill_phase(*args);
-  size_t chunk;
-  if (t <= 1 || args->n < threshold)
-    chunk = (args->n + phase + kChunkAlign - 1) / kChunkAlign * kChunkAlign;  // one chunk
-  else
-    chunk = chunk_size(args->kind, args->n, t);
-  AsyncFillCtx* c = new AsyncFillCtx{RangeCtx{k, args}, done, ctx};
-  if (!parallel_for_async(args->n, phase, chunk, t, async_range_thunk, async_done_thunk, c)) {
-    delete c;
-    return false;
-  }
-  return true;
-}
-
-void fill_range(const Kernels* k, const FillArgs& a, size_t j0, size_t j1) {
-  const size_t n = j1 - j0;
-  switch (a.kind) {
-    case kBits: {
-      const uint64_t w = static_cast<uint64_t>(a.skip) + j0;
-      k->bits(static_cast<uint32_t*>(a.out) + j0, n, a.key, a.offset + (w >> 2),
-              static_cast<unsigned>(w & 3));
-      break;
-    }
-    case kUniformF32:
-      k->uniform_f32(static_cast<float*>(a.out) + j0, n, a.key, a.offset + j0, a.uniform);
-      break;
-    case kUniformF64:
-      k->uniform_f64(static_cast<double*>(a.out) + j0, n, a.key, a.offset + j0, a.uniform);
-      break;
-    case kNormalF32:
-      k->normal_f32(static_cast<float*>(a.out) + j0, n, a.key, a.offset + j0, a.normal);
-      break;
-    case kNormalF64:
-      k->normal_f64(static_cast<double*>(a.out) + j0, n, a.key, a.offset + j0, a.normal);
-      break;
-    case kTruncatedNormalF32:
-      k->truncated_normal_f32(static_cast<float*>(a.out) + j0, n, a.key, a.offset + j0, a.trunc);
-      break;
-    case kTruncatedNormalF64:
-      k->truncated_normal_f64(static_cast<double*>(a.out) + j0, n, a.key, a.offset + j0, a.trunc);
-      break;
-    default:
-      break;
-  }
-}
-
-void fill(const Kernels* k, const FillArgs& args) {
-  const unsigned t = threads();
-  if (t <= 1 || args.n < fill_threshold(args)) {
-    fill_range(k, args, 0, args.n);
-    return;
-  }
-  const unsigned phase = fill_phase(args);
-  RangeCtx ctx{k, &args};
-  parallel_for(args.n, phase, chunk_size(args.kind, args.n, t), t, range_thunk, &ctx);
 }
 
 }  // namespace nninit
