@@ -81,6 +81,7 @@ const CALLS: [string, string, Call][] = [
   ['tfjs.monitor', 'tfjs.monitor', (o) => tfjs.monitor(merge({ batches: 5 }, o)).history],
   ['tfjs.suggestFix', 'tfjs.suggestFix', (o) => tfjs.suggestFix('vanishing', 'tanh', merge({ depth: 3, residual: true }, o))],
   ['recipe', 'recipe', (o) => nn.recipe('gpt2', TINY_GPT2, merge({ residualScaling: 'gpt2' }, o))],
+  ['recipeRules', 'recipeRules', (o) => nn.recipeRules('gpt2', TINY_GPT2, merge({ residualScaling: 'gpt2' }, o))],
   ['planFromShapes', 'planFromShapes', (o) => nn.planFromShapes({ 'fc.weight': [4, 3], 'fc.bias': [4] }, RULES, merge({ dtype: 'float64' }, o))],
   ['materialize', 'materialize', (o) => [...nn.materialize(tinyPlan(), merge({ seed: 1 }, o))]],
   ['writeSafetensors', 'writeSafetensors', (o) => fileOf(nn.writeSafetensors(join(scratch(), 'm.safetensors'), tinyPlan(), merge({ seed: 1, overwrite: true }, o)))],
@@ -275,7 +276,7 @@ const GETTER_KEYS: Record<string, string> = {
   sliceRange: 'start', shardRange: 'rank', computeFans: 'layout', inspect: 'batch', checkInspectOptions: 'batch',
   recommend: 'depth', renderChart: 'height', renderSvg: 'width', 'tfjs.generator': 'gain',
   encodeNpy: 'shape', 'tfjs.monitor': 'batches', 'tfjs.suggestFix': 'depth',
-  recipe: 'dtype', planFromShapes: 'dtype', audit: 'sigmas',
+  recipe: 'dtype', recipeRules: 'dtype', planFromShapes: 'dtype', audit: 'sigmas',
 };
 const GETTER_VALUES: Record<string, unknown> = {
   dtype: 'float32', gain: 2, groups: 2, start: 1, rank: 1, layout: 'keras', batch: 4, depth: 3, height: 6, width: 300,

@@ -113,7 +113,11 @@ export function resolveConfig(fn: string, def: RecipeDef, config: unknown, what 
  * ```
  */
 export function recipe(name: RecipeName, config?: string | Record<string, unknown>, options?: RecipeOptions): ModelPlan {
-  const fn = 'recipe';
+  return recipeAs('recipe', name, config, options);
+}
+
+/** {@link recipe}, with errors naming `fn` (recipeRules reads the same arguments). */
+export function recipeAs(fn: string, name: unknown, config: unknown, options: unknown): ModelPlan {
   const def = recipeDef(fn, name);
   const c = resolveConfig(fn, def, config);
   const o = readOptions(fn, options, [...SHARED, ...def.optionKeys]);

@@ -11,7 +11,7 @@ import { readOptions } from '../validate.js';
 import { isRole, ROLE_NAMES, type Role } from './roles.js';
 import { finishPlan, makePlan, optional, TENSOR_DTYPES, type ModelPlan, type TensorSpec } from './plan.js';
 import type { FanLayout, InitSpec, TensorDType } from './init-spec.js';
-import { recipe, type RecipeName, type RecipeOptions } from './recipe.js';
+import { recipeAs, type RecipeName, type RecipeOptions } from './recipe.js';
 
 /** One rule: a name pattern and what a matching tensor is. */
 export interface Rule {
@@ -164,7 +164,7 @@ export function planFromShapes(shapes: Shapes, rules: readonly Rule[], options?:
  * ```
  */
 export function recipeRules(name: RecipeName, config?: string | Record<string, unknown>, options?: RecipeOptions): Rule[] {
-  const plan = recipe(name, config, options);
+  const plan = recipeAs('recipeRules', name, config, options);
   const key = (t: TensorSpec): string => JSON.stringify([t.role, t.init, t.dtype, optional(t, 'layout') ?? null, t.lrScale, optional(t, 'tiedTo') ?? null, optional(t, 'buffer') ?? null]);
   const groups = new Map<string, TensorSpec[]>();
   const globOf = (n: string): string => escapeGlob(n).split('.').map((seg) => (/^\d+$/.test(seg) ? '*' : seg)).join('.');
