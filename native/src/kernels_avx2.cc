@@ -109,6 +109,8 @@ inline void philox_gen(uint32_t* dst, uint64_t b0, size_t nblocks, const Key& ke
 #define NNINIT_N64 4
 #define NNINIT_SQRT_PS(v) ((vf)_mm256_sqrt_ps((__m256)(v)))
 #define NNINIT_SQRT_PD(v) ((vd)_mm256_sqrt_pd((__m256d)(v)))
+#define NNINIT_STREAM(p, v) _mm256_stream_ps(reinterpret_cast<float*>(p), (__m256)(v))
+#define NNINIT_SFENCE() _mm_sfence()
 #include "simd_impl.h"
 
 }  // namespace

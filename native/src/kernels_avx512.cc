@@ -19,8 +19,9 @@
 #else
 #pragma GCC push_options
 #pragma GCC diagnostic push
-// GCC 12 false positive inside its own intrinsic headers (_mm512_undefined_epi32).
+// GCC 12 false positives inside its own intrinsic headers (_mm512_undefined_epi32/_ps).
 #pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
+#pragma GCC diagnostic ignored "-Wuninitialized"
 #pragma GCC target("avx512f,avx512bw,avx512dq,avx512vl")
 #endif
 
@@ -129,6 +130,8 @@ inline void philox_gen(uint32_t* dst, uint64_t b0, size_t nblocks, const Key& ke
 #define NNINIT_N64 8
 #define NNINIT_SQRT_PS(v) ((vf)_mm512_sqrt_ps((__m512)(v)))
 #define NNINIT_SQRT_PD(v) ((vd)_mm512_sqrt_pd((__m512d)(v)))
+#define NNINIT_STREAM(p, v) _mm512_stream_ps(reinterpret_cast<float*>(p), (__m512)(v))
+#define NNINIT_SFENCE() _mm_sfence()
 #include "simd_impl.h"
 
 }  // namespace

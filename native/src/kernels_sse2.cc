@@ -95,6 +95,8 @@ inline void philox_gen(uint32_t* dst, uint64_t b0, size_t nblocks, const Key& ke
 #define NNINIT_N64 2
 #define NNINIT_SQRT_PS(v) ((vf)_mm_sqrt_ps((__m128)(v)))
 #define NNINIT_SQRT_PD(v) ((vd)_mm_sqrt_pd((__m128d)(v)))
+#define NNINIT_STREAM(p, v) _mm_stream_ps(reinterpret_cast<float*>(p), (__m128)(v))
+#define NNINIT_SFENCE() _mm_sfence()
 #include "simd_impl.h"
 
 }  // namespace

@@ -77,13 +77,51 @@ inline vd u52_to_d(vq x) { return (vd)(x | 0x4330000000000000ull) - 450359962737
 // Exact conversion of integers |x| < 2^51.
 inline vd i51_to_d(vl x) { return (vd)(x + 0x4338000000000000ll) - 6755399441055744.0; }
 
+// ------------------------------------------------------------------- non-temporal stores
+//
+// A fill much larger than the last-level cache evicts its own beginning anyway, and every
+// ordinary store of it first reads the line it overwrites (read for ownership): streaming
+// (non-temporal) stores write whole lines without that read, which halves the memory
+// traffic. They write the same values; only where the lines go differs. The kernels stream
+// a call's output when it is at least kStreamBytes (measured: docs/algorithms.md) and the
+// ISA file defines NNINIT_STREAM(p, v) (an aligned streaming store) and NNINIT_SFENCE()
+// (which orders the streamed lines before whatever signals completion to other threads).
+#if defined(NNINIT_STREAM)
+#ifndef NNINIT_STREAM_BYTES
+#define NNINIT_STREAM_BYTES (size_t{1} << 23)
+#endif
+const size_t kStreamBytes = NNINIT_STREAM_BYTES;
+template <class T>
+inline bool streams(const T* out, size_t n) {
+  return n * sizeof(T) >= kStreamBytes && reinterpret_cast<uintptr_t>(out) % sizeof(T) == 0;
+}
+// Elements before out + head is aligned to a vector (the streamed part must be).
+template <class T>
+inline size_t align_head(const T* out) {
+  return (NNINIT_VB - reinterpret_cast<uintptr_t>(out) % NNINIT_VB) % NNINIT_VB / sizeof(T);
+}
+template <bool NT, class V>
+inline void put(void* p, V v) {
+  if (NT) NNINIT_STREAM(p, v);
+  else storeu(p, v);
+}
+#else
+template <class T>
+inline bool streams(const T*, size_t) { return false; }
+template <class T>
+inline size_t align_head(const T*) { return 0; }
+template <bool NT, class V>
+inline void put(void* p, V v) { storeu(p, v); }
+#define NNINIT_SFENCE() ((void)0)
+#endif
+
 // Stores v (2 vectors: element order) at p, or its first `count` elements when fewer.
-template <class T, class V>
+template <bool NT, class T, class V>
 inline void store2(T* p, V lo, V hi, size_t count) {
   const size_t n = sizeof(V) / sizeof(T);
   if (count >= 2 * n) {
-    storeu(p, lo);
-    storeu(p + n, hi);
+    put<NT>(p, lo);
+    put<NT>(p + n, hi);
   } else {
     T t[2 * n];
     storeu(t, lo);
@@ -156,8 +194,9 @@ inline void log_bits32k(const vu* b, int ebias, vf* out) {
 // vectors of words to K result vectors, and run_w1 calls it on K vectors at a time, then on
 // single vectors and a partial one. Words are addressed by (block, skip) so that bits
 // reaches blocks beyond word 2^64.
-template <class V, int K, class T, class Op>
-inline void run_w1(T* out, size_t n, const Key& key, uint64_t block, unsigned skip, const Op& op) {
+template <class V, int K, bool NT, class T, class Op>
+inline void run_w1_body(T* out, size_t n, const Key& key, uint64_t block, unsigned skip,
+                        const Op& op) {
   alignas(64) uint32_t buf[kBufWords];
   while (n) {
     const size_t m = min_sz(n, 1024);  // a multiple of 4: the next chunk keeps `skip`
@@ -168,19 +207,39 @@ inline void run_w1(T* out, size_t n, const Key& key, uint64_t block, unsigned sk
       V r[K];
       NNINIT_FOR_K wv[k] = loadu<vu>(w + j + k * N32);
       op.template run<K>(wv, r);
-      NNINIT_FOR_K storeu(out + j + k * N32, r[k]);
+      NNINIT_FOR_K put<NT>(out + j + k * N32, r[k]);
     }
     for (; j < m; j += N32) {
       const vu wv = loadu<vu>(w + j);
       V r;
       op.template run<1>(&wv, &r);
-      if (j + N32 <= m) storeu(out + j, r);
+      if (j + N32 <= m) put<NT>(out + j, r);
       else __builtin_memcpy(out + j, &r, (m - j) * sizeof(T));
     }
     out += m;
     block += m / 4;
     n -= m;
   }
+}
+
+// Word g of element g: (block, skip) advance by whole words.
+inline void advance_words(uint64_t* block, unsigned* skip, size_t n) {
+  const uint64_t w = *skip + static_cast<uint64_t>(n);
+  *block += w >> 2;
+  *skip = static_cast<unsigned>(w & 3);
+}
+
+template <class V, int K, class T, class Op>
+inline void run_w1(T* out, size_t n, const Key& key, uint64_t block, unsigned skip, const Op& op) {
+  if (streams(out, n)) {
+    const size_t h = align_head(out);
+    run_w1_body<V, K, false>(out, h, key, block, skip, op);
+    advance_words(&block, &skip, h);
+    run_w1_body<V, K, true>(out + h, n - h, key, block, skip, op);
+    NNINIT_SFENCE();
+    return;
+  }
+  run_w1_body<V, K, false>(out, n, key, block, skip, op);
 }
 
 struct BitsOp {
@@ -310,14 +369,10 @@ inline void box_muller32k(const vu* wr, const vu* wt, float mean, float sd, vf* 
 #define NNINIT_NORMAL_K 4
 #endif
 
-void k_normal_f32(float* out, size_t n, const Key& key, uint64_t offset, const NormalParams& p) {
-  // Elements up to a block boundary (offset a multiple of 4: whole pairs of whole blocks,
-  // what the pair layout holds) and an odd last element go through the scalar kernel.
-  const size_t head = min_sz(n, (4 - (offset & 3)) & 3);
-  if (head) {
-    scalar::normal_f32(out, head, key, offset, p);
-    out += head; offset += head; n -= head;
-  }
+// Elements offset .. offset + n - 1, offset a multiple of 4 (whole pairs of whole blocks,
+// what the pair layout holds).
+template <bool NT>
+void normal_f32_body(float* out, size_t n, const Key& key, uint64_t offset, const NormalParams& p) {
   const size_t tail = n & 1;
   const float mean = static_cast<float>(p.mean), sd = static_cast<float>(p.std);
   const int K = NNINIT_NORMAL_K;
@@ -337,21 +392,39 @@ void k_normal_f32(float* out, size_t n, const Key& key, uint64_t offset, const N
         wt[k] = loadu<vu>(buf + 2 * (j + k * N32) + N32);
       }
       box_muller32k<K>(wr, wt, mean, sd, oc, os);
-      NNINIT_FOR_K store2(out + 2 * (j + k * N32), NNINIT_SHUF(LLO32, NNINIT_N32, oc[k], os[k]),
-                          NNINIT_SHUF(LHI32, NNINIT_N32, oc[k], os[k]), 2 * N32);
+      NNINIT_FOR_K store2<NT>(out + 2 * (j + k * N32), NNINIT_SHUF(LLO32, NNINIT_N32, oc[k], os[k]),
+                              NNINIT_SHUF(LHI32, NNINIT_N32, oc[k], os[k]), 2 * N32);
     }
     for (; j < m; j += N32) {
       const vu wr = loadu<vu>(buf + 2 * j), wt = loadu<vu>(buf + 2 * j + N32);
       vf oc, os;
       box_muller32k<1>(&wr, &wt, mean, sd, &oc, &os);
-      store2(out + 2 * j, NNINIT_SHUF(LLO32, NNINIT_N32, oc, os),
-             NNINIT_SHUF(LHI32, NNINIT_N32, oc, os), 2 * (m - j));
+      store2<NT>(out + 2 * j, NNINIT_SHUF(LLO32, NNINIT_N32, oc, os),
+                 NNINIT_SHUF(LHI32, NNINIT_N32, oc, os), 2 * (m - j));
     }
     out += 2 * m;
     p0 += m;
     pairs -= m;
   }
   if (tail) scalar::normal_f32(out, 1, key, 2 * p0, p);
+}
+
+void k_normal_f32(float* out, size_t n, const Key& key, uint64_t offset, const NormalParams& p) {
+  // Elements up to a block boundary and an odd last element go through the scalar kernel.
+  const size_t head = min_sz(n, (4 - (offset & 3)) & 3);
+  if (head) {
+    scalar::normal_f32(out, head, key, offset, p);
+    out += head; offset += head; n -= head;
+  }
+  // Streamed from an aligned address that is also a block boundary, when there is one.
+  const size_t h = align_head(out);
+  if (streams(out, n) && h % 4 == 0 && h < n) {
+    normal_f32_body<false>(out, h, key, offset, p);
+    normal_f32_body<true>(out + h, n - h, key, offset + h, p);
+    NNINIT_SFENCE();
+    return;
+  }
+  normal_f32_body<false>(out, n, key, offset, p);
 }
 
 // ------------------------------------------------------------------------------ float64
@@ -439,12 +512,9 @@ inline void box_muller64k(const vq* L0, const vq* L1, double mean, double sd, vd
 #define NNINIT_NORMAL64_K 4
 #endif
 
-void k_normal_f64(double* out, size_t n, const Key& key, uint64_t offset, const NormalParams& p) {
-  if (n == 0) return;
-  if (offset & 1) {  // odd head: the sine half of a pair
-    scalar::normal_f64(out, 1, key, offset, p);
-    out++; offset++; n--;
-  }
+// Elements offset .. offset + n - 1, offset even (whole pairs).
+template <bool NT>
+void normal_f64_body(double* out, size_t n, const Key& key, uint64_t offset, const NormalParams& p) {
   const size_t tail = n & 1;
   const double mean = p.mean, sd = p.std;
   const int K = NNINIT_NORMAL64_K;
@@ -464,21 +534,38 @@ void k_normal_f64(double* out, size_t n, const Key& key, uint64_t offset, const 
         L1[k] = loadu<vq>(buf + 4 * (j + k * N64) + 2 * N64);
       }
       box_muller64k<K>(L0, L1, mean, sd, oc, os);
-      NNINIT_FOR_K store2(out + 2 * (j + k * N64), NNINIT_SHUF(LLO64, NNINIT_N64, oc[k], os[k]),
-                          NNINIT_SHUF(LHI64, NNINIT_N64, oc[k], os[k]), 2 * N64);
+      NNINIT_FOR_K store2<NT>(out + 2 * (j + k * N64), NNINIT_SHUF(LLO64, NNINIT_N64, oc[k], os[k]),
+                              NNINIT_SHUF(LHI64, NNINIT_N64, oc[k], os[k]), 2 * N64);
     }
     for (; j < m; j += N64) {
       const vq L0 = loadu<vq>(buf + 4 * j), L1 = loadu<vq>(buf + 4 * j + 2 * N64);
       vd oc, os;
       box_muller64k<1>(&L0, &L1, mean, sd, &oc, &os);
-      store2(out + 2 * j, NNINIT_SHUF(LLO64, NNINIT_N64, oc, os),
-             NNINIT_SHUF(LHI64, NNINIT_N64, oc, os), 2 * (m - j));
+      store2<NT>(out + 2 * j, NNINIT_SHUF(LLO64, NNINIT_N64, oc, os),
+                 NNINIT_SHUF(LHI64, NNINIT_N64, oc, os), 2 * (m - j));
     }
     out += 2 * m;
     p0 += m;
     pairs -= m;
   }
   if (tail) scalar::normal_f64(out, 1, key, 2 * p0, p);
+}
+
+void k_normal_f64(double* out, size_t n, const Key& key, uint64_t offset, const NormalParams& p) {
+  if (n == 0) return;
+  if (offset & 1) {  // odd head: the sine half of a pair
+    scalar::normal_f64(out, 1, key, offset, p);
+    out++; offset++; n--;
+  }
+  // Streamed from an aligned address that is also a pair boundary, when there is one.
+  const size_t h = align_head(out);
+  if (streams(out, n) && h % 2 == 0 && h < n) {
+    normal_f64_body<false>(out, h, key, offset, p);
+    normal_f64_body<true>(out + h, n - h, key, offset + h, p);
+    NNINIT_SFENCE();
+    return;
+  }
+  normal_f64_body<false>(out, n, key, offset, p);
 }
 
 // ------------------------------------------------------------- truncated normal, log path
