@@ -130,6 +130,7 @@ inline void philox_gen(uint32_t* dst, uint64_t b0, size_t nblocks, const Key& ke
 #define NNINIT_N64 8
 #define NNINIT_SQRT_PS(v) ((vf)_mm512_sqrt_ps((__m512)(v)))
 #define NNINIT_SQRT_PD(v) ((vd)_mm512_sqrt_pd((__m512d)(v)))
+#define NNINIT_U64_TO_PD(x) ((vd)_mm512_cvtepu64_pd((__m512i)(x)))  // exact below 2^53
 #define NNINIT_STREAM(p, v) _mm512_stream_ps(reinterpret_cast<float*>(p), (__m512)(v))
 #define NNINIT_SFENCE() _mm_sfence()
 #include "simd_impl.h"

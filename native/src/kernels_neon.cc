@@ -103,6 +103,7 @@ inline void philox_gen(uint32_t* dst, uint64_t b0, size_t nblocks, const Key& ke
 #define NNINIT_N64 2
 #define NNINIT_SQRT_PS(v) ((vf)vsqrtq_f32((float32x4_t)(v)))
 #define NNINIT_SQRT_PD(v) ((vd)vsqrtq_f64((float64x2_t)(v)))
+#define NNINIT_U64_TO_PD(x) ((vd)vcvtq_f64_u64((uint64x2_t)(x)))  // exact below 2^53
 #include "simd_impl.h"
 
 }  // namespace

@@ -463,28 +463,40 @@ void k_uniform_f64(double* out, size_t n, const Key& key, uint64_t offset,
   }
 }
 
+// n + 1 for each lane's 53-bit integer n = (w0 >>> 5) * 2^26 + (w1 >>> 6) (q = w0 | w1 << 32),
+// as a double: exact (n + 1 <= 2^53), by one conversion where the ISA file has an exact
+// unsigned 64-bit one, else by u53_of.
+inline vd u53_plus1(vq q) {
+#if defined(NNINIT_U64_TO_PD)
+  return NNINIT_U64_TO_PD(((((q & 0xffffffffull) >> 5) << 26) | (q >> 38)) + 1u);
+#else
+  return u53_of(q) + 1.0;
+#endif
+}
+
 // Box-Muller, float64, for K vectors of pairs: L0 = words 0, 1 and L1 = words 2, 3 of each
-// lane's block -> oc, os as normalF64 computes them (logU53 and sincosTurn53 below).
+// lane's block -> oc, os as normalF64 computes them. The integer steps are exact rewrites:
+//   logU53(n + 1): the double's exponent and mantissa are math.ts's clz-based e and n 2^-e,
+//   and the octave fold m * 0.5 is the exponent field one lower;
+//   sincosTurn53(w2 >>> 5, w3 >>> 6): the octant o is w2's top 3 bits, so o & 1, o & 4,
+//   (o + 1) & 2 and (o + 2) & 4 are bits 29, 31, 30 of w2, w2 + 2^29 and w2 + 2^30, and the
+//   reduced angle (bits 5-28 of w2, then w3 >>> 6) is two shifts of L1.
 template <int K>
 inline void box_muller64k(const vq* L0, const vq* L1, double mean, double sd, vd* oc, vd* os) {
+  const vl s2 = (vl)splat_d(fmath::SQRT2_F64) & 0xfffffffffffffll;
   vd f[K], s[K], z[K], R[K], kk[K], t[K], t2[K], ps[K], pc[K];
   NNINIT_FOR_K {
-    // logU53(n), n = u53 + 1 <= 2^53 (exact); its exponent and mantissa are math.ts's.
-    const vq nb = (vq)(u53_of(L0[k]) + 1.0);
-    vd m = (vd)((nb & 0xfffffffffffffull) | 0x3ff0000000000000ull);
-    vl e = (vl)(nb >> 52) - (1023 + 53);
-    const vl big = m > fmath::SQRT2_F64;
-    m = big ? m * 0.5 : m;
-    e = e - big;
+    const vq nb = (vq)u53_plus1(L0[k]);
+    const vl mant = (vl)(nb & 0xfffffffffffffull);
+    const vl big = mant > s2;  // m > SQRT2_F64; -1 where folded
+    const vd m = (vd)((mant | 0x3ff0000000000000ll) + (big & (int64_t)0xfff0000000000000ull));
+    const vl e = ((vl)(nb >> 52) - (1023 + 53)) - big;
     f[k] = m - 1.0;
     s[k] = f[k] / (2.0 + f[k]);
     z[k] = s[k] * s[k];
     kk[k] = i51_to_d(e);
-    // sincosTurn53(w2 >>> 5, w3 >>> 6)
-    const vq h27 = (L1[k] & 0xffffffffull) >> 5;
-    const vq oct = h27 >> 24;
-    vq ri = ((h27 & 0xffffffull) << 26) + (L1[k] >> 38);
-    ri = (oct & 1u) != 0 ? (1ull << 50) - ri : ri;
+    vq ri = ((L1[k] << 21) & 0x0003fffffc000000ull) | (L1[k] >> 38);
+    ri = (L1[k] & 0x20000000u) != 0 ? (1ull << 50) - ri : ri;  // odd octants mirror
     t[k] = u52_to_d(ri) * 8.881784197001252e-16;  // 2^-50, exact
     t2[k] = t[k] * t[k];
   }
@@ -496,12 +508,11 @@ inline void box_muller64k(const vq* L0, const vq* L1, double mean, double sd, vd
     const vd l = kk[k] * fmath::LN2_HI - ((s[k] * (f[k] - R[k]) - kk[k] * fmath::LN2_LO) - f[k]);
     const vd r = NNINIT_SQRT_PD(-2.0 * l);
     const vd sv = t[k] * ps[k];
-    const vq oct = (L1[k] & 0xffffffffull) >> 29;
-    const vl sw = ((oct + 1u) & 2u) != 0;
+    const vl sw = ((L1[k] + 0x20000000u) & 0x40000000u) != 0;
     const vq s1 = (vq)(sw ? pc[k] : sv);
     const vq c1 = (vq)(sw ? sv : pc[k]);
-    const vd sn = (vd)(s1 ^ ((oct & 4u) << 61));
-    const vd cs = (vd)(c1 ^ (((oct + 2u) & 4u) << 61));
+    const vd sn = (vd)(s1 ^ ((L1[k] << 32) & 0x8000000000000000ull));                  // -s where o & 4
+    const vd cs = (vd)(c1 ^ (((L1[k] + 0x40000000u) << 32) & 0x8000000000000000ull));  // (o + 2) & 4
     oc[k] = mean + sd * (r * cs);
     os[k] = mean + sd * (r * sn);
   }
