@@ -96,8 +96,10 @@ inline void philox_batch(uint32_t* dst, uint64_t b0, const PhiloxKeys& k) {
   for (int u = 0; u < U; u++) emit<L>(dst + 16 * u, a[u], b[u]);
 }
 
+// Out of line: one copy per layout instead of one inlined into every kernel (each is a few
+// kilobytes of unrolled rounds); a call per chunk of 1024 words costs nothing.
 template <int L>
-inline void philox_gen(uint32_t* dst, uint64_t b0, size_t nblocks, const Key& key) {
+__attribute__((noinline)) void philox_gen(uint32_t* dst, uint64_t b0, size_t nblocks, const Key& key) {
   const PhiloxKeys k(key);
   size_t i = 0;
   for (; i + 32 <= nblocks; i += 32) philox_batch<L, 8>(dst + 4 * i, b0 + i, k);

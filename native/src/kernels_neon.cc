@@ -84,8 +84,10 @@ inline void philox_batch(uint32_t* dst, uint64_t b0, const uint32x4_t (&k0)[10],
   for (int u = 0; u < U; u++) emit<L>(dst + 16 * u, x0[u], x1[u], x2[u], x3[u]);
 }
 
+// Out of line: one copy per layout instead of one inlined into every kernel (each is a few
+// kilobytes of unrolled rounds); a call per chunk of 1024 words costs nothing.
 template <int L>
-inline void philox_gen(uint32_t* dst, uint64_t b0, size_t nblocks, const Key& key) {
+__attribute__((noinline)) void philox_gen(uint32_t* dst, uint64_t b0, size_t nblocks, const Key& key) {
   uint32_t a[10], b[10];
   philox_round_keys(key, a, b);
   uint32x4_t k0[10], k1[10];

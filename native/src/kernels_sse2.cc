@@ -81,8 +81,10 @@ inline void philox_batch(uint32_t* dst, uint64_t b0, const PhiloxKeys& k) {
 #ifndef NNINIT_SSE2_U
 #define NNINIT_SSE2_U 8
 #endif
+// Out of line: one copy per layout instead of one inlined into every kernel (each is a few
+// kilobytes of unrolled rounds); a call per chunk of 1024 words costs nothing.
 template <int L>
-inline void philox_gen(uint32_t* dst, uint64_t b0, size_t nblocks, const Key& key) {
+__attribute__((noinline)) void philox_gen(uint32_t* dst, uint64_t b0, size_t nblocks, const Key& key) {
   const PhiloxKeys k(key);
   const size_t U = NNINIT_SSE2_U;
   size_t i = 0;

@@ -231,10 +231,16 @@ void test_parity(const Kernels* ref, const Kernels* isa) {
       k->bits(o, n, Key{0x12345678, 0x9abcdef0, 7, 0}, high + (off >> 2), static_cast<unsigned>(off & 3));
     });
   const Key key{0xdeadbeef, 42, 3, 1};
+  // The kernels' shortcuts (simd_impl.h UniformF32Op): folded or not (scale 1e-33: scale 2^-24
+  // is not exact), low zero or not, clamp needed or not (an upper below the largest value).
   const UniformParams uf32[] = {
       {-(double)(float)0.1, (double)(float)0.2, (double)std::nextafter((float)0.1, 0.0f)},
       {1.0, (double)(float)1e-7, (double)std::nextafter(1.0f + 1e-7f, 0.0f)},
-      {-3.0, 6.0, (double)std::nextafter(3.0f, 0.0f)}};
+      {-3.0, 6.0, (double)std::nextafter(3.0f, 0.0f)},
+      {0.0, 1.0, (double)std::nextafter(1.0f, 0.0f)},
+      {-0.0, 2.0, (double)std::nextafter(2.0f, 0.0f)},
+      {0.0, 1.0, 0.5},
+      {0.0, (double)(float)1e-33, (double)std::nextafter((float)1e-33, 0.0f)}};
   for (const UniformParams& p : uf32)
     parity<float>("uniform_f32", ref, isa, false, [&](const Kernels* k, float* o, size_t n, uint64_t off) {
       k->uniform_f32(o, n, key, off, p);
