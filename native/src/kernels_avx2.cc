@@ -31,9 +31,9 @@ namespace {
 // Philox4x32-10, 4 blocks per register pair: 64-bit lane j of A holds (x0, x1), of B
 // (x2, x3). Lanes hold blocks 0,2,1,3 so unpacklo/hi_epi64(A, B) emit blocks 0-1 and 2-3 in
 // order (and the pair layouts come out in interleave order, see emit). Each round is a
-// dependency chain of four 2-3 cycle operations (Zen 5), so philox_gen keeps 8 register
+// dependency chain of four 2-3 cycle operations (Zen 5), so philox_run keeps 8 register
 // pairs (32 blocks) in flight: 0.39 against 0.46 ns/word with 4 (Zen 5, forced AVX2).
-const size_t kBatchBlocks = 4;  // philox_gen's granularity: one register pair
+const size_t kBatchBlocks = 4;  // philox_run's granularity: one register pair, one group
 
 struct PhiloxKeys {
   __m256i k0[10], k1[10], stream;
@@ -48,29 +48,28 @@ struct PhiloxKeys {
   }
 };
 
-// Writes the 4 blocks of one register pair in layout L (philox.h).
+// The 4 blocks of one register pair as two vectors in layout L (philox.h).
 template <int L>
-inline void emit(uint32_t* d, __m256i a, __m256i b) {
+inline void emit(__m256i a, __m256i b, __m256i* x, __m256i* y) {
   if (L == kPhiloxWords) {
-    _mm256_storeu_si256(reinterpret_cast<__m256i*>(d), _mm256_unpacklo_epi64(a, b));
-    _mm256_storeu_si256(reinterpret_cast<__m256i*>(d + 8), _mm256_unpackhi_epi64(a, b));
+    *x = _mm256_unpacklo_epi64(a, b);  // blocks 0-1 in word order
+    *y = _mm256_unpackhi_epi64(a, b);  // blocks 2-3
   } else if (L == kPhiloxBlocks) {
     // Block lanes 0,2,1,3: unpacklo_pd takes blocks 0-1, unpackhi_pd 2-3.
-    _mm256_storeu_si256(reinterpret_cast<__m256i*>(d), a);
-    _mm256_storeu_si256(reinterpret_cast<__m256i*>(d + 8), b);
+    *x = a;
+    *y = b;
   } else {
     // Radius words (x0, x2), angle words (x1, x3): pairs 0,1,4,5,2,3,6,7, whose
     // unpacklo/hi_ps are pairs 0-3 and 4-7.
-    const __m256i r = _mm256_blend_epi32(a, _mm256_shuffle_epi32(b, 0xB1), 0xAA);
-    const __m256i t = _mm256_blend_epi32(b, _mm256_shuffle_epi32(a, 0xB1), 0x55);
-    _mm256_storeu_si256(reinterpret_cast<__m256i*>(d), r);
-    _mm256_storeu_si256(reinterpret_cast<__m256i*>(d + 8), t);
+    *x = _mm256_blend_epi32(a, _mm256_shuffle_epi32(b, 0xB1), 0xAA);
+    *y = _mm256_blend_epi32(b, _mm256_shuffle_epi32(a, 0xB1), 0x55);
   }
 }
 
-// Blocks b0 .. b0 + 4U - 1, U register pairs statement by statement.
-template <int L, int U>
-inline void philox_batch(uint32_t* dst, uint64_t b0, const PhiloxKeys& k) {
+// Blocks b0 .. b0 + 4U - 1, U register pairs statement by statement, handed to the sink as
+// U groups starting at group g.
+template <int L, int U, class Sink>
+inline void philox_batch(uint64_t b0, const PhiloxKeys& k, Sink& sink, size_t g) {
   const __m256i m0 = _mm256_set1_epi64x(kPhiloxM0);
   const __m256i m1 = _mm256_set1_epi64x(kPhiloxM1);
   const __m256i lanes = _mm256_setr_epi64x(0, 2, 1, 3);
@@ -92,18 +91,19 @@ inline void philox_batch(uint32_t* dst, uint64_t b0, const PhiloxKeys& k) {
                               _mm256_srli_epi64(b[u], 32));
     }
   }
+  __m256i x[U], y[U];
 #pragma GCC unroll 8
-  for (int u = 0; u < U; u++) emit<L>(dst + 16 * u, a[u], b[u]);
+  for (int u = 0; u < U; u++) emit<L>(a[u], b[u], &x[u], &y[u]);
+  sink.template take<U>(x, y, g);
 }
 
-// Out of line: one copy per layout instead of one inlined into every kernel (each is a few
-// kilobytes of unrolled rounds); a call per chunk of 1024 words costs nothing.
-template <int L>
-__attribute__((noinline)) void philox_gen(uint32_t* dst, uint64_t b0, size_t nblocks, const Key& key) {
+// Blocks b0 .. b0 + nblocks - 1 (a multiple of kBatchBlocks) in groups of 4 to the sink.
+template <int L, class Sink>
+inline void philox_run(uint64_t b0, size_t nblocks, const Key& key, Sink& sink) {
   const PhiloxKeys k(key);
   size_t i = 0;
-  for (; i + 32 <= nblocks; i += 32) philox_batch<L, 8>(dst + 4 * i, b0 + i, k);
-  for (; i < nblocks; i += 4) philox_batch<L, 1>(dst + 4 * i, b0 + i, k);
+  for (; i + 32 <= nblocks; i += 32) philox_batch<L, 8>(b0 + i, k, sink, i / 4);
+  for (; i < nblocks; i += 4) philox_batch<L, 1>(b0 + i, k, sink, i / 4);
 }
 
 #define NNINIT_VB 32
@@ -111,8 +111,6 @@ __attribute__((noinline)) void philox_gen(uint32_t* dst, uint64_t b0, size_t nbl
 #define NNINIT_N64 4
 #define NNINIT_SQRT_PS(v) ((vf)_mm256_sqrt_ps((__m256)(v)))
 #define NNINIT_SQRT_PD(v) ((vd)_mm256_sqrt_pd((__m256d)(v)))
-#define NNINIT_STREAM(p, v) _mm256_stream_ps(reinterpret_cast<float*>(p), (__m256)(v))
-#define NNINIT_SFENCE() _mm_sfence()
 #include "simd_impl.h"
 
 }  // namespace

@@ -42,9 +42,9 @@ namespace {
 // back in the normal layout after one shuffle. Ten rounds end in the normal layout.
 //
 // A round is a chain of 2-3 dependent operations of 2-3 cycles latency each (Zen 5), so one
-// register pair alone leaves the multiply and logic pipes mostly idle: philox_gen keeps 8
+// register pair alone leaves the multiply and logic pipes mostly idle: philox_run keeps 8
 // pairs (64 blocks) in flight, which measured 0.142 against 0.176 ns/word with 4 (Zen 5).
-const size_t kBatchBlocks = 8;  // philox_gen's granularity: one register pair
+const size_t kBatchBlocks = 8;  // philox_run's granularity: one register pair, one group
 
 struct PhiloxKeys {
   __m512i k0[10], k1[10], stream;
@@ -61,27 +61,28 @@ struct PhiloxKeys {
   }
 };
 
-// Writes the 8 blocks of one register pair in layout L (philox.h).
+// The 8 blocks of one register pair as two vectors in layout L (philox.h).
 template <int L>
-inline void emit(uint32_t* d, __m512i a, __m512i b) {
+inline void emit(__m512i a, __m512i b, __m512i* x, __m512i* y) {
   if (L == kPhiloxWords) {
-    _mm512_storeu_si512(d, _mm512_unpacklo_epi64(a, b));
-    _mm512_storeu_si512(d + 16, _mm512_unpackhi_epi64(a, b));
+    *x = _mm512_unpacklo_epi64(a, b);  // blocks 0-3 in word order
+    *y = _mm512_unpackhi_epi64(a, b);  // blocks 4-7
   } else if (L == kPhiloxBlocks) {
     // Block lanes 0,4,1,5,2,6,3,7: unpacklo_pd takes blocks 0-3, unpackhi_pd 4-7.
-    _mm512_storeu_si512(d, a);
-    _mm512_storeu_si512(d + 16, b);
+    *x = a;
+    *y = b;
   } else {
     // Radius words (x0, x2) and angle words (x1, x3) of each block, pairs 2b and 2b+1
     // side by side: pairs 0,1,8,9,2,3,10,11,.. whose unpacklo/hi_ps are pairs 0-7, 8-15.
-    _mm512_storeu_si512(d, _mm512_mask_shuffle_epi32(a, 0xAAAA, b, _MM_PERM_CDAB));
-    _mm512_storeu_si512(d + 16, _mm512_mask_shuffle_epi32(b, 0x5555, a, _MM_PERM_CDAB));
+    *x = _mm512_mask_shuffle_epi32(a, 0xAAAA, b, _MM_PERM_CDAB);
+    *y = _mm512_mask_shuffle_epi32(b, 0x5555, a, _MM_PERM_CDAB);
   }
 }
 
-// Blocks b0 .. b0 + 8U - 1, U register pairs statement by statement.
-template <int L, int U>
-inline void philox_batch(uint32_t* dst, uint64_t b0, const PhiloxKeys& k) {
+// Blocks b0 .. b0 + 8U - 1, U register pairs statement by statement, handed to the sink as
+// U groups starting at group g.
+template <int L, int U, class Sink>
+inline void philox_batch(uint64_t b0, const PhiloxKeys& k, Sink& sink, size_t g) {
   const __m512i m0 = _mm512_set1_epi64(kPhiloxM0);
   const __m512i m1 = _mm512_set1_epi64(kPhiloxM1);
   const __m512i lanes = _mm512_setr_epi64(0, 4, 1, 5, 2, 6, 3, 7);
@@ -113,18 +114,19 @@ inline void philox_batch(uint32_t* dst, uint64_t b0, const PhiloxKeys& k) {
                                             k.k1[r + 1], 0x96);
     }
   }
+  __m512i x[U], y[U];
 #pragma GCC unroll 8
-  for (int u = 0; u < U; u++) emit<L>(dst + 32 * u, a[u], b[u]);
+  for (int u = 0; u < U; u++) emit<L>(a[u], b[u], &x[u], &y[u]);
+  sink.template take<U>(x, y, g);
 }
 
-// Out of line: one copy per layout instead of one inlined into every kernel (each is a few
-// kilobytes of unrolled rounds); a call per chunk of 1024 words costs nothing.
-template <int L>
-__attribute__((noinline)) void philox_gen(uint32_t* dst, uint64_t b0, size_t nblocks, const Key& key) {
+// Blocks b0 .. b0 + nblocks - 1 (a multiple of kBatchBlocks) in groups of 8 to the sink.
+template <int L, class Sink>
+inline void philox_run(uint64_t b0, size_t nblocks, const Key& key, Sink& sink) {
   const PhiloxKeys k(key);
   size_t i = 0;
-  for (; i + 64 <= nblocks; i += 64) philox_batch<L, 8>(dst + 4 * i, b0 + i, k);
-  for (; i < nblocks; i += 8) philox_batch<L, 1>(dst + 4 * i, b0 + i, k);
+  for (; i + 64 <= nblocks; i += 64) philox_batch<L, 8>(b0 + i, k, sink, i / 8);
+  for (; i < nblocks; i += 8) philox_batch<L, 1>(b0 + i, k, sink, i / 8);
 }
 
 #define NNINIT_VB 64
@@ -133,8 +135,6 @@ __attribute__((noinline)) void philox_gen(uint32_t* dst, uint64_t b0, size_t nbl
 #define NNINIT_SQRT_PS(v) ((vf)_mm512_sqrt_ps((__m512)(v)))
 #define NNINIT_SQRT_PD(v) ((vd)_mm512_sqrt_pd((__m512d)(v)))
 #define NNINIT_U64_TO_PD(x) ((vd)_mm512_cvtepu64_pd((__m512i)(x)))  // exact below 2^53
-#define NNINIT_STREAM(p, v) _mm512_stream_ps(reinterpret_cast<float*>(p), (__m512)(v))
-#define NNINIT_SFENCE() _mm_sfence()
 #include "simd_impl.h"
 
 }  // namespace

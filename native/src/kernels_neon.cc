@@ -18,38 +18,41 @@ namespace {
 
 // Philox4x32-10 on 4 blocks per register set: x0..x3 hold word k of 4 blocks. vmull_u32
 // gives the 64-bit products, vuzp splits them into lo/hi words; emit transposes back to the
-// layout asked for. philox_gen keeps two sets (8 blocks) in flight.
-const size_t kBatchBlocks = 4;  // philox_gen's granularity: one register set
+// layout asked for. philox_run keeps two sets (8 blocks) in flight.
+const size_t kBatchBlocks = 4;  // philox_run's granularity: one register set, two groups
 
-// Writes the 4 blocks of one register set in layout L (philox.h).
+// The 4 blocks of one register set as two groups of two vectors each in layout L (philox.h).
 template <int L>
-inline void emit(uint32_t* d, uint32x4_t x0, uint32x4_t x1, uint32x4_t x2, uint32x4_t x3) {
+inline void emit(uint32x4_t x0, uint32x4_t x1, uint32x4_t x2, uint32x4_t x3, uint32x4_t* x,
+                 uint32x4_t* y) {
   if (L == kPhiloxWords) {
-    uint32x4x4_t t;
-    t.val[0] = x0;
-    t.val[1] = x1;
-    t.val[2] = x2;
-    t.val[3] = x3;
-    vst4q_u32(d, t);
+    // Transposed: blocks 0, 1 in word order, then blocks 2, 3.
+    const uint64x2_t t01 = vreinterpretq_u64_u32(vzip1q_u32(x0, x1)), t23 = vreinterpretq_u64_u32(vzip1q_u32(x2, x3));
+    const uint64x2_t u01 = vreinterpretq_u64_u32(vzip2q_u32(x0, x1)), u23 = vreinterpretq_u64_u32(vzip2q_u32(x2, x3));
+    x[0] = vreinterpretq_u32_u64(vzip1q_u64(t01, t23));
+    y[0] = vreinterpretq_u32_u64(vzip2q_u64(t01, t23));
+    x[1] = vreinterpretq_u32_u64(vzip1q_u64(u01, u23));
+    y[1] = vreinterpretq_u32_u64(vzip2q_u64(u01, u23));
   } else if (L == kPhiloxBlocks) {
-    // Groups of 2 blocks: words 0, 1 of blocks 0, 1; words 2, 3; then blocks 2, 3.
-    vst1q_u32(d, vzip1q_u32(x0, x1));
-    vst1q_u32(d + 4, vzip1q_u32(x2, x3));
-    vst1q_u32(d + 8, vzip2q_u32(x0, x1));
-    vst1q_u32(d + 12, vzip2q_u32(x2, x3));
+    // Words 0, 1 of blocks 0, 1; words 2, 3; then blocks 2, 3.
+    x[0] = vzip1q_u32(x0, x1);
+    y[0] = vzip1q_u32(x2, x3);
+    x[1] = vzip2q_u32(x0, x1);
+    y[1] = vzip2q_u32(x2, x3);
   } else {
-    // Groups of 2 blocks: radius words x0, x2 (pairs 0-3), angle words x1, x3.
-    vst1q_u32(d, vzip1q_u32(x0, x2));
-    vst1q_u32(d + 4, vzip1q_u32(x1, x3));
-    vst1q_u32(d + 8, vzip2q_u32(x0, x2));
-    vst1q_u32(d + 12, vzip2q_u32(x1, x3));
+    // Radius words x0, x2 (pairs 0-3), angle words x1, x3; then blocks 2, 3.
+    x[0] = vzip1q_u32(x0, x2);
+    y[0] = vzip1q_u32(x1, x3);
+    x[1] = vzip2q_u32(x0, x2);
+    y[1] = vzip2q_u32(x1, x3);
   }
 }
 
-// Blocks b0 .. b0 + 4U - 1, U register sets statement by statement.
-template <int L, int U>
-inline void philox_batch(uint32_t* dst, uint64_t b0, const uint32x4_t (&k0)[10],
-                         const uint32x4_t (&k1)[10], const Key& key) {
+// Blocks b0 .. b0 + 4U - 1, U register sets statement by statement, handed to the sink as
+// 2U groups of 2 blocks starting at group g.
+template <int L, int U, class Sink>
+inline void philox_batch(uint64_t b0, const uint32x4_t (&k0)[10], const uint32x4_t (&k1)[10],
+                         const Key& key, Sink& sink, size_t g) {
   const uint32x2_t m0 = vdup_n_u32(kPhiloxM0), m1 = vdup_n_u32(kPhiloxM1);
   const uint32x4_t m0q = vdupq_n_u32(kPhiloxM0), m1q = vdupq_n_u32(kPhiloxM1);
   uint32x4_t x0[U], x1[U], x2[U], x3[U];
@@ -81,13 +84,14 @@ inline void philox_batch(uint32_t* dst, uint64_t b0, const uint32x4_t (&k0)[10],
       x3[u] = lo0;
     }
   }
-  for (int u = 0; u < U; u++) emit<L>(dst + 16 * u, x0[u], x1[u], x2[u], x3[u]);
+  uint32x4_t x[2 * U], y[2 * U];
+  for (int u = 0; u < U; u++) emit<L>(x0[u], x1[u], x2[u], x3[u], x + 2 * u, y + 2 * u);
+  sink.template take<2 * U>(x, y, g);
 }
 
-// Out of line: one copy per layout instead of one inlined into every kernel (each is a few
-// kilobytes of unrolled rounds); a call per chunk of 1024 words costs nothing.
-template <int L>
-__attribute__((noinline)) void philox_gen(uint32_t* dst, uint64_t b0, size_t nblocks, const Key& key) {
+// Blocks b0 .. b0 + nblocks - 1 (a multiple of kBatchBlocks) in groups of 2 to the sink.
+template <int L, class Sink>
+inline void philox_run(uint64_t b0, size_t nblocks, const Key& key, Sink& sink) {
   uint32_t a[10], b[10];
   philox_round_keys(key, a, b);
   uint32x4_t k0[10], k1[10];
@@ -96,8 +100,8 @@ __attribute__((noinline)) void philox_gen(uint32_t* dst, uint64_t b0, size_t nbl
     k1[r] = vdupq_n_u32(b[r]);
   }
   size_t i = 0;
-  for (; i + 8 <= nblocks; i += 8) philox_batch<L, 2>(dst + 4 * i, b0 + i, k0, k1, key);
-  for (; i < nblocks; i += 4) philox_batch<L, 1>(dst + 4 * i, b0 + i, k0, k1, key);
+  for (; i + 8 <= nblocks; i += 8) philox_batch<L, 2>(b0 + i, k0, k1, key, sink, i / 2);
+  for (; i < nblocks; i += 4) philox_batch<L, 1>(b0 + i, k0, k1, key, sink, i / 2);
 }
 
 #define NNINIT_VB 16

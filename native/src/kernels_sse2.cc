@@ -16,9 +16,9 @@ namespace sse2 {
 namespace {
 
 // Philox4x32-10, 2 blocks per register pair: 64-bit lane j of A holds (x0, x1), of B
-// (x2, x3); unpacklo/hi_epi64(A, B) are the two blocks' 4 words each. philox_gen keeps
+// (x2, x3); unpacklo/hi_epi64(A, B) are the two blocks' 4 words each. philox_run keeps
 // several register pairs in flight: a round is a chain of dependent 2-3 cycle operations.
-const size_t kBatchBlocks = 2;  // philox_gen's granularity: one register pair
+const size_t kBatchBlocks = 2;  // philox_run's granularity: one register pair, one group
 
 struct PhiloxKeys {
   __m128i k0[10], k1[10], stream;
@@ -33,26 +33,27 @@ struct PhiloxKeys {
   }
 };
 
-// Writes the 2 blocks of one register pair in layout L (philox.h).
+// The 2 blocks of one register pair as two vectors in layout L (philox.h).
 template <int L>
-inline void emit(uint32_t* d, __m128i a, __m128i b) {
+inline void emit(__m128i a, __m128i b, __m128i* x, __m128i* y) {
   if (L == kPhiloxWords) {
-    _mm_storeu_si128(reinterpret_cast<__m128i*>(d), _mm_unpacklo_epi64(a, b));
-    _mm_storeu_si128(reinterpret_cast<__m128i*>(d + 4), _mm_unpackhi_epi64(a, b));
+    *x = _mm_unpacklo_epi64(a, b);
+    *y = _mm_unpackhi_epi64(a, b);
   } else if (L == kPhiloxBlocks) {
-    _mm_storeu_si128(reinterpret_cast<__m128i*>(d), a);
-    _mm_storeu_si128(reinterpret_cast<__m128i*>(d + 4), b);
+    *x = a;
+    *y = b;
   } else {
     // Radius words x0, x2 and angle words x1, x3 of blocks 0, 1: pairs 0,1,2,3.
     const __m128i t0 = _mm_unpacklo_epi32(a, b), t1 = _mm_unpackhi_epi32(a, b);
-    _mm_storeu_si128(reinterpret_cast<__m128i*>(d), _mm_unpacklo_epi64(t0, t1));
-    _mm_storeu_si128(reinterpret_cast<__m128i*>(d + 4), _mm_unpackhi_epi64(t0, t1));
+    *x = _mm_unpacklo_epi64(t0, t1);
+    *y = _mm_unpackhi_epi64(t0, t1);
   }
 }
 
-// Blocks b0 .. b0 + 2U - 1, U register pairs statement by statement.
-template <int L, int U>
-inline void philox_batch(uint32_t* dst, uint64_t b0, const PhiloxKeys& k) {
+// Blocks b0 .. b0 + 2U - 1, U register pairs statement by statement, handed to the sink as
+// U groups starting at group g.
+template <int L, int U, class Sink>
+inline void philox_batch(uint64_t b0, const PhiloxKeys& k, Sink& sink, size_t g) {
   const __m128i m0 = _mm_set1_epi64x(kPhiloxM0);
   const __m128i m1 = _mm_set1_epi64x(kPhiloxM1);
   const __m128i lanes = _mm_set_epi64x(1, 0);
@@ -74,22 +75,19 @@ inline void philox_batch(uint32_t* dst, uint64_t b0, const PhiloxKeys& k) {
                            _mm_srli_epi64(b[u], 32));
     }
   }
+  __m128i x[U], y[U];
 #pragma GCC unroll 8
-  for (int u = 0; u < U; u++) emit<L>(dst + 8 * u, a[u], b[u]);
+  for (int u = 0; u < U; u++) emit<L>(a[u], b[u], &x[u], &y[u]);
+  sink.template take<U>(x, y, g);
 }
 
-#ifndef NNINIT_SSE2_U
-#define NNINIT_SSE2_U 8
-#endif
-// Out of line: one copy per layout instead of one inlined into every kernel (each is a few
-// kilobytes of unrolled rounds); a call per chunk of 1024 words costs nothing.
-template <int L>
-__attribute__((noinline)) void philox_gen(uint32_t* dst, uint64_t b0, size_t nblocks, const Key& key) {
+// Blocks b0 .. b0 + nblocks - 1 (a multiple of kBatchBlocks) in groups of 2 to the sink.
+template <int L, class Sink>
+inline void philox_run(uint64_t b0, size_t nblocks, const Key& key, Sink& sink) {
   const PhiloxKeys k(key);
-  const size_t U = NNINIT_SSE2_U;
   size_t i = 0;
-  for (; i + 2 * U <= nblocks; i += 2 * U) philox_batch<L, U>(dst + 4 * i, b0 + i, k);
-  for (; i < nblocks; i += 2) philox_batch<L, 1>(dst + 4 * i, b0 + i, k);
+  for (; i + 16 <= nblocks; i += 16) philox_batch<L, 8>(b0 + i, k, sink, i / 2);
+  for (; i < nblocks; i += 2) philox_batch<L, 1>(b0 + i, k, sink, i / 2);
 }
 
 #define NNINIT_VB 16
@@ -97,8 +95,6 @@ __attribute__((noinline)) void philox_gen(uint32_t* dst, uint64_t b0, size_t nbl
 #define NNINIT_N64 2
 #define NNINIT_SQRT_PS(v) ((vf)_mm_sqrt_ps((__m128)(v)))
 #define NNINIT_SQRT_PD(v) ((vd)_mm_sqrt_pd((__m128d)(v)))
-#define NNINIT_STREAM(p, v) _mm_stream_ps(reinterpret_cast<float*>(p), (__m128)(v))
-#define NNINIT_SFENCE() _mm_sfence()
 #include "simd_impl.h"
 
 }  // namespace

@@ -6,9 +6,11 @@
 //   NNINIT_VB             vector width in bytes (16, 32, 64)
 //   NNINIT_N32/NNINIT_N64 lanes of 32/64-bit elements (VB/4, VB/8) as plain literals
 //   NNINIT_SQRT_PS/PD(v)  correctly rounded vector square roots
-//   kBatchBlocks          philox_gen's block granularity
-//   philox_gen<L>(dst, b0, nblocks, key)  blocks b0 .. b0+nblocks-1 (nblocks a multiple of
-//                         kBatchBlocks) into dst in PhiloxLayout L (philox.h)
+//   kBatchBlocks          philox_run's block granularity (a multiple of kGroupBlocks below)
+//   philox_run<L>(b0, nblocks, key, sink)  blocks b0 .. b0+nblocks-1 (nblocks a multiple of
+//                         kBatchBlocks) in PhiloxLayout L (philox.h), handed to
+//                         sink.take<M>(a, b, g): M groups of N32 / 2 blocks, group g + m as
+//                         the two vectors a[m], b[m] (ISA vector types; cast to vu)
 // Everything it defines therefore has internal linkage and this ISA's code generation.
 //
 // Every operation below is the one lib/kernels/distributions.ts and math.ts perform, in the
@@ -19,8 +21,11 @@
 // Speed (docs/algorithms.md, "Where the time goes"): every vector operation here has 2-3
 // cycles of latency (Zen 5), and one value's polynomial is a chain of dozens of them, so a
 // loop over one vector at a time leaves most pipes idle. The kernels therefore process K
-// independent vectors statement by statement (NNINIT_FOR_K), and philox_gen keeps several
-// register sets in flight.
+// independent vectors statement by statement (NNINIT_FOR_K), and philox_run keeps several
+// register sets in flight. The bulk of a fill goes from Philox's registers straight into
+// the value computation (a sink) and out; only the ends of a fill go through a small word
+// buffer. (Reading that buffer back while a DRAM-bound fill has many output stores in
+// flight made the loads wait on them: the 2^24-element fills ran up to 2x slower.)
 
 typedef float vf __attribute__((vector_size(NNINIT_VB)));
 typedef int32_t vi __attribute__((vector_size(NNINIT_VB)));
@@ -77,51 +82,13 @@ inline vd u52_to_d(vq x) { return (vd)(x | 0x4330000000000000ull) - 450359962737
 // Exact conversion of integers |x| < 2^51.
 inline vd i51_to_d(vl x) { return (vd)(x + 0x4338000000000000ll) - 6755399441055744.0; }
 
-// ------------------------------------------------------------------- non-temporal stores
-//
-// A fill much larger than the last-level cache evicts its own beginning anyway, and every
-// ordinary store of it first reads the line it overwrites (read for ownership): streaming
-// (non-temporal) stores write whole lines without that read, which halves the memory
-// traffic. They write the same values; only where the lines go differs. The kernels stream
-// a call's output when it is at least kStreamBytes (measured: docs/algorithms.md) and the
-// ISA file defines NNINIT_STREAM(p, v) (an aligned streaming store) and NNINIT_SFENCE()
-// (which orders the streamed lines before whatever signals completion to other threads).
-#if defined(NNINIT_STREAM)
-#ifndef NNINIT_STREAM_BYTES
-#define NNINIT_STREAM_BYTES (size_t{1} << 23)
-#endif
-const size_t kStreamBytes = NNINIT_STREAM_BYTES;
-template <class T>
-inline bool streams(const T* out, size_t n) {
-  return n * sizeof(T) >= kStreamBytes && reinterpret_cast<uintptr_t>(out) % sizeof(T) == 0;
-}
-// Elements before out + head is aligned to a vector (the streamed part must be).
-template <class T>
-inline size_t align_head(const T* out) {
-  return (NNINIT_VB - reinterpret_cast<uintptr_t>(out) % NNINIT_VB) % NNINIT_VB / sizeof(T);
-}
-template <bool NT, class V>
-inline void put(void* p, V v) {
-  if (NT) NNINIT_STREAM(p, v);
-  else storeu(p, v);
-}
-#else
-template <class T>
-inline bool streams(const T*, size_t) { return false; }
-template <class T>
-inline size_t align_head(const T*) { return 0; }
-template <bool NT, class V>
-inline void put(void* p, V v) { storeu(p, v); }
-#define NNINIT_SFENCE() ((void)0)
-#endif
-
 // Stores v (2 vectors: element order) at p, or its first `count` elements when fewer.
-template <bool NT, class T, class V>
+template <class T, class V>
 inline void store2(T* p, V lo, V hi, size_t count) {
   const size_t n = sizeof(V) / sizeof(T);
   if (count >= 2 * n) {
-    put<NT>(p, lo);
-    put<NT>(p + n, hi);
+    storeu(p, lo);
+    storeu(p + n, hi);
   } else {
     T t[2 * n];
     storeu(t, lo);
@@ -132,8 +99,32 @@ inline void store2(T* p, V lo, V hi, size_t count) {
 
 // ------------------------------------------------------------------------------ words
 
-// Every kernel generates at most 1024 words (plus a skip of up to 3) per chunk, rounded up
-// to whole batches of kBatchBlocks.
+// philox_run hands its blocks over in groups of this many (two vectors of words each).
+const size_t kGroupBlocks = N32 / 2;
+static_assert(kBatchBlocks % kGroupBlocks == 0, "whole groups per batch");
+
+// Writes philox_run's groups to a buffer: the layouts of philox.h in memory.
+struct BufferSink {
+  uint32_t* dst;
+  template <int M, class W>
+  void take(const W* a, const W* b, size_t g) {
+    for (int m = 0; m < M; m++) {
+      storeu(dst + (g + m) * 2 * N32, (vu)a[m]);
+      storeu(dst + (g + m) * 2 * N32 + N32, (vu)b[m]);
+    }
+  }
+};
+
+// Blocks b0 .. b0 + nblocks - 1 (a multiple of kBatchBlocks) into dst in layout L. Out of
+// line: one copy per layout, used for the ends of fills.
+template <int L>
+__attribute__((noinline)) void philox_gen(uint32_t* dst, uint64_t b0, size_t nblocks, const Key& key) {
+  BufferSink sink{dst};
+  philox_run<L>(b0, nblocks, key, sink);
+}
+
+// Every buffered chunk is at most 1024 words (plus a skip of up to 3), rounded up to whole
+// batches of kBatchBlocks.
 const size_t kBufWords = 4 * ((1024 + 3 + 3) / 4 / kBatchBlocks + 1) * kBatchBlocks;
 
 // `count` words from word `skip` of block `block` (and a few more: whole batches) into
@@ -146,6 +137,12 @@ inline const uint32_t* gen_at(uint32_t* buf, const Key& key, uint64_t block, siz
 }
 inline const uint32_t* gen(uint32_t* buf, const Key& key, uint64_t word0, size_t count) {
   return gen_at(buf, key, word0 >> 2, static_cast<size_t>(word0 & 3), count);
+}
+
+// Elements before a fill's bulk, which starts at a block boundary: offset + head is a
+// multiple of `per_block` elements.
+inline size_t bulk_head(uint64_t offset, size_t per_block) {
+  return static_cast<size_t>((per_block - offset % per_block) % per_block);
 }
 
 // ------------------------------------------------------------------------------ float32
@@ -194,7 +191,7 @@ inline void log_bits32k(const vu* b, int ebias, vf* out) {
 // vectors of words to K result vectors, and run_w1 calls it on K vectors at a time, then on
 // single vectors and a partial one. Words are addressed by (block, skip) so that bits
 // reaches blocks beyond word 2^64.
-template <class V, int K, bool NT, class T, class Op>
+template <class V, int K, class T, class Op>
 inline void run_w1_body(T* out, size_t n, const Key& key, uint64_t block, unsigned skip,
                         const Op& op) {
   alignas(64) uint32_t buf[kBufWords];
@@ -207,13 +204,13 @@ inline void run_w1_body(T* out, size_t n, const Key& key, uint64_t block, unsign
       V r[K];
       NNINIT_FOR_K wv[k] = loadu<vu>(w + j + k * N32);
       op.template run<K>(wv, r);
-      NNINIT_FOR_K put<NT>(out + j + k * N32, r[k]);
+      NNINIT_FOR_K storeu(out + j + k * N32, r[k]);
     }
     for (; j < m; j += N32) {
       const vu wv = loadu<vu>(w + j);
       V r;
       op.template run<1>(&wv, &r);
-      if (j + N32 <= m) put<NT>(out + j, r);
+      if (j + N32 <= m) storeu(out + j, r);
       else __builtin_memcpy(out + j, &r, (m - j) * sizeof(T));
     }
     out += m;
@@ -222,24 +219,53 @@ inline void run_w1_body(T* out, size_t n, const Key& key, uint64_t block, unsign
   }
 }
 
-// Word g of element g: (block, skip) advance by whole words.
-inline void advance_words(uint64_t* block, unsigned* skip, size_t n) {
-  const uint64_t w = *skip + static_cast<uint64_t>(n);
-  *block += w >> 2;
-  *skip = static_cast<unsigned>(w & 3);
-}
+// Element g of word g, from philox_run's groups of words straight to out (run_w1's bulk).
+template <class V, int K, class T, class Op>
+struct W1Sink {
+  T* out;  // the element of group 0's first word
+  const Op& op;
+  template <int M, class W>
+  void take(const W* a, const W* b, size_t g) {
+    vu w[2 * M];
+    for (int m = 0; m < M; m++) {
+      w[2 * m] = (vu)a[m];
+      w[2 * m + 1] = (vu)b[m];
+    }
+    T* o = out + g * 2 * N32;
+    size_t i = 0;
+    for (; i + K <= 2 * M; i += K) {
+      V r[K];
+      op.template run<K>(w + i, r);
+      NNINIT_FOR_K storeu(o + (i + k) * N32, r[k]);
+    }
+    if ((2 * M) % K != 0) {  // (a remainder loop only where there is a remainder)
+      for (; i < 2 * static_cast<size_t>(M); i++) {
+        V r;
+        op.template run<1>(w + i, &r);
+        storeu(o + i * N32, r);
+      }
+    }
+  }
+};
 
 template <class V, int K, class T, class Op>
 inline void run_w1(T* out, size_t n, const Key& key, uint64_t block, unsigned skip, const Op& op) {
-  if (streams(out, n)) {
-    const size_t h = align_head(out);
-    run_w1_body<V, K, false>(out, h, key, block, skip, op);
-    advance_words(&block, &skip, h);
-    run_w1_body<V, K, true>(out + h, n - h, key, block, skip, op);
-    NNINIT_SFENCE();
-    return;
+  const size_t head = min_sz(n, bulk_head(skip, 4));
+  run_w1_body<V, K>(out, head, key, block, skip, op);
+  const uint64_t w = skip + static_cast<uint64_t>(head);
+  block += w >> 2;
+  skip = static_cast<unsigned>(w & 3);
+  out += head;
+  n -= head;
+  const size_t nb = n / 4 / kBatchBlocks * kBatchBlocks;
+  if (nb) {
+    W1Sink<V, K, T, Op> sink{out, op};
+    philox_run<kPhiloxWords>(block, nb, key, sink);
+    out += 4 * nb;
+    block += nb;
+    n -= 4 * nb;
   }
-  run_w1_body<V, K, false>(out, n, key, block, skip, op);
+  run_w1_body<V, K>(out, n, key, block, skip, op);
 }
 
 struct BitsOp {
@@ -379,16 +405,22 @@ inline void box_muller32k(const vu* wr, const vu* wt, float mean, float sd, vf* 
 
 // Vector pairs per step of the float32 Box-Muller.
 #ifndef NNINIT_NORMAL_K
-#define NNINIT_NORMAL_K 4
+#define NNINIT_NORMAL_K 8
 #endif
 
+// K vector pairs of Box-Muller results (oc, os: pair order in interleave order) stored in
+// element order at out.
+template <int K>
+inline void store_pairs32(float* out, const vf* oc, const vf* os, size_t count) {
+  NNINIT_FOR_K store2(out + 2 * k * N32, NNINIT_SHUF(LLO32, NNINIT_N32, oc[k], os[k]),
+                      NNINIT_SHUF(LHI32, NNINIT_N32, oc[k], os[k]), count - min_sz(count, 2 * k * N32));
+}
+
 // Elements offset .. offset + n - 1, offset a multiple of 4 (whole pairs of whole blocks,
-// what the pair layout holds).
-template <bool NT>
-void normal_f32_body(float* out, size_t n, const Key& key, uint64_t offset, const NormalParams& p) {
+// what the pair layout holds), through the buffer: the end of a fill.
+void normal_f32_end(float* out, size_t n, const Key& key, uint64_t offset, const NormalParams& p) {
   const size_t tail = n & 1;
   const float mean = static_cast<float>(p.mean), sd = static_cast<float>(p.std);
-  const int K = NNINIT_NORMAL_K;
   alignas(64) uint32_t buf[kBufWords];
   size_t pairs = n / 2;
   uint64_t p0 = offset / 2;  // even
@@ -396,24 +428,11 @@ void normal_f32_body(float* out, size_t n, const Key& key, uint64_t offset, cons
     const size_t m = min_sz(pairs, 512);
     // Groups of N32 pairs (N32 / 2 blocks): N32 radius words, then N32 angle words.
     philox_gen<kPhiloxPairs>(buf, p0 / 2, round_up(round_up(m, N32) / 2, kBatchBlocks), key);
-    size_t j = 0;
-    for (; j + K * N32 <= m; j += K * N32) {
-      vu wr[K], wt[K];
-      vf oc[K], os[K];
-      NNINIT_FOR_K {
-        wr[k] = loadu<vu>(buf + 2 * (j + k * N32));
-        wt[k] = loadu<vu>(buf + 2 * (j + k * N32) + N32);
-      }
-      box_muller32k<K>(wr, wt, mean, sd, oc, os);
-      NNINIT_FOR_K store2<NT>(out + 2 * (j + k * N32), NNINIT_SHUF(LLO32, NNINIT_N32, oc[k], os[k]),
-                              NNINIT_SHUF(LHI32, NNINIT_N32, oc[k], os[k]), 2 * N32);
-    }
-    for (; j < m; j += N32) {
+    for (size_t j = 0; j < m; j += N32) {
       const vu wr = loadu<vu>(buf + 2 * j), wt = loadu<vu>(buf + 2 * j + N32);
       vf oc, os;
       box_muller32k<1>(&wr, &wt, mean, sd, &oc, &os);
-      store2<NT>(out + 2 * j, NNINIT_SHUF(LLO32, NNINIT_N32, oc, os),
-                 NNINIT_SHUF(LHI32, NNINIT_N32, oc, os), 2 * (m - j));
+      store_pairs32<1>(out + 2 * j, &oc, &os, 2 * (m - j));
     }
     out += 2 * m;
     p0 += m;
@@ -422,22 +441,51 @@ void normal_f32_body(float* out, size_t n, const Key& key, uint64_t offset, cons
   if (tail) scalar::normal_f32(out, 1, key, 2 * p0, p);
 }
 
+// Box-Muller pairs from philox_run's pair groups straight to out (k_normal_f32's bulk).
+struct PairSink32 {
+  float* out;  // the first element of group 0
+  float mean, sd;
+  template <int M, class W>
+  void take(const W* a, const W* b, size_t g) {
+    const int K = NNINIT_NORMAL_K;
+    float* o = out + 2 * g * N32;
+    size_t i = 0;
+    for (; i + K <= M; i += K) {
+      vu wr[K], wt[K];
+      vf oc[K], os[K];
+      NNINIT_FOR_K {
+        wr[k] = (vu)a[i + k];
+        wt[k] = (vu)b[i + k];
+      }
+      box_muller32k<K>(wr, wt, mean, sd, oc, os);
+      store_pairs32<K>(o + 2 * i * N32, oc, os, 2 * K * N32);
+    }
+    if (M % K != 0) {
+      for (; i < static_cast<size_t>(M); i++) {
+        const vu wr = (vu)a[i], wt = (vu)b[i];
+        vf oc, os;
+        box_muller32k<1>(&wr, &wt, mean, sd, &oc, &os);
+        store_pairs32<1>(o + 2 * i * N32, &oc, &os, 2 * N32);
+      }
+    }
+  }
+};
+
 void k_normal_f32(float* out, size_t n, const Key& key, uint64_t offset, const NormalParams& p) {
-  // Elements up to a block boundary and an odd last element go through the scalar kernel.
-  const size_t head = min_sz(n, (4 - (offset & 3)) & 3);
+  // Elements before a block boundary go through the scalar kernel; then whole batches of
+  // blocks through the sink, the rest through the buffer.
+  const size_t head = min_sz(n, bulk_head(offset, 4));
   if (head) {
     scalar::normal_f32(out, head, key, offset, p);
     out += head; offset += head; n -= head;
   }
-  // Streamed from an aligned address that is also a block boundary, when there is one.
-  const size_t h = align_head(out);
-  if (streams(out, n) && h % 4 == 0 && h < n) {
-    normal_f32_body<false>(out, h, key, offset, p);
-    normal_f32_body<true>(out + h, n - h, key, offset + h, p);
-    NNINIT_SFENCE();
-    return;
+  const size_t nb = n / 4 / kBatchBlocks * kBatchBlocks;  // 4 elements per block
+  if (nb) {
+    PairSink32 sink{out, static_cast<float>(p.mean), static_cast<float>(p.std)};
+    philox_run<kPhiloxPairs>(offset / 4, nb, key, sink);
+    out += 4 * nb; offset += 4 * nb; n -= 4 * nb;
   }
-  normal_f32_body<false>(out, n, key, offset, p);
+  normal_f32_end(out, n, key, offset, p);
 }
 
 // ------------------------------------------------------------------------------ float64
@@ -533,15 +581,21 @@ inline void box_muller64k(const vq* L0, const vq* L1, double mean, double sd, vd
 
 // Vector pairs per step of the float64 Box-Muller.
 #ifndef NNINIT_NORMAL64_K
-#define NNINIT_NORMAL64_K 4
+#define NNINIT_NORMAL64_K 8
 #endif
 
-// Elements offset .. offset + n - 1, offset even (whole pairs).
-template <bool NT>
-void normal_f64_body(double* out, size_t n, const Key& key, uint64_t offset, const NormalParams& p) {
+// K vector pairs of float64 Box-Muller results stored in element order at out.
+template <int K>
+inline void store_pairs64(double* out, const vd* oc, const vd* os, size_t count) {
+  NNINIT_FOR_K store2(out + 2 * k * N64, NNINIT_SHUF(LLO64, NNINIT_N64, oc[k], os[k]),
+                      NNINIT_SHUF(LHI64, NNINIT_N64, oc[k], os[k]), count - min_sz(count, 2 * k * N64));
+}
+
+// Elements offset .. offset + n - 1, offset even (whole pairs), through the buffer: the end
+// of a fill.
+void normal_f64_end(double* out, size_t n, const Key& key, uint64_t offset, const NormalParams& p) {
   const size_t tail = n & 1;
   const double mean = p.mean, sd = p.std;
-  const int K = NNINIT_NORMAL64_K;
   alignas(64) uint32_t buf[kBufWords];
   size_t pairs = n / 2;
   uint64_t p0 = offset / 2;
@@ -549,24 +603,11 @@ void normal_f64_body(double* out, size_t n, const Key& key, uint64_t offset, con
     const size_t m = min_sz(pairs, 256);
     // Groups of N64 blocks: words 0, 1 of each (N64 lanes), then words 2, 3.
     philox_gen<kPhiloxBlocks>(buf, p0, round_up(round_up(m, N64), kBatchBlocks), key);
-    size_t j = 0;
-    for (; j + K * N64 <= m; j += K * N64) {
-      vq L0[K], L1[K];
-      vd oc[K], os[K];
-      NNINIT_FOR_K {
-        L0[k] = loadu<vq>(buf + 4 * (j + k * N64));
-        L1[k] = loadu<vq>(buf + 4 * (j + k * N64) + 2 * N64);
-      }
-      box_muller64k<K>(L0, L1, mean, sd, oc, os);
-      NNINIT_FOR_K store2<NT>(out + 2 * (j + k * N64), NNINIT_SHUF(LLO64, NNINIT_N64, oc[k], os[k]),
-                              NNINIT_SHUF(LHI64, NNINIT_N64, oc[k], os[k]), 2 * N64);
-    }
-    for (; j < m; j += N64) {
+    for (size_t j = 0; j < m; j += N64) {
       const vq L0 = loadu<vq>(buf + 4 * j), L1 = loadu<vq>(buf + 4 * j + 2 * N64);
       vd oc, os;
       box_muller64k<1>(&L0, &L1, mean, sd, &oc, &os);
-      store2<NT>(out + 2 * j, NNINIT_SHUF(LLO64, NNINIT_N64, oc, os),
-                 NNINIT_SHUF(LHI64, NNINIT_N64, oc, os), 2 * (m - j));
+      store_pairs64<1>(out + 2 * j, &oc, &os, 2 * (m - j));
     }
     out += 2 * m;
     p0 += m;
@@ -575,21 +616,51 @@ void normal_f64_body(double* out, size_t n, const Key& key, uint64_t offset, con
   if (tail) scalar::normal_f64(out, 1, key, 2 * p0, p);
 }
 
+// Float64 Box-Muller pairs from philox_run's block groups straight to out (k_normal_f64's
+// bulk).
+struct BlockSink64 {
+  double* out;  // the first element of group 0
+  double mean, sd;
+  template <int M, class W>
+  void take(const W* a, const W* b, size_t g) {
+    const int K = NNINIT_NORMAL64_K;
+    double* o = out + 2 * g * N64;
+    size_t i = 0;
+    for (; i + K <= M; i += K) {
+      vq L0[K], L1[K];
+      vd oc[K], os[K];
+      NNINIT_FOR_K {
+        L0[k] = (vq)a[i + k];
+        L1[k] = (vq)b[i + k];
+      }
+      box_muller64k<K>(L0, L1, mean, sd, oc, os);
+      store_pairs64<K>(o + 2 * i * N64, oc, os, 2 * K * N64);
+    }
+    if (M % K != 0) {
+      for (; i < static_cast<size_t>(M); i++) {
+        const vq L0 = (vq)a[i], L1 = (vq)b[i];
+        vd oc, os;
+        box_muller64k<1>(&L0, &L1, mean, sd, &oc, &os);
+        store_pairs64<1>(o + 2 * i * N64, &oc, &os, 2 * N64);
+      }
+    }
+  }
+};
+
 void k_normal_f64(double* out, size_t n, const Key& key, uint64_t offset, const NormalParams& p) {
-  if (n == 0) return;
-  if (offset & 1) {  // odd head: the sine half of a pair
-    scalar::normal_f64(out, 1, key, offset, p);
-    out++; offset++; n--;
+  // As k_normal_f32, with 2 elements (one pair) per block.
+  const size_t head = min_sz(n, bulk_head(offset, 2));
+  if (head) {
+    scalar::normal_f64(out, head, key, offset, p);
+    out += head; offset += head; n -= head;
   }
-  // Streamed from an aligned address that is also a pair boundary, when there is one.
-  const size_t h = align_head(out);
-  if (streams(out, n) && h % 2 == 0 && h < n) {
-    normal_f64_body<false>(out, h, key, offset, p);
-    normal_f64_body<true>(out + h, n - h, key, offset + h, p);
-    NNINIT_SFENCE();
-    return;
+  const size_t nb = n / 2 / kBatchBlocks * kBatchBlocks;
+  if (nb) {
+    BlockSink64 sink{out, p.mean, p.std};
+    philox_run<kPhiloxBlocks>(offset / 2, nb, key, sink);
+    out += 2 * nb; offset += 2 * nb; n -= 2 * nb;
   }
-  normal_f64_body<false>(out, n, key, offset, p);
+  normal_f64_end(out, n, key, offset, p);
 }
 
 // ------------------------------------------------------------- truncated normal, log path

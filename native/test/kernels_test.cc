@@ -295,11 +295,12 @@ void test_parity(const Kernels* ref, const Kernels* isa) {
     });
 }
 
-// Fills large enough to take the streaming-store path of the SIMD kernels (at least
-// kStreamBytes = 8 MiB per call, simd_impl.h), at views aligned and not, and at offsets on
-// and off a block boundary: the same bytes as the scalar reference, nothing outside.
+// Large fills (9 MiB: many batches of the SIMD kernels' bulk path, which feeds Philox's
+// registers straight into the values, between buffered ends), at views aligned and not, and
+// at offsets on and off a block boundary: the same bytes as the scalar reference, nothing
+// outside.
 template <class T, class F>
-void streaming(const char* what, const Kernels* ref, const std::vector<const Kernels*>& isas, F fill) {
+void large(const char* what, const Kernels* ref, const std::vector<const Kernels*>& isas, F fill) {
   const size_t n = (size_t{9} << 20) / sizeof(T) + 4099;
   for (uint64_t off : {uint64_t{0}, uint64_t{6}}) {
     std::vector<T> want(n);
@@ -317,7 +318,7 @@ void streaming(const char* what, const Kernels* ref, const std::vector<const Ker
         }
         g_checks++;
         char ctx[160];
-        std::snprintf(ctx, sizeof ctx, "%s %s streaming n=%zu offset=%llu shift=%zu", isa->name, what, n,
+        std::snprintf(ctx, sizeof ctx, "%s %s large n=%zu offset=%llu shift=%zu", isa->name, what, n,
                       static_cast<unsigned long long>(off), shift);
         if (!b.canaries_ok()) fail(std::string(ctx) + ": wrote outside its view");
         if (std::memcmp(b.base, want.data(), n * sizeof(T)) != 0) fail(std::string(ctx) + ": differs from scalar");
@@ -326,27 +327,27 @@ void streaming(const char* what, const Kernels* ref, const std::vector<const Ker
   }
 }
 
-void test_streaming(const Kernels* ref, const std::vector<const Kernels*>& isas) {
-  std::printf("  streaming stores...\n");
+void test_large(const Kernels* ref, const std::vector<const Kernels*>& isas) {
+  std::printf("  large fills...\n");
   std::fflush(stdout);
   const Key key{0xdeadbeef, 42, 3, 1};
-  streaming<uint32_t>("bits", ref, isas, [&](const Kernels* k, uint32_t* o, size_t n, uint64_t off) {
+  large<uint32_t>("bits", ref, isas, [&](const Kernels* k, uint32_t* o, size_t n, uint64_t off) {
     k->bits(o, n, key, off >> 2, static_cast<unsigned>(off & 3));
   });
   const UniformParams u32{-3.0, 6.0, (double)std::nextafter(3.0f, 0.0f)};
-  streaming<float>("uniform_f32", ref, isas, [&](const Kernels* k, float* o, size_t n, uint64_t off) {
+  large<float>("uniform_f32", ref, isas, [&](const Kernels* k, float* o, size_t n, uint64_t off) {
     k->uniform_f32(o, n, key, off, u32);
   });
   const NormalParams nf32{(double)(float)0.5, (double)(float)0.02};
-  streaming<float>("normal_f32", ref, isas, [&](const Kernels* k, float* o, size_t n, uint64_t off) {
+  large<float>("normal_f32", ref, isas, [&](const Kernels* k, float* o, size_t n, uint64_t off) {
     k->normal_f32(o, n, key, off, nf32);
   });
   const TruncatedNormalParams t32 = fast_params(-2, 2, 0, 1);
-  streaming<float>("truncated_normal_f32 fast", ref, isas, [&](const Kernels* k, float* o, size_t n, uint64_t off) {
+  large<float>("truncated_normal_f32 fast", ref, isas, [&](const Kernels* k, float* o, size_t n, uint64_t off) {
     k->truncated_normal_f32(o, n, key, off, t32);
   });
   const NormalParams nf64{-1.25, 3.5};
-  streaming<double>("normal_f64", ref, isas, [&](const Kernels* k, double* o, size_t n, uint64_t off) {
+  large<double>("normal_f64", ref, isas, [&](const Kernels* k, double* o, size_t n, uint64_t off) {
     k->normal_f64(o, n, key, off, nf64);
   });
 }
@@ -734,7 +735,7 @@ int main(int argc, char** argv) {
   const Kernels* ref = &scalar::table;
   for (const Kernels* k : isas)
     if (k != ref) test_parity(ref, k);
-  test_streaming(ref, isas);
+  test_large(ref, isas);
   test_parallel_for();
   for (const Kernels* k : isas) test_thread_parity(k);
   test_concurrent_callers(isas.front());
