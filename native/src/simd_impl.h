@@ -282,19 +282,22 @@ void k_bits(uint32_t* out, size_t n, const Key& key, uint64_t block, unsigned sk
 // low + scale * ((w >>> 8) * 2^-24), clamped to upper. Exact shortcuts, chosen per call:
 // - Folded: when s24 = scale * 2^-24 is exact (scale is not within 2^24 of the smallest
 //   normal), scale * (n * 2^-24) and n * s24 round the same exact product: one multiply.
-// - !Add: low == 0 (either sign) adds nothing to a product >= +0.
-// - !Clamp: every step rounds monotonically, so when the largest n = 2^24 - 1 gives a value
-//   <= upper, every value is <= upper and the clamp returns it unchanged.
-template <bool Folded, bool Add, bool Clamp>
+// - Bare (the standard uniform [0, 1) and any range from 0): low == 0 (either sign) adds
+//   nothing to a product >= +0; and every step rounds monotonically, so when the largest
+//   n = 2^24 - 1 gives a value <= upper, the clamp returns every value unchanged.
+template <bool Folded, bool Bare>
 struct UniformF32Op {
   float low, scale, upper, s24;
   template <int K>
   void run(const vu* w, vf* r) const {
     NNINIT_FOR_K {
       const vf n = __builtin_convertvector((vi)(w[k] >> 8), vf);  // < 2^24: exact
-      vf v = Folded ? n * s24 : scale * (n * 5.9604644775390625e-8f);
-      if (Add) v = low + v;
-      r[k] = Clamp ? (v < upper ? v : upper) : v;
+      if (Bare) {
+        r[k] = n * s24;
+      } else {
+        const vf v = low + (Folded ? n * s24 : scale * (n * 5.9604644775390625e-8f));
+        r[k] = v < upper ? v : upper;
+      }
     }
   }
 };
@@ -306,17 +309,14 @@ void k_uniform_f32(float* out, size_t n, const Key& key, uint64_t offset, const 
   const uint64_t block = offset >> 2;
   const unsigned skip = offset & 3;
   if (!(s24 * 16777216.0f == scale)) {
-    run_w1<vf, 4>(out, n, key, block, skip, UniformF32Op<false, true, true>{low, scale, upper, s24});
+    run_w1<vf, 4>(out, n, key, block, skip, UniformF32Op<false, false>{low, scale, upper, s24});
     return;
   }
-  const volatile float nmax = 16777215.0f;  // the largest n, computed like a lane is
-  const float vmax = low + nmax * s24;
-  // (Both shortcuts assume a positive scale, which is what every caller passes.)
-  const bool add = low != 0.0f || !(s24 > 0.0f), clamp = !(s24 > 0.0f && vmax <= upper);
-  if (add && clamp) run_w1<vf, 4>(out, n, key, block, skip, UniformF32Op<true, true, true>{low, scale, upper, s24});
-  else if (add) run_w1<vf, 4>(out, n, key, block, skip, UniformF32Op<true, true, false>{low, scale, upper, s24});
-  else if (clamp) run_w1<vf, 4>(out, n, key, block, skip, UniformF32Op<true, false, true>{low, scale, upper, s24});
-  else run_w1<vf, 4>(out, n, key, block, skip, UniformF32Op<true, false, false>{low, scale, upper, s24});
+  const volatile float nmax = 16777215.0f;  // the largest n, rounded like a lane's
+  if (low == 0.0f && s24 > 0.0f && nmax * s24 <= upper)
+    run_w1<vf, 4>(out, n, key, block, skip, UniformF32Op<true, true>{low, scale, upper, s24});
+  else
+    run_w1<vf, 4>(out, n, key, block, skip, UniformF32Op<true, false>{low, scale, upper, s24});
 }
 
 template <class T>
