@@ -44,7 +44,8 @@ namespace {
 // A round is a chain of 2-3 dependent operations of 2-3 cycles latency each (Zen 5), so one
 // register pair alone leaves the multiply and logic pipes mostly idle: philox_run keeps 8
 // pairs (64 blocks) in flight, which measured 0.142 against 0.176 ns/word with 4 (Zen 5).
-const size_t kBatchBlocks = 8;  // philox_run's granularity: one register pair, one group
+const size_t kBatchBlocks = 8;  // blocks per register pair: philox_run's granularity
+const int kRunSets = 8;         // register pairs philox_run keeps in flight
 
 struct PhiloxKeys {
   __m512i k0[10], k1[10], stream;
@@ -118,15 +119,6 @@ inline void philox_batch(uint64_t b0, const PhiloxKeys& k, Sink& sink, size_t g)
 #pragma GCC unroll 8
   for (int u = 0; u < U; u++) emit<L>(a[u], b[u], &x[u], &y[u]);
   sink.template take<U>(x, y, g);
-}
-
-// Blocks b0 .. b0 + nblocks - 1 (a multiple of kBatchBlocks) in groups of 8 to the sink.
-template <int L, class Sink>
-inline void philox_run(uint64_t b0, size_t nblocks, const Key& key, Sink& sink) {
-  const PhiloxKeys k(key);
-  size_t i = 0;
-  for (; i + 64 <= nblocks; i += 64) philox_batch<L, 8>(b0 + i, k, sink, i / 8);
-  for (; i < nblocks; i += 8) philox_batch<L, 1>(b0 + i, k, sink, i / 8);
 }
 
 #define NNINIT_VB 64

@@ -19,7 +19,8 @@ namespace {
 // Philox4x32-10 on 4 blocks per register set: x0..x3 hold word k of 4 blocks. vmull_u32
 // gives the 64-bit products, vuzp splits them into lo/hi words; emit transposes back to the
 // layout asked for. philox_run keeps two sets (8 blocks) in flight.
-const size_t kBatchBlocks = 4;  // philox_run's granularity: one register set, two groups
+const size_t kBatchBlocks = 4;  // blocks per register set (two groups): philox_run's granularity
+const int kRunSets = 2;         // register sets philox_run keeps in flight
 
 // The 4 blocks of one register set as two groups of two vectors each in layout L (philox.h).
 template <int L>
@@ -51,8 +52,7 @@ inline void emit(uint32x4_t x0, uint32x4_t x1, uint32x4_t x2, uint32x4_t x3, uin
 // Blocks b0 .. b0 + 4U - 1, U register sets statement by statement, handed to the sink as
 // 2U groups of 2 blocks starting at group g.
 template <int L, int U, class Sink>
-inline void philox_batch(uint64_t b0, const uint32x4_t (&k0)[10], const uint32x4_t (&k1)[10],
-                         const Key& key, Sink& sink, size_t g) {
+inline void philox_batch(uint64_t b0, const PhiloxKeys& k, Sink& sink, size_t g) {
   const uint32x2_t m0 = vdup_n_u32(kPhiloxM0), m1 = vdup_n_u32(kPhiloxM1);
   const uint32x4_t m0q = vdupq_n_u32(kPhiloxM0), m1q = vdupq_n_u32(kPhiloxM1);
   uint32x4_t x0[U], x1[U], x2[U], x3[U];
@@ -65,8 +65,8 @@ inline void philox_batch(uint64_t b0, const uint32x4_t (&k0)[10], const uint32x4
     }
     x0[u] = vld1q_u32(lo);
     x1[u] = vld1q_u32(hi);
-    x2[u] = vdupq_n_u32(key.s0);
-    x3[u] = vdupq_n_u32(key.s1);
+    x2[u] = k.s0;
+    x3[u] = k.s1;
   }
   for (int r = 0; r < 10; r++) {
     for (int u = 0; u < U; u++) {
@@ -76,8 +76,8 @@ inline void philox_batch(uint64_t b0, const uint32x4_t (&k0)[10], const uint32x4
       const uint32x4_t p1h = vreinterpretq_u32_u64(vmull_high_u32(x2[u], m1q));
       const uint32x4_t lo0 = vuzp1q_u32(p0l, p0h), hi0 = vuzp2q_u32(p0l, p0h);
       const uint32x4_t lo1 = vuzp1q_u32(p1l, p1h), hi1 = vuzp2q_u32(p1l, p1h);
-      const uint32x4_t y0 = veorq_u32(veorq_u32(hi1, x1[u]), k0[r]);
-      const uint32x4_t y2 = veorq_u32(veorq_u32(hi0, x3[u]), k1[r]);
+      const uint32x4_t y0 = veorq_u32(veorq_u32(hi1, x1[u]), k.k0[r]);
+      const uint32x4_t y2 = veorq_u32(veorq_u32(hi0, x3[u]), k.k1[r]);
       x0[u] = y0;
       x1[u] = lo1;
       x2[u] = y2;
@@ -89,20 +89,19 @@ inline void philox_batch(uint64_t b0, const uint32x4_t (&k0)[10], const uint32x4
   sink.template take<2 * U>(x, y, g);
 }
 
-// Blocks b0 .. b0 + nblocks - 1 (a multiple of kBatchBlocks) in groups of 2 to the sink.
-template <int L, class Sink>
-inline void philox_run(uint64_t b0, size_t nblocks, const Key& key, Sink& sink) {
-  uint32_t a[10], b[10];
-  philox_round_keys(key, a, b);
-  uint32x4_t k0[10], k1[10];
-  for (int r = 0; r < 10; r++) {
-    k0[r] = vdupq_n_u32(a[r]);
-    k1[r] = vdupq_n_u32(b[r]);
+struct PhiloxKeys {
+  uint32x4_t k0[10], k1[10], s0, s1;
+  explicit PhiloxKeys(const Key& key) {
+    uint32_t a[10], b[10];
+    philox_round_keys(key, a, b);
+    for (int r = 0; r < 10; r++) {
+      k0[r] = vdupq_n_u32(a[r]);
+      k1[r] = vdupq_n_u32(b[r]);
+    }
+    s0 = vdupq_n_u32(key.s0);
+    s1 = vdupq_n_u32(key.s1);
   }
-  size_t i = 0;
-  for (; i + 8 <= nblocks; i += 8) philox_batch<L, 2>(b0 + i, k0, k1, key, sink, i / 2);
-  for (; i < nblocks; i += 4) philox_batch<L, 1>(b0 + i, k0, k1, key, sink, i / 2);
-}
+};
 
 #define NNINIT_VB 16
 #define NNINIT_N32 4

@@ -18,7 +18,8 @@ namespace {
 // Philox4x32-10, 2 blocks per register pair: 64-bit lane j of A holds (x0, x1), of B
 // (x2, x3); unpacklo/hi_epi64(A, B) are the two blocks' 4 words each. philox_run keeps
 // several register pairs in flight: a round is a chain of dependent 2-3 cycle operations.
-const size_t kBatchBlocks = 2;  // philox_run's granularity: one register pair, one group
+const size_t kBatchBlocks = 2;  // blocks per register pair: philox_run's granularity
+const int kRunSets = 8;         // register pairs philox_run keeps in flight
 
 struct PhiloxKeys {
   __m128i k0[10], k1[10], stream;
@@ -79,15 +80,6 @@ inline void philox_batch(uint64_t b0, const PhiloxKeys& k, Sink& sink, size_t g)
 #pragma GCC unroll 8
   for (int u = 0; u < U; u++) emit<L>(a[u], b[u], &x[u], &y[u]);
   sink.template take<U>(x, y, g);
-}
-
-// Blocks b0 .. b0 + nblocks - 1 (a multiple of kBatchBlocks) in groups of 2 to the sink.
-template <int L, class Sink>
-inline void philox_run(uint64_t b0, size_t nblocks, const Key& key, Sink& sink) {
-  const PhiloxKeys k(key);
-  size_t i = 0;
-  for (; i + 16 <= nblocks; i += 16) philox_batch<L, 8>(b0 + i, k, sink, i / 2);
-  for (; i < nblocks; i += 2) philox_batch<L, 1>(b0 + i, k, sink, i / 2);
 }
 
 #define NNINIT_VB 16

@@ -6,11 +6,13 @@
 //   NNINIT_VB             vector width in bytes (16, 32, 64)
 //   NNINIT_N32/NNINIT_N64 lanes of 32/64-bit elements (VB/4, VB/8) as plain literals
 //   NNINIT_SQRT_PS/PD(v)  correctly rounded vector square roots
-//   kBatchBlocks          philox_run's block granularity (a multiple of kGroupBlocks below)
-//   philox_run<L>(b0, nblocks, key, sink)  blocks b0 .. b0+nblocks-1 (nblocks a multiple of
-//                         kBatchBlocks) in PhiloxLayout L (philox.h), handed to
-//                         sink.take<M>(a, b, g): M groups of N32 / 2 blocks, group g + m as
-//                         the two vectors a[m], b[m] (ISA vector types; cast to vu)
+//   kBatchBlocks          blocks per Philox register set (a multiple of kGroupBlocks below)
+//   kRunSets              register sets to keep in flight
+//   PhiloxKeys            the round keys and stream, constructed from a Key
+//   philox_batch<L, U>(b0, keys, sink, g)  blocks b0 .. b0 + U kBatchBlocks - 1 in
+//                         PhiloxLayout L (philox.h), handed to sink.take<M>(a, b, g): M
+//                         groups of N32 / 2 blocks, group g + m as the two vectors a[m], b[m]
+//                         (ISA vector types; cast to vu)
 // Everything it defines therefore has internal linkage and this ISA's code generation.
 //
 // Every operation below is the one lib/kernels/distributions.ts and math.ts perform, in the
@@ -99,9 +101,20 @@ inline void store2(T* p, V lo, V hi, size_t count) {
 
 // ------------------------------------------------------------------------------ words
 
-// philox_run hands its blocks over in groups of this many (two vectors of words each).
+// philox_batch hands its blocks over in groups of this many (two vectors of words each).
 const size_t kGroupBlocks = N32 / 2;
-static_assert(kBatchBlocks % kGroupBlocks == 0, "whole groups per batch");
+static_assert(kBatchBlocks % kGroupBlocks == 0, "whole groups per register set");
+
+// Blocks b0 .. b0 + nblocks - 1 (a multiple of kBatchBlocks) in layout L to the sink,
+// kRunSets register sets at a time.
+template <int L, class Sink>
+inline void philox_run(uint64_t b0, size_t nblocks, const Key& key, Sink& sink) {
+  const PhiloxKeys k(key);
+  size_t i = 0;
+  for (; i + kRunSets * kBatchBlocks <= nblocks; i += kRunSets * kBatchBlocks)
+    philox_batch<L, kRunSets>(b0 + i, k, sink, i / kGroupBlocks);
+  for (; i < nblocks; i += kBatchBlocks) philox_batch<L, 1>(b0 + i, k, sink, i / kGroupBlocks);
+}
 
 // Writes philox_run's groups to a buffer: the layouts of philox.h in memory.
 struct BufferSink {
@@ -408,86 +421,6 @@ inline void box_muller32k(const vu* wr, const vu* wt, float mean, float sd, vf* 
 #define NNINIT_NORMAL_K 8
 #endif
 
-// K vector pairs of Box-Muller results (oc, os: pair order in interleave order) stored in
-// element order at out.
-template <int K>
-inline void store_pairs32(float* out, const vf* oc, const vf* os, size_t count) {
-  NNINIT_FOR_K store2(out + 2 * k * N32, NNINIT_SHUF(LLO32, NNINIT_N32, oc[k], os[k]),
-                      NNINIT_SHUF(LHI32, NNINIT_N32, oc[k], os[k]), count - min_sz(count, 2 * k * N32));
-}
-
-// Elements offset .. offset + n - 1, offset a multiple of 4 (whole pairs of whole blocks,
-// what the pair layout holds), through the buffer: the end of a fill.
-void normal_f32_end(float* out, size_t n, const Key& key, uint64_t offset, const NormalParams& p) {
-  const size_t tail = n & 1;
-  const float mean = static_cast<float>(p.mean), sd = static_cast<float>(p.std);
-  alignas(64) uint32_t buf[kBufWords];
-  size_t pairs = n / 2;
-  uint64_t p0 = offset / 2;  // even
-  while (pairs) {
-    const size_t m = min_sz(pairs, 512);
-    // Groups of N32 pairs (N32 / 2 blocks): N32 radius words, then N32 angle words.
-    philox_gen<kPhiloxPairs>(buf, p0 / 2, round_up(round_up(m, N32) / 2, kBatchBlocks), key);
-    for (size_t j = 0; j < m; j += N32) {
-      const vu wr = loadu<vu>(buf + 2 * j), wt = loadu<vu>(buf + 2 * j + N32);
-      vf oc, os;
-      box_muller32k<1>(&wr, &wt, mean, sd, &oc, &os);
-      store_pairs32<1>(out + 2 * j, &oc, &os, 2 * (m - j));
-    }
-    out += 2 * m;
-    p0 += m;
-    pairs -= m;
-  }
-  if (tail) scalar::normal_f32(out, 1, key, 2 * p0, p);
-}
-
-// Box-Muller pairs from philox_run's pair groups straight to out (k_normal_f32's bulk).
-struct PairSink32 {
-  float* out;  // the first element of group 0
-  float mean, sd;
-  template <int M, class W>
-  void take(const W* a, const W* b, size_t g) {
-    const int K = NNINIT_NORMAL_K;
-    float* o = out + 2 * g * N32;
-    size_t i = 0;
-    for (; i + K <= M; i += K) {
-      vu wr[K], wt[K];
-      vf oc[K], os[K];
-      NNINIT_FOR_K {
-        wr[k] = (vu)a[i + k];
-        wt[k] = (vu)b[i + k];
-      }
-      box_muller32k<K>(wr, wt, mean, sd, oc, os);
-      store_pairs32<K>(o + 2 * i * N32, oc, os, 2 * K * N32);
-    }
-    if (M % K != 0) {
-      for (; i < static_cast<size_t>(M); i++) {
-        const vu wr = (vu)a[i], wt = (vu)b[i];
-        vf oc, os;
-        box_muller32k<1>(&wr, &wt, mean, sd, &oc, &os);
-        store_pairs32<1>(o + 2 * i * N32, &oc, &os, 2 * N32);
-      }
-    }
-  }
-};
-
-void k_normal_f32(float* out, size_t n, const Key& key, uint64_t offset, const NormalParams& p) {
-  // Elements before a block boundary go through the scalar kernel; then whole batches of
-  // blocks through the sink, the rest through the buffer.
-  const size_t head = min_sz(n, bulk_head(offset, 4));
-  if (head) {
-    scalar::normal_f32(out, head, key, offset, p);
-    out += head; offset += head; n -= head;
-  }
-  const size_t nb = n / 4 / kBatchBlocks * kBatchBlocks;  // 4 elements per block
-  if (nb) {
-    PairSink32 sink{out, static_cast<float>(p.mean), static_cast<float>(p.std)};
-    philox_run<kPhiloxPairs>(offset / 4, nb, key, sink);
-    out += 4 * nb; offset += 4 * nb; n -= 4 * nb;
-  }
-  normal_f32_end(out, n, key, offset, p);
-}
-
 // ------------------------------------------------------------------------------ float64
 
 template <int K, size_t N>
@@ -584,83 +517,148 @@ inline void box_muller64k(const vq* L0, const vq* L1, double mean, double sd, vd
 #define NNINIT_NORMAL64_K 8
 #endif
 
-// K vector pairs of float64 Box-Muller results stored in element order at out.
-template <int K>
-inline void store_pairs64(double* out, const vd* oc, const vd* os, size_t count) {
-  NNINIT_FOR_K store2(out + 2 * k * N64, NNINIT_SHUF(LLO64, NNINIT_N64, oc[k], os[k]),
-                      NNINIT_SHUF(LHI64, NNINIT_N64, oc[k], os[k]), count - min_sz(count, 2 * k * N64));
+// ------------------------------------------------------------------------------ normal
+//
+// The float32 and float64 Box-Muller fills share their structure; a traits struct says what
+// differs. A fill: elements before a block boundary through the scalar kernel, whole batches
+// of blocks from philox_run straight into the values (PairSink), the rest through the word
+// buffer (normal_end), an odd last element through the scalar kernel.
+
+struct Normal32 {
+  typedef float T;
+  typedef vf V;
+  typedef vu W;
+  static const size_t kLanes = N32;       // pairs per vector
+  static const size_t kPerBlock = 4;      // elements (two pairs) per Philox block
+  static const int kLayout = kPhiloxPairs;
+  static const int K = NNINIT_NORMAL_K;
+  template <int KK>
+  static void values(const W* a, const W* b, T mean, T sd, V* oc, V* os) {
+    box_muller32k<KK>(a, b, mean, sd, oc, os);
+  }
+  static V lo(V c, V s) { return NNINIT_SHUF(LLO32, NNINIT_N32, c, s); }
+  static V hi(V c, V s) { return NNINIT_SHUF(LHI32, NNINIT_N32, c, s); }
+  static void scalar(T* out, size_t n, const Key& key, uint64_t offset, const NormalParams& p) {
+    scalar::normal_f32(out, n, key, offset, p);
+  }
+};
+
+struct Normal64 {
+  typedef double T;
+  typedef vd V;
+  typedef vq W;
+  static const size_t kLanes = N64;
+  static const size_t kPerBlock = 2;      // one pair per block
+  static const int kLayout = kPhiloxBlocks;
+  static const int K = NNINIT_NORMAL64_K;
+  template <int KK>
+  static void values(const W* a, const W* b, T mean, T sd, V* oc, V* os) {
+    box_muller64k<KK>(a, b, mean, sd, oc, os);
+  }
+  static V lo(V c, V s) { return NNINIT_SHUF(LLO64, NNINIT_N64, c, s); }
+  static V hi(V c, V s) { return NNINIT_SHUF(LHI64, NNINIT_N64, c, s); }
+  static void scalar(T* out, size_t n, const Key& key, uint64_t offset, const NormalParams& p) {
+    scalar::normal_f64(out, n, key, offset, p);
+  }
+};
+
+// KK vectors of pairs' results (oc, os: pairs in interleave order) stored in element order
+// at out, at most `count` elements.
+template <class N, int KK>
+inline void store_pairs(typename N::T* out, const typename N::V* oc, const typename N::V* os,
+                        size_t count) {
+  const int K = KK;
+  NNINIT_FOR_K store2(out + 2 * k * N::kLanes, N::lo(oc[k], os[k]), N::hi(oc[k], os[k]),
+                      count - min_sz(count, 2 * k * N::kLanes));
 }
 
-// Elements offset .. offset + n - 1, offset even (whole pairs), through the buffer: the end
-// of a fill.
-void normal_f64_end(double* out, size_t n, const Key& key, uint64_t offset, const NormalParams& p) {
+// Elements offset .. offset + n - 1, offset at a block boundary, through the word buffer:
+// the end of a fill.
+template <class N>
+void normal_end(typename N::T* out, size_t n, const Key& key, uint64_t offset, const NormalParams& p) {
+  typedef typename N::T T;
+  typedef typename N::V V;
+  typedef typename N::W W;
+  const size_t pairs_per_block = N::kPerBlock / 2, words_per_pair = 4 / pairs_per_block;
   const size_t tail = n & 1;
-  const double mean = p.mean, sd = p.std;
+  const T mean = static_cast<T>(p.mean), sd = static_cast<T>(p.std);
   alignas(64) uint32_t buf[kBufWords];
   size_t pairs = n / 2;
   uint64_t p0 = offset / 2;
   while (pairs) {
-    const size_t m = min_sz(pairs, 256);
-    // Groups of N64 blocks: words 0, 1 of each (N64 lanes), then words 2, 3.
-    philox_gen<kPhiloxBlocks>(buf, p0, round_up(round_up(m, N64), kBatchBlocks), key);
-    for (size_t j = 0; j < m; j += N64) {
-      const vq L0 = loadu<vq>(buf + 4 * j), L1 = loadu<vq>(buf + 4 * j + 2 * N64);
-      vd oc, os;
-      box_muller64k<1>(&L0, &L1, mean, sd, &oc, &os);
-      store_pairs64<1>(out + 2 * j, &oc, &os, 2 * (m - j));
+    const size_t m = min_sz(pairs, 1024 / words_per_pair);
+    // Groups of kLanes pairs: one vector of each pair's first words, then one of the others.
+    philox_gen<N::kLayout>(buf, p0 / pairs_per_block,
+                           round_up(round_up(m, N::kLanes) / pairs_per_block, kBatchBlocks), key);
+    for (size_t j = 0; j < m; j += N::kLanes) {
+      const W a = loadu<W>(buf + words_per_pair * j), b = loadu<W>(buf + words_per_pair * j + N32);
+      V oc, os;
+      N::template values<1>(&a, &b, mean, sd, &oc, &os);
+      store_pairs<N, 1>(out + 2 * j, &oc, &os, 2 * (m - j));
     }
     out += 2 * m;
     p0 += m;
     pairs -= m;
   }
-  if (tail) scalar::normal_f64(out, 1, key, 2 * p0, p);
+  if (tail) N::scalar(out, 1, key, 2 * p0, p);
 }
 
-// Float64 Box-Muller pairs from philox_run's block groups straight to out (k_normal_f64's
-// bulk).
-struct BlockSink64 {
-  double* out;  // the first element of group 0
-  double mean, sd;
-  template <int M, class W>
-  void take(const W* a, const W* b, size_t g) {
-    const int K = NNINIT_NORMAL64_K;
-    double* o = out + 2 * g * N64;
+// Pairs from philox_run's groups straight to out: a fill's bulk.
+template <class N>
+struct PairSink {
+  typename N::T* out;  // the first element of group 0
+  typename N::T mean, sd;
+  template <int M, class R>
+  void take(const R* a, const R* b, size_t g) {
+    typedef typename N::V V;
+    typedef typename N::W W;
+    const int K = N::K;
+    typename N::T* o = out + 2 * g * N::kLanes;
     size_t i = 0;
     for (; i + K <= M; i += K) {
-      vq L0[K], L1[K];
-      vd oc[K], os[K];
+      W wa[K], wb[K];
+      V oc[K], os[K];
       NNINIT_FOR_K {
-        L0[k] = (vq)a[i + k];
-        L1[k] = (vq)b[i + k];
+        wa[k] = (W)a[i + k];
+        wb[k] = (W)b[i + k];
       }
-      box_muller64k<K>(L0, L1, mean, sd, oc, os);
-      store_pairs64<K>(o + 2 * i * N64, oc, os, 2 * K * N64);
+      N::template values<K>(wa, wb, mean, sd, oc, os);
+      store_pairs<N, K>(o + 2 * i * N::kLanes, oc, os, 2 * K * N::kLanes);
     }
-    if (M % K != 0) {
+    if (M % K != 0) {  // (a remainder loop only where there is a remainder)
       for (; i < static_cast<size_t>(M); i++) {
-        const vq L0 = (vq)a[i], L1 = (vq)b[i];
-        vd oc, os;
-        box_muller64k<1>(&L0, &L1, mean, sd, &oc, &os);
-        store_pairs64<1>(o + 2 * i * N64, &oc, &os, 2 * N64);
+        const W wa = (W)a[i], wb = (W)b[i];
+        V oc, os;
+        N::template values<1>(&wa, &wb, mean, sd, &oc, &os);
+        store_pairs<N, 1>(o + 2 * i * N::kLanes, &oc, &os, 2 * N::kLanes);
       }
     }
   }
 };
 
-void k_normal_f64(double* out, size_t n, const Key& key, uint64_t offset, const NormalParams& p) {
-  // As k_normal_f32, with 2 elements (one pair) per block.
-  const size_t head = min_sz(n, bulk_head(offset, 2));
+template <class N>
+void normal_fill(typename N::T* out, size_t n, const Key& key, uint64_t offset, const NormalParams& p) {
+  typedef typename N::T T;
+  const size_t head = min_sz(n, bulk_head(offset, N::kPerBlock));
   if (head) {
-    scalar::normal_f64(out, head, key, offset, p);
+    N::scalar(out, head, key, offset, p);
     out += head; offset += head; n -= head;
   }
-  const size_t nb = n / 2 / kBatchBlocks * kBatchBlocks;
+  const size_t nb = n / N::kPerBlock / kBatchBlocks * kBatchBlocks;
   if (nb) {
-    BlockSink64 sink{out, p.mean, p.std};
-    philox_run<kPhiloxBlocks>(offset / 2, nb, key, sink);
-    out += 2 * nb; offset += 2 * nb; n -= 2 * nb;
+    PairSink<N> sink{out, static_cast<T>(p.mean), static_cast<T>(p.std)};
+    philox_run<N::kLayout>(offset / N::kPerBlock, nb, key, sink);
+    out += N::kPerBlock * nb; offset += N::kPerBlock * nb; n -= N::kPerBlock * nb;
   }
-  normal_f64_end(out, n, key, offset, p);
+  normal_end<N>(out, n, key, offset, p);
+}
+
+void k_normal_f32(float* out, size_t n, const Key& key, uint64_t offset, const NormalParams& p) {
+  normal_fill<Normal32>(out, n, key, offset, p);
+}
+
+void k_normal_f64(double* out, size_t n, const Key& key, uint64_t offset, const NormalParams& p) {
+  normal_fill<Normal64>(out, n, key, offset, p);
 }
 
 // ------------------------------------------------------------- truncated normal, log path
