@@ -277,7 +277,7 @@ export function bits(out: Uint32Array, key: PhiloxKey, blockLo: number, blockHi:
 // deoptimizes on entry, and the fill falls back to its on-stack-compiled loop. Ten tiny
 // fills of every kernel before the first real one (about 2 ms, once per process, and only
 // when the TypeScript kernels run at all) record the feedback, with the parameter and key
-// shapes lib/backend.ts and lib/seed.ts pass.
+// shapes lib/kinds.ts and lib/seed.ts pass.
 let primed = false;
 function primeFeedback(): void {
   primed = true;
