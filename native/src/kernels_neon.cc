@@ -22,6 +22,20 @@ namespace {
 const size_t kBatchBlocks = 4;  // blocks per register set (two groups): philox_run's granularity
 const int kRunSets = 2;         // register sets philox_run keeps in flight
 
+struct PhiloxKeys {
+  uint32x4_t k0[10], k1[10], s0, s1;
+  explicit PhiloxKeys(const Key& key) {
+    uint32_t a[10], b[10];
+    philox_round_keys(key, a, b);
+    for (int r = 0; r < 10; r++) {
+      k0[r] = vdupq_n_u32(a[r]);
+      k1[r] = vdupq_n_u32(b[r]);
+    }
+    s0 = vdupq_n_u32(key.s0);
+    s1 = vdupq_n_u32(key.s1);
+  }
+};
+
 // The 4 blocks of one register set as two groups of two vectors each in layout L (philox.h).
 template <int L>
 inline void emit(uint32x4_t x0, uint32x4_t x1, uint32x4_t x2, uint32x4_t x3, uint32x4_t* x,
@@ -89,19 +103,6 @@ inline void philox_batch(uint64_t b0, const PhiloxKeys& k, Sink& sink, size_t g)
   sink.template take<2 * U>(x, y, g);
 }
 
-struct PhiloxKeys {
-  uint32x4_t k0[10], k1[10], s0, s1;
-  explicit PhiloxKeys(const Key& key) {
-    uint32_t a[10], b[10];
-    philox_round_keys(key, a, b);
-    for (int r = 0; r < 10; r++) {
-      k0[r] = vdupq_n_u32(a[r]);
-      k1[r] = vdupq_n_u32(b[r]);
-    }
-    s0 = vdupq_n_u32(key.s0);
-    s1 = vdupq_n_u32(key.s1);
-  }
-};
 
 #define NNINIT_VB 16
 #define NNINIT_N32 4
