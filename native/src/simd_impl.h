@@ -152,6 +152,40 @@ inline const uint32_t* gen(uint32_t* buf, const Key& key, uint64_t word0, size_t
   return gen_at(buf, key, word0 >> 2, static_cast<size_t>(word0 & 3), count);
 }
 
+// A fill's bulk: blocks b0 .. b0 + nblocks - 1 (a multiple of kBatchBlocks) to the sink.
+// Straight from philox_run's registers; or, where an ISA file defines NNINIT_FEED_GROUPS
+// (wasm: V8 allocates registers for the two smaller loops far better than for one loop
+// doing both), through the buffer a chunk at a time, NNINIT_FEED_GROUPS groups per take.
+template <int L, class Sink>
+inline void philox_feed(uint64_t b0, size_t nblocks, const Key& key, Sink& sink) {
+#if defined(NNINIT_FEED_GROUPS)
+  const size_t F = NNINIT_FEED_GROUPS;
+  const size_t chunk = 1024 / 4 / kBatchBlocks * kBatchBlocks;  // blocks per buffer load
+  alignas(64) uint32_t buf[kBufWords];
+  for (size_t i = 0; i < nblocks;) {
+    const size_t nb = min_sz(nblocks - i, chunk);
+    philox_gen<L>(buf, b0 + i, nb, key);
+    const size_t groups = nb / kGroupBlocks, g0 = i / kGroupBlocks;
+    size_t q = 0;
+    for (; q + F <= groups; q += F) {
+      vu a[F], b[F];
+      for (size_t f = 0; f < F; f++) {
+        a[f] = loadu<vu>(buf + (q + f) * 2 * N32);
+        b[f] = loadu<vu>(buf + (q + f) * 2 * N32 + N32);
+      }
+      sink.template take<F>(a, b, g0 + q);
+    }
+    for (; q < groups; q++) {
+      const vu a = loadu<vu>(buf + q * 2 * N32), b = loadu<vu>(buf + q * 2 * N32 + N32);
+      sink.template take<1>(&a, &b, g0 + q);
+    }
+    i += nb;
+  }
+#else
+  philox_run<L>(b0, nblocks, key, sink);
+#endif
+}
+
 // Elements before a fill's bulk, which starts at a block boundary: offset + head is a
 // multiple of `per_block` elements.
 inline size_t bulk_head(uint64_t offset, size_t per_block) {
@@ -168,23 +202,17 @@ inline void horner32k(const float (&c)[N], const vf* x, vf* r) {
   }
 }
 
-// The mantissa field of SQRT2_F32: a mantissa m in [1, 2) exceeds SQRT2_F32 exactly when its
-// field exceeds this one.
-inline vi sqrt2_mant32() { return (vi)(splat_f(fmath::SQRT2_F32)) & 0x7fffff; }
-
 // logMantExp32 for K vectors given as the bits b of positive normal floats x (m, e of x),
-// with e biased: e = exponent field - ebias. The octave fold m > SQRT2_F32 -> m * 0.5,
-// e + 1 is done on the bits (m * 0.5 is exact: the exponent field one lower).
+// with e biased: e = exponent field - ebias.
 template <int K>
 inline void log_bits32k(const vu* b, int ebias, vf* out) {
-  const vi s2 = sqrt2_mant32();
   vf f[K], f2[K], y[K];
   vi e[K];
   NNINIT_FOR_K {
-    const vi mant = (vi)(b[k] & 0x7fffffu);
-    const vi big = mant > s2;  // -1 where folded
-    e[k] = ((vi)((b[k] >> 23) & 0xffu) - ebias) - big;
-    const vf m = (vf)((mant | 0x3f800000) + (big & (int32_t)0xff800000));  // - 2^23 where big
+    vf m = (vf)((b[k] & 0x7fffffu) | 0x3f800000u);
+    const vi big = m > fmath::SQRT2_F32;  // -1 where the octave folds
+    m = big ? m * 0.5f : m;
+    e[k] = ((vi)(b[k] >> 23) - ebias) - big;  // (b >> 23: x is positive)
     f[k] = m - 1.0f;
     f2[k] = f[k] * f[k];
   }
@@ -273,13 +301,19 @@ inline void run_w1(T* out, size_t n, const Key& key, uint64_t block, unsigned sk
   const size_t nb = n / 4 / kBatchBlocks * kBatchBlocks;
   if (nb) {
     W1Sink<V, K, T, Op> sink{out, op};
-    philox_run<kPhiloxWords>(block, nb, key, sink);
+    philox_feed<kPhiloxWords>(block, nb, key, sink);
     out += 4 * nb;
     block += nb;
     n -= 4 * nb;
   }
   run_w1_body<V, K>(out, n, key, block, skip, op);
 }
+
+// Vectors per step of bits and uniform float32 (an ISA file may choose its own, as may
+// NNINIT_TRUNC_K and NNINIT_NORMAL_K below: wasm has 16 registers and a JIT's allocator).
+#ifndef NNINIT_WORDS_K
+#define NNINIT_WORDS_K 4
+#endif
 
 struct BitsOp {
   template <int K>
@@ -289,7 +323,7 @@ struct BitsOp {
 };
 
 void k_bits(uint32_t* out, size_t n, const Key& key, uint64_t block, unsigned skip) {
-  run_w1<vu, 4>(out, n, key, block, skip, BitsOp());
+  run_w1<vu, NNINIT_WORDS_K>(out, n, key, block, skip, BitsOp());
 }
 
 // low + scale * ((w >>> 8) * 2^-24), clamped to upper. Exact shortcuts, chosen per call:
@@ -322,14 +356,14 @@ void k_uniform_f32(float* out, size_t n, const Key& key, uint64_t offset, const 
   const uint64_t block = offset >> 2;
   const unsigned skip = offset & 3;
   if (!(s24 * 16777216.0f == scale)) {
-    run_w1<vf, 4>(out, n, key, block, skip, UniformF32Op<false, false>{low, scale, upper, s24});
+    run_w1<vf, NNINIT_WORDS_K>(out, n, key, block, skip, UniformF32Op<false, false>{low, scale, upper, s24});
     return;
   }
   const volatile float nmax = 16777215.0f;  // the largest n, rounded like a lane's
   if (low == 0.0f && s24 > 0.0f && nmax * s24 <= upper)
-    run_w1<vf, 4>(out, n, key, block, skip, UniformF32Op<true, true>{low, scale, upper, s24});
+    run_w1<vf, NNINIT_WORDS_K>(out, n, key, block, skip, UniformF32Op<true, true>{low, scale, upper, s24});
   else
-    run_w1<vf, 4>(out, n, key, block, skip, UniformF32Op<true, false>{low, scale, upper, s24});
+    run_w1<vf, NNINIT_WORDS_K>(out, n, key, block, skip, UniformF32Op<true, false>{low, scale, upper, s24});
 }
 
 template <class T>
@@ -647,7 +681,7 @@ void normal_fill(typename N::T* out, size_t n, const Key& key, uint64_t offset, 
   const size_t nb = n / N::kPerBlock / kBatchBlocks * kBatchBlocks;
   if (nb) {
     PairSink<N> sink{out, static_cast<T>(p.mean), static_cast<T>(p.std)};
-    philox_run<N::kLayout>(offset / N::kPerBlock, nb, key, sink);
+    philox_feed<N::kLayout>(offset / N::kPerBlock, nb, key, sink);
     out += N::kPerBlock * nb; offset += N::kPerBlock * nb; n -= N::kPerBlock * nb;
   }
   normal_end<N>(out, n, key, offset, p);
