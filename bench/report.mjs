@@ -140,14 +140,16 @@ function targets(res) {
     const w = mf.rows.find((r) => r.impl === 'writeSync');
     const c = mf.rows.find((r) => r.impl === 'cli');
     const ratioCli = c && w ? c.median / w.median : null;
-    out.push({
-      issue: 13, name: `nninit materialize ${mf.model} to ${mf.tmpfs ? 'tmpfs' : 'a temp dir'} <= 1.5x fs.writeSync of the same bytes`,
-      value: ratioCli, unit: 'x', goal: 1.5, met: ratioCli !== null && mf.tmpfs ? ratioCli <= 1.5 : null,
+    // Judged only on tmpfs: elsewhere the disk, not nninit, sets the time.
+    add({
+      name: `nninit materialize ${mf.model} to ${mf.tmpfs ? 'tmpfs' : 'a temp dir'} vs fs.writeSync of the same bytes`,
+      value: ratioCli, unit: 'x', cmp: '<=', goal: 1.5,
       detail: c && w ? `${fmt(c.median / 1e6)} ms vs ${fmt(w.median / 1e6)} ms (${fmt(mf.fileBytes / 1e6)} MB, medians of ${c.reps})` : '',
     });
-    out.push({ issue: 13, name: "recipe('llama', 'llama3-8b') plans in < 5 ms", value: mf.plan.median / 1e6, unit: 'ms', goal: 5, met: mf.plan.median / 1e6 < 5, detail: `first call ${fmt(mf.plan.first / 1e6)} ms; median of ${mf.plan.reps}` });
+    if (!mf.tmpfs) out[out.length - 1].met = null;
+    add({ name: "recipe('llama', 'llama3-8b') plan time", value: mf.plan.median / 1e6, unit: 'ms', cmp: '<', goal: 5, detail: `first call ${fmt(mf.plan.first / 1e6)} ms; median of ${mf.plan.reps}` });
     const r = mf.rss;
-    out.push({ issue: 13, name: `writing ${r.model} as bfloat16: peak RSS < 300 MB`, value: r.maxRss / 1e6, unit: 'MB', goal: 300, met: r.maxRss / 1e6 < 300, detail: `${fmt(r.bytes / 1e9)} GB written in ${fmt(r.ns / 1e9)} s` });
+    add({ name: `writing ${r.model} as bfloat16: peak RSS`, value: r.maxRss / 1e6, unit: 'MB', cmp: '<', goal: 300, detail: `${fmt(r.bytes / 1e9)} GB written in ${fmt(r.ns / 1e9)} s` });
   }
   // Allocation: GPT-2 small allocating its arrays, against allocating the same arrays and
   // writing each once (new Float32Array(n).fill(x): the page-fault floor without huge pages),
