@@ -34,77 +34,105 @@ function median(xs) {
 }
 
 /**
- * Times `fn` (sync). Returns ns per call: { median, min, reps, inner, capped }.
- * opts: warmMs (warm-up time; at least one call unless `warmed`), minReps, maxReps,
- * budgetMs (stop after this once minReps are done), sampleMs (target length of one sample),
- * warmed (JIT already warm: the calibration call is the only warm-up, and when it takes
- * longer than SLOW_MS it counts as a sample), single (one call per sample; with `warmed`,
- * no calibration call), capMs (stop after this long even below minReps, once there is a
- * sample: keeps very slow implementations inside the quick run's time; `capped` says so).
+ * Times `fn` (sync). Returns ns per call: { median, min, reps, inner, capped, warmMs }.
+ *
+ * Every row warms up first: at least one call and `warmMs`, then on for as long as the
+ * fastest call is still improving (a JIT compiling the code under test makes its first calls
+ * many times slower than its steady state), up to `maxWarmMs`; a first call of SLOW_MS or
+ * more is warm-up enough. Then samples: each batches `inner` calls to last about `sampleMs`.
+ *
+ * opts: warmMs, maxWarmMs, minReps, maxReps, budgetMs (stop after this once minReps are
+ * done), sampleMs, capMs (stop after this long even below minReps once there is a sample:
+ * keeps very slow implementations inside the quick run's time; `capped` says so), single
+ * (one call per sample: whole-model runs), warmed (with single: no warm-up call, for runs
+ * of seconds whose code paths ran warm just before).
  */
 export function measure(fn, o = {}) {
-  const { warmMs = 30, minReps = 3, maxReps = 9, budgetMs = 300, sampleMs = 5, warmed = false, single = false, capMs = Infinity } = o;
-  const begin = now();
-  const samples = [];
-  let one = 1e9;
-  if (!(single && warmed)) {
-    const a = now();
-    fn();
-    one = now() - a;
-    if (warmed && one >= SLOW_MS * 1e6) samples.push(one);
-  }
-  if (!warmed) {
-    const until = begin + warmMs * 1e6;
-    while (now() < until) {
+  const c = settings(o);
+  const w = warmUp(c);
+  if (!(c.single && c.warmed)) {
+    for (;;) {
       const a = now();
       fn();
-      one = Math.min(one, now() - a);
+      if (w.done(a, now())) break;
     }
   }
-  const inner = single ? 1 : Math.max(1, Math.min(1e6, Math.ceil((sampleMs * 1e6) / Math.max(one, 1))));
-  const loop = now();
-  while (samples.length < minReps || (samples.length < maxReps && now() - loop < budgetMs * 1e6)) {
-    if (samples.length > 0 && now() - begin >= capMs * 1e6) break;
+  const s = sampler(c, w);
+  while (s.more()) {
     const a = now();
-    for (let i = 0; i < inner; i++) fn();
-    samples.push((now() - a) / inner);
+    for (let i = 0; i < s.inner; i++) fn();
+    s.add(a);
   }
-  return { median: median(samples), min: Math.min(...samples), reps: samples.length, inner, capped: samples.length < minReps };
+  return s.result();
 }
 
 /** As {@link measure}, for a function returning a Promise (awaited one call at a time). */
 export async function measureAsync(fn, o = {}) {
-  const { warmMs = 30, minReps = 3, maxReps = 9, budgetMs = 300, sampleMs = 5, warmed = false, single = false, capMs = Infinity } = o;
-  const begin = now();
-  const samples = [];
-  let one = 1e9;
-  if (!(single && warmed)) {
-    const a = now();
-    await fn();
-    one = now() - a;
-    if (warmed && one >= SLOW_MS * 1e6) samples.push(one);
-  }
-  if (!warmed) {
-    const until = begin + warmMs * 1e6;
-    while (now() < until) {
+  const c = settings(o);
+  const w = warmUp(c);
+  if (!(c.single && c.warmed)) {
+    for (;;) {
       const a = now();
       await fn();
-      one = Math.min(one, now() - a);
+      if (w.done(a, now())) break;
     }
   }
-  const inner = single ? 1 : Math.max(1, Math.min(1e6, Math.ceil((sampleMs * 1e6) / Math.max(one, 1))));
-  const loop = now();
-  while (samples.length < minReps || (samples.length < maxReps && now() - loop < budgetMs * 1e6)) {
-    if (samples.length > 0 && now() - begin >= capMs * 1e6) break;
+  const s = sampler(c, w);
+  while (s.more()) {
     const a = now();
-    for (let i = 0; i < inner; i++) await fn();
-    samples.push((now() - a) / inner);
+    for (let i = 0; i < s.inner; i++) await fn();
+    s.add(a);
   }
-  return { median: median(samples), min: Math.min(...samples), reps: samples.length, inner, capped: samples.length < minReps };
+  return s.result();
 }
 
-/** A warm call at least this long (ms) is a sample in itself. */
-const SLOW_MS = 200;
+/** A first call at least this long (ms) is warm-up enough. */
+const SLOW_MS = 250;
+
+function settings(o) {
+  const { warmMs = 30, maxWarmMs = 3000, minReps = 3, maxReps = 9, budgetMs = 300, sampleMs = 5, warmed = false, single = false, capMs = Infinity } = o;
+  return { warmMs, maxWarmMs, minReps, maxReps, budgetMs, sampleMs, warmed, single, capMs };
+}
+
+/** The warm-up rule of {@link measure}: done(start, end) of each call says when to stop. */
+function warmUp({ warmMs, maxWarmMs }) {
+  const begin = now();
+  let best = Infinity;
+  let calls = 0;
+  let improved = begin;
+  return {
+    begin,
+    get best() { return best; },
+    done(a, t) {
+      calls++;
+      if (calls > 1 && t - a < 0.97 * best) improved = t;
+      best = Math.min(best, t - a);
+      const elapsed = t - begin;
+      if (calls === 1 && t - a >= SLOW_MS * 1e6) return true;
+      // Done once warmMs have passed and the last real improvement lies in the first half of
+      // the warm-up so far (or the cap is reached).
+      return elapsed >= warmMs * 1e6 && (improved - begin <= elapsed / 2 || elapsed >= maxWarmMs * 1e6);
+    },
+  };
+}
+
+function sampler({ minReps, maxReps, budgetMs, sampleMs, single, capMs }, w) {
+  const warmMs = (now() - w.begin) / 1e6;
+  const inner = single ? 1 : Math.max(1, Math.min(1e6, Math.ceil((sampleMs * 1e6) / Math.max(Number.isFinite(w.best) ? w.best : 1e9, 1))));
+  const loop = now();
+  const samples = [];
+  return {
+    inner,
+    more() {
+      if (samples.length > 0 && now() - w.begin >= capMs * 1e6) return false;
+      return samples.length < minReps || (samples.length < maxReps && now() - loop < budgetMs * 1e6);
+    },
+    add(a) { samples.push((now() - a) / inner); },
+    result() {
+      return { median: median(samples), min: Math.min(...samples), reps: samples.length, inner, capped: samples.length < minReps, warmMs };
+    },
+  };
+}
 
 /** A sink for values read back from peers, so no result can be discarded. */
 export const sink = { value: 0 };

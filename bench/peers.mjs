@@ -61,8 +61,9 @@ function mathTruncNormal(out) {
 }
 
 /**
- * The peer list for one dtype and distribution: [{ name, run(view) }]. `view` is the
- * caller's buffer of the right length and dtype. Empty for dtypes no peer supports.
+ * The peer list for one dtype and distribution: [{ name, family, run(view) }], each named by
+ * what it is (package and function, or the hand-written method). `view` is the caller's
+ * buffer of the right length and dtype. Empty for dtypes no peer supports.
  */
 export function peersFor(dtype, dist, { tf, tl }) {
   if (dtype === 'bfloat16') return []; // no peer produces bfloat16
@@ -76,30 +77,28 @@ export function peersFor(dtype, dist, { tf, tl }) {
     t.dispose();
   };
   if (dtype === 'float32') {
-    if (dist === 'uniform') {
-      const init = tl.initializers.randomUniform({ minval: 0, maxval: 1 });
-      peers.push({ name: 'tfjs-core randomUniform', run: (v) => tfRead(tf.randomUniform([v.length], 0, 1, 'float32')) });
-      peers.push({ name: 'tfjs-layers randomUniform', run: (v) => tfRead(init.apply([v.length], 'float32')) });
-    } else if (dist === 'normal') {
-      const init = tl.initializers.randomNormal({ mean: 0, stddev: 1 });
-      peers.push({ name: 'tfjs-core randomNormal', run: (v) => tfRead(tf.randomNormal([v.length], 0, 1, 'float32')) });
-      peers.push({ name: 'tfjs-layers randomNormal', run: (v) => tfRead(init.apply([v.length], 'float32')) });
-    } else {
-      const init = tl.initializers.truncatedNormal({ mean: 0, stddev: 1 });
-      peers.push({ name: 'tfjs-core truncatedNormal', run: (v) => tfRead(tf.truncatedNormal([v.length], 0, 1, 'float32')) });
-      peers.push({ name: 'tfjs-layers truncatedNormal', run: (v) => tfRead(init.apply([v.length], 'float32')) });
-    }
+    const [op, init] = dist === 'uniform'
+      ? ['randomUniform', tl.initializers.randomUniform({ minval: 0, maxval: 1 })]
+      : dist === 'normal'
+        ? ['randomNormal', tl.initializers.randomNormal({ mean: 0, stddev: 1 })]
+        : ['truncatedNormal', tl.initializers.truncatedNormal({ mean: 0, stddev: 1 })];
+    const core = dist === 'uniform' ? (n) => tf.randomUniform([n], 0, 1, 'float32')
+      : dist === 'normal' ? (n) => tf.randomNormal([n], 0, 1, 'float32')
+        : (n) => tf.truncatedNormal([n], 0, 1, 'float32');
+    peers.push({ name: `TF.js tf.${op} (cpu backend)`, family: 'tfjs-core', run: (v) => tfRead(core(v.length)) });
+    peers.push({ name: `TF.js initializers.${op}`, family: 'tfjs-layers', run: (v) => tfRead(init.apply([v.length], 'float32')) });
   }
   if (dist === 'uniform') {
-    peers.push({ name: '@stdlib uniform.assign', run: (v) => stdUniform.assign(0, 1, v) });
-    peers.push({ name: 'Math.random loop', run: mathUniform });
+    peers.push({ name: '@stdlib/random-array-uniform (assign)', family: 'stdlib', run: (v) => stdUniform.assign(0, 1, v) });
+    peers.push({ name: 'Math.random loop', family: 'math-random', run: mathUniform });
   } else if (dist === 'normal') {
-    peers.push({ name: '@stdlib normal.assign', run: (v) => stdNormal.assign(0, 1, v) });
-    peers.push({ name: 'Math.random Box-Muller', run: mathNormal });
+    peers.push({ name: '@stdlib/random-array-normal (assign)', family: 'stdlib', run: (v) => stdNormal.assign(0, 1, v) });
+    peers.push({ name: 'Math.random + Box-Muller', family: 'math-random', run: mathNormal });
   } else {
     // @stdlib has no truncated normal: fill with its normal, redraw values outside [-2, 2].
     peers.push({
-      name: '@stdlib normal + redraw',
+      name: '@stdlib/random-array-normal + redraw outside [-2, 2]',
+      family: 'stdlib',
       run: (v) => {
         stdNormal.assign(0, 1, v);
         for (let i = 0; i < v.length; i++) {
@@ -109,7 +108,7 @@ export function peersFor(dtype, dist, { tf, tl }) {
         }
       },
     });
-    peers.push({ name: 'Math.random Box-Muller + reject', run: mathTruncNormal });
+    peers.push({ name: 'Math.random + Box-Muller + rejection', family: 'math-random', run: mathTruncNormal });
   }
   return peers;
 }

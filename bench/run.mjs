@@ -3,11 +3,14 @@
 //
 // nninit native (every ISA this CPU runs, forced in turn; 1 thread and all threads when
 // setThreads exists; async forms when they exist) is measured in this process. The
-// TypeScript and WebAssembly backends are chosen at load, so each runs in a child process
-// (NNINIT_BACKEND=js, `--worker js`; NNINIT_BACKEND=wasm, `--worker wasm`), and the peers run
-// in another child (`--worker peers`)
-// so that TF.js's heap and allocations do not disturb the native figures. Children print
-// their figures as JSON on stdout and their progress on stderr. See docs/benchmarks.md.
+// TypeScript and WebAssembly backends are chosen at load, so each runs in a child process:
+// the WebAssembly backend alone (NNINIT_BACKEND=wasm, `--worker wasm`), the TypeScript
+// backend together with the peers (NNINIT_BACKEND=js, `--worker js`), away from the native
+// figures (TF.js's heap and allocations). In that child every cell (dtype, distribution,
+// size) measures the TypeScript backend and each peer one after another, the order
+// reversed from one cell to the next, so that neither side always runs first. Children
+// print their figures as JSON on stdout and their progress on stderr. See
+// docs/benchmarks.md.
 import { createRequire } from 'node:module';
 import { spawnSync, execFileSync } from 'node:child_process';
 import { existsSync, writeFileSync, readFileSync, mkdirSync } from 'node:fs';
@@ -19,6 +22,7 @@ import { models as modelList } from './models.mjs';
 import { distFn, modelInit, modelInitAsync, hasAsyncModel, arenaViews, overheadCases, SEED } from './nninit-impl.mjs';
 import { peersFor, loadTfjs, tfjsModelInit } from './peers.mjs';
 import { renderTables, renderSvg, analyze } from './report.mjs';
+import { workerFiles, workerRss } from './model-files.mjs';
 import { tfjsInspectBench } from './tfjs-inspect.mjs';
 import { orthogonalBench, renderOrthogonal } from './orthogonal.mjs';
 
@@ -36,6 +40,7 @@ const MODES = {
     sizes: [2 ** 10, 2 ** 12],
     dtypes: ['float32', 'float64', 'bfloat16'],
     dist: { warmMs: 0, minReps: 2, maxReps: 2, budgetMs: 0, sampleMs: 0.2 },
+    jsWarmMs: 0,
     tinyModels: true,
     nativeModel: { minReps: 2, maxReps: 2, budgetMs: 0 },
     slowModel: { minReps: 2, maxReps: 2, budgetMs: 0, skipAboveMs: Infinity },
@@ -49,6 +54,11 @@ const MODES = {
     // capMs: a cell whose calls take seconds (slow peers, an unoptimized TS backend) stops
     // after this long with fewer samples (flagged `capped`), to keep the quick run quick.
     dist: { warmMs: 30, minReps: 3, maxReps: 9, budgetMs: 200, sampleMs: 4, capMs: 2000 },
+    // jsWarmMs: the least warm-up of a JavaScript row (TypeScript backend, peers): V8 compiles
+    // a hot function on another thread while the interpreter runs it at a steady, slow pace,
+    // so a short warm-up can look settled before the compiled code arrives (measured: a
+    // 2^10 row at 595 ns median against a 7.3 ns minimum after 35 ms of warm-up).
+    jsWarmMs: 300,
     tinyModels: false,
     nativeModel: { minReps: 3, maxReps: 7, budgetMs: 1000 },
     // skipAboveMs: a slow implementation whose model run is estimated (from its own ns per
@@ -62,6 +72,7 @@ const MODES = {
     sizes: [2 ** 10, 2 ** 16, 2 ** 20, 2 ** 24, 2 ** 26],
     dtypes: ['float32', 'float64', 'bfloat16'],
     dist: { warmMs: 100, minReps: 5, maxReps: 25, budgetMs: 1500, sampleMs: 10, capMs: 30000 },
+    jsWarmMs: 500,
     tinyModels: false,
     nativeModel: { minReps: 5, maxReps: 11, budgetMs: 3000 },
     slowModel: { minReps: 3, maxReps: 5, budgetMs: 10000, capMs: 60000, skipAboveMs: Infinity },
@@ -123,7 +134,6 @@ const DNAME = { uniform: 'uniform', normal: 'normal', truncnormal: 'truncated no
 // The nninit part, shared by the native process and the TypeScript worker.
 
 function nninitDistributions(nn, cfg, label, variants, rows, viewFor) {
-  const warmed = new Set();
   for (const dtype of cfg.dtypes) {
     for (const dist of DISTS) {
       for (const size of cfg.sizes) {
@@ -132,11 +142,9 @@ function nninitDistributions(nn, cfg, label, variants, rows, viewFor) {
           const fn = distFn(nn, dtype, dist);
           if (fn === null) continue;
           v.enter();
-          const key = `${v.impl}|${dtype}|${dist}`;
           progress(`${label}: ${v.impl} ${DNAME[dist]} ${dtype} ${log2(size)}`);
-          const r = measure(() => fn(view), { ...cfg.dist, warmed: warmed.has(key) });
+          const r = measure(() => fn(view), cfg.dist);
           rows.push({ dtype, dist, size, impl: v.impl, kind: v.kind, isa: v.isa, threads: v.threads, async: false, ...r });
-          warmed.add(key);
         }
       }
     }
@@ -161,9 +169,26 @@ async function nninitDistributionsAsync(nn, cfg, variants, rows, viewFor) {
   }
 }
 
+/**
+ * Native float64 normal at the headline size, default ISA, one thread: the float64 / float32
+ * target needs it even when the run measures float32 only.
+ */
+function normalF64Extra(nn, cfg, rows, isa, setT) {
+  const size = cfg.sizes.includes(2 ** 24) ? 2 ** 24 : Math.max(...cfg.sizes);
+  const r = rows.find((x) => x.dtype === 'float64' && x.dist === 'normal' && x.size === size && x.kind === 'native' && x.isa === isa && x.threads === 1 && !x.async);
+  if (r) return { size, nsPerElement: r.median / size };
+  const view = new Float64Array(size).fill(1);
+  nn.setIsa(isa);
+  setT(1);
+  progress(`native: ${isa} 1T normal float64 ${log2(size)} (for the float64 / float32 target)`);
+  const fn = distFn(nn, 'float64', 'normal');
+  const m = measure(() => fn(view), cfg.dist);
+  return { size, nsPerElement: m.median / size };
+}
+
 /** ns per element of one implementation at the largest float32 size, per distribution. */
-function speedOf(distRows, impl) {
-  const f32 = distRows.filter((r) => r.dtype === 'float32' && r.impl.startsWith(impl));
+function speedOf(distRows, pred) {
+  const f32 = distRows.filter((r) => r.dtype === 'float32' && pred(r));
   if (!f32.length) return null;
   const size = Math.max(...f32.map((r) => r.size));
   const sp = {};
@@ -183,18 +208,13 @@ function estimateMs(params, sp) {
   return ns / 1e6;
 }
 
-function nninitModels(nn, cfg, label, variants, rows, { slow, speed = null, skipped = [] }) {
+function nninitModels(nn, cfg, label, variants, rows) {
   // JIT warm-up on the small configurations (same code paths).
   for (const m of modelList({ tiny: true })) modelInit(nn, m.params);
   for (const m of modelList({ tiny: cfg.tinyModels })) {
     let arena = null;
     let views = null;
     for (const v of variants) {
-      const est = slow && speed ? estimateMs(m.params, speed) : 0;
-      if (est > cfg.slowModel.skipAboveMs) {
-        skipped.push({ model: m.name, params: m.count, impl: v.impl, kind: v.kind, estimatedMs: est, why: `estimated ${(est / 1000).toFixed(0)} s per run from its ns/element; --full runs it` });
-        continue;
-      }
       if (v.mode === 'out' && arena === null) {
         arena = new Float32Array(m.count);
         views = arenaViews(m.params, arena);
@@ -203,9 +223,8 @@ function nninitModels(nn, cfg, label, variants, rows, { slow, speed = null, skip
       progress(`${label}: ${m.name} ${v.impl} (${v.mode === 'out' ? 'into preallocated' : 'allocating'})`);
       let kept = null;
       const run = () => { kept = modelInit(nn, m.params, v.mode === 'out' ? views : null); };
-      // The first native run also pages in the arena; slow runs skip the extra call.
-      const r = measure(run, { ...(slow ? cfg.slowModel : cfg.nativeModel), single: true, warmed: slow });
-      if (slow) r.capped = r.reps < cfg.slowModel.minReps;
+      // The warm-up run also pages in the arena.
+      const r = measure(run, { ...cfg.nativeModel, single: true });
       kept = null;
       rows.push({ model: m.name, params: m.count, impl: v.impl, kind: v.kind, isa: v.isa, threads: v.threads, async: false, mode: v.mode, ...r });
     }
@@ -258,58 +277,78 @@ function nninitOverhead(nn, cfg, impl, rows) {
 // ---------------------------------------------------------------------------------------
 // Children.
 
-/** The TypeScript (`js`) or WebAssembly (`wasm`) backend, in a child forced to it. */
-async function workerBackend(cfg, name) {
+/** The WebAssembly backend, in a child forced to it. */
+async function workerWasm(cfg) {
   const nn = require(distEntry);
   const info = nn.backendInfo();
-  if (info.name !== name) throw new Error(`worker ${name}: expected the ${name} backend, got ${info.name} (${info.reason})`);
+  if (info.name !== 'wasm') throw new Error(`worker wasm: expected the wasm backend, got ${info.name} (${info.reason})`);
   const out = { distributions: [], models: [], overhead: [], skipped: [] };
   const viewFor = makeBuffer(cfg);
-  const label = name === 'js' ? 'TypeScript' : 'WebAssembly';
-  const impl = name === 'js' ? 'nninit TypeScript' : `nninit wasm ${info.isa}`;
-  const kind = name === 'js' ? 'ts' : 'wasm';
-  const variants = [{ impl, kind, isa: info.isa, threads: 1, async: false, mode: 'alloc', enter() {} }];
-  nninitDistributions(nn, cfg, label, variants, out.distributions, viewFor);
-  nninitOverhead(nn, cfg, kind, out.overhead);
-  const speed = speedOf(out.distributions, impl);
-  nninitModels(nn, cfg, label, variants, out.models, { slow: name === 'js', speed, skipped: out.skipped });
+  const variants = [{ impl: `nninit wasm ${info.isa}`, kind: 'wasm', isa: info.isa, threads: 1, async: false, mode: 'alloc', enter() {} }];
+  nninitDistributions(nn, cfg, 'WebAssembly', variants, out.distributions, viewFor);
+  nninitOverhead(nn, cfg, 'wasm', out.overhead);
+  nninitModels(nn, cfg, 'WebAssembly', variants, out.models);
   return out;
 }
 
-async function workerPeers(cfg) {
-  const t = await loadTfjs();
-  const out = { distributions: [], models: [], skipped: [] };
+/** The TypeScript backend and the peers, in a child forced to the TypeScript backend. */
+async function workerJs(cfg) {
+  const nn = require(distEntry);
+  const info = nn.backendInfo();
+  if (info.name !== 'js') throw new Error(`worker js: expected the TypeScript backend, got ${info.name}`);
+  // Installed without devDependencies, the peers cannot load: only nninit is measured.
+  const t = missingPeers().length === 0 ? await loadTfjs() : null;
+  const out = { distributions: [], models: [], overhead: [], skipped: [] };
   const viewFor = makeBuffer(cfg);
+  const ts = { impl: 'nninit TypeScript', kind: 'ts', isa: 'js', threads: 1, async: false, mode: 'alloc', enter() {} };
+  let cell = 0;
   for (const dtype of cfg.dtypes) {
     for (const dist of DISTS) {
-      const peers = peersFor(dtype, dist, t);
-      const warmed = new Set();
+      const impls = [];
+      const fn = distFn(nn, dtype, dist);
+      if (fn !== null) impls.push({ ...ts, run: fn });
+      if (t !== null) peersFor(dtype, dist, t).forEach((p, rank) => impls.push({ impl: p.name, kind: 'peer', family: p.family, rank, isa: null, threads: 1, async: false, run: p.run }));
       for (const size of cfg.sizes) {
         const view = viewFor(dtype, size);
-        for (const p of peers) {
-          progress(`peers: ${p.name} ${DNAME[dist]} ${dtype} ${log2(size)}`);
-          const r = measure(() => p.run(view), { ...cfg.dist, warmed: warmed.has(p.name) });
-          warmed.add(p.name);
-          out.distributions.push({ dtype, dist, size, impl: p.name, kind: 'peer', isa: null, threads: 1, async: false, ...r });
+        for (const x of cell++ % 2 ? [...impls].reverse() : impls) {
+          progress(`JavaScript: ${x.impl} ${DNAME[dist]} ${dtype} ${log2(size)}`);
+          const r = measure(() => x.run(view), { ...cfg.dist, warmMs: Math.max(cfg.dist.warmMs, cfg.jsWarmMs) });
+          const { run, enter, mode, ...row } = x;
+          out.distributions.push({ dtype, dist, size, ...row, ...r });
         }
       }
     }
   }
-  for (const m of modelList({ tiny: true })) tfjsModelInit(m.params, t);
-  const speed = speedOf(out.distributions, 'tfjs-layers');
-  for (const m of modelList({ tiny: cfg.tinyModels })) {
-    const est = estimateMs(m.params, speed);
-    if (est > cfg.slowModel.skipAboveMs) {
-      out.skipped.push({ model: m.name, params: m.count, impl: 'TF.js initializers', kind: 'peer', estimatedMs: est, why: `estimated ${(est / 1000).toFixed(0)} s per run from its ns/element; --full runs it` });
-      continue;
-    }
-    progress(`peers: ${m.name} TF.js initializers`);
-    let kept = null;
-    const r = measure(() => { kept = tfjsModelInit(m.params, t); }, { ...cfg.slowModel, single: true, warmed: true });
-    r.capped = r.reps < cfg.slowModel.minReps;
-    kept = null;
-    out.models.push({ model: m.name, params: m.count, impl: 'TF.js initializers', kind: 'peer', isa: null, threads: 1, async: false, mode: 'alloc', ...r });
+  nninitOverhead(nn, cfg, 'ts', out.overhead);
+  // Whole models: nninit TypeScript and TF.js in turn, the order reversed from one model to
+  // the next; the tiny configurations first warm up both (same code paths).
+  for (const m of modelList({ tiny: true })) {
+    modelInit(nn, m.params);
+    if (t !== null) tfjsModelInit(m.params, t);
   }
+  const speed = {
+    ts: speedOf(out.distributions, (r) => r.kind === 'ts'),
+    tfjs: speedOf(out.distributions, (r) => r.family === 'tfjs-layers'),
+  };
+  const runners = [
+    { impl: 'nninit TypeScript', kind: 'ts', speed: speed.ts, run: (m) => modelInit(nn, m.params) },
+    { impl: 'TF.js initializers', kind: 'peer', speed: speed.tfjs, run: (m) => tfjsModelInit(m.params, t) },
+  ].filter((x) => t !== null || x.kind !== 'peer');
+  modelList({ tiny: cfg.tinyModels }).forEach((m, i) => {
+    for (const x of i % 2 ? [...runners].reverse() : runners) {
+      const est = estimateMs(m.params, x.speed);
+      if (est > cfg.slowModel.skipAboveMs) {
+        out.skipped.push({ model: m.name, params: m.count, impl: x.impl, kind: x.kind, estimatedMs: est, why: `estimated ${(est / 1000).toFixed(0)} s per run from its ns/element; --full runs it` });
+        continue;
+      }
+      progress(`JavaScript: ${m.name} ${x.impl} (allocating)`);
+      let kept = null;
+      const r = measure(() => { kept = x.run(m); }, { ...cfg.slowModel, single: true, warmed: true });
+      r.capped = r.reps < cfg.slowModel.minReps;
+      kept = null;
+      out.models.push({ model: m.name, params: m.count, impl: x.impl, kind: x.kind, isa: x.kind === 'ts' ? 'js' : null, threads: 1, async: false, mode: 'alloc', ...r });
+    }
+  });
   return out;
 }
 
@@ -332,7 +371,7 @@ function runWorker(kind, mode) {
 }
 
 // ---------------------------------------------------------------------------------------
-// TF.js model building (issue 8): a 20-layer, 1024-wide Dense model.
+// TF.js model building: a 20-layer, 1024-wide Dense model.
 
 async function tfjsModelBuild(nn, spec) {
   const t = await loadTfjs();
@@ -420,7 +459,13 @@ async function main() {
   if (args.worker !== null) {
     // Children: only JSON on stdout.
     console.log = console.error;
-    const out = args.worker === 'peers' ? await workerPeers(cfg) : await workerBackend(cfg, args.worker);
+    const distDir = dirname(distEntry);
+    const out = args.worker === 'js' ? await workerJs(cfg)
+      : args.worker === 'wasm' ? await workerWasm(cfg)
+        : args.worker === 'files' ? await workerFiles(distDir, args.mode)
+          : args.worker === 'rss' ? await workerRss(distDir, args.mode)
+            : null;
+    if (out === null) throw new Error(`unknown worker ${args.worker}`);
     progressDone();
     process.stdout.write(JSON.stringify({ ...out, sink: sink.value }) + '\n');
     return;
@@ -457,6 +502,7 @@ async function main() {
     models: [],
     overhead: [],
     skipped: [],
+    extra: {},
   };
   const viewFor = makeBuffer(cfg);
   const setT = (t) => { if (hasThreads) nn.setThreads(t); };
@@ -485,6 +531,7 @@ async function main() {
   }
   if (native) {
     nninitDistributions(nn, cfg, 'native', nativeVariants, res.distributions, viewFor);
+    res.extra.normalF64 = normalF64Extra(nn, cfg, res.distributions, defaultIsa, setT);
     await nninitDistributionsAsync(nn, cfg, asyncVariants, res.distributions, viewFor);
     nn.setIsa('auto');
     setT(1);
@@ -495,7 +542,7 @@ async function main() {
         modelVariants.push({ impl: `nninit native ${defaultIsa} ${t}T`, kind: 'native', isa: defaultIsa, threads: t, mode, enter() { nn.setIsa('auto'); setT(t); } });
       }
     }
-    nninitModels(nn, cfg, 'native', modelVariants, res.models, { slow: false });
+    nninitModels(nn, cfg, 'native', modelVariants, res.models);
     memoryModels(cfg, res.models);
     await nninitModelsAsync(nn, cfg, asyncVariants.map((v) => ({ ...v })), res.models);
     if (hasThreads) nn.setThreads(nproc);
@@ -506,22 +553,22 @@ async function main() {
   const js = runWorker('js', args.mode);
   const wasm = runWorker('wasm', args.mode);
   const missing = missingPeers();
-  const peers = missing.length === 0 ? runWorker('peers', args.mode) : { distributions: [], models: [], skipped: [], sink: 0 };
   if (missing.length > 0) {
     // An installed package has no devDependencies: nninit is measured, the peers are listed as skipped.
-    process.stderr.write(`bench: peers not installed (${missing.join(', ')}); their rows are skipped
-`);
+    process.stderr.write(`bench: peers not installed (${missing.join(', ')}); their rows are skipped\n`);
     res.skipped.push({ model: 'the peer rows', impl: 'TF.js and @stdlib', kind: 'peer', why: `not installed: ${missing.join(', ')}; npm install them to compare` });
   }
-  res.distributions.push(...wasm.distributions, ...js.distributions, ...peers.distributions);
-  res.models.push(...wasm.models, ...js.models, ...peers.models);
+  res.distributions.push(...wasm.distributions, ...js.distributions);
+  res.models.push(...wasm.models, ...js.models);
   res.overhead.push(...wasm.overhead, ...js.overhead);
-  res.skipped.push(...js.skipped, ...wasm.skipped, ...peers.skipped);
+  res.skipped.push(...js.skipped, ...wasm.skipped);
   res.tfjsModel = cfg.tfjsModel && missing.length === 0 ? await tfjsModelBuild(nn, cfg.tfjsModel) : null;
   res.tfjsInspect = cfg.tfjsInspect && missing.length === 0 ? await tfjsInspectBench(root, cfg.tfjsInspect) : null;
   res.orthogonal = orthogonalBench(nn, args.mode);
+  // Whole-model files (issue 13): each in its own process, so RSS and page cache are its own.
+  res.modelFiles = { ...runWorker('files', args.mode), rss: runWorker('rss', args.mode) };
   res.meta.seconds = (Date.now() - t0) / 1000;
-  res.meta.checksum = sink.value + js.sink + wasm.sink + peers.sink;
+  res.meta.checksum = sink.value + js.sink + wasm.sink;
   progressDone();
 
   analyze(res);

@@ -45,8 +45,6 @@ export type { GeneratorOptions } from './generator.js';
 // Signal-propagation diagnostics.
 export { inspect, checkInspectOptions, THRESHOLDS } from './diagnostics/inspect.js';
 export type { InspectOptions, InspectReport, LayerReport, Verdict, VerdictStatus } from './diagnostics/inspect.js';
-export { recommend } from './diagnostics/recommend.js';
-export type { RecommendOptions, Recommendation } from './diagnostics/recommend.js';
 export { renderTable, renderChart, renderSvg } from './diagnostics/render.js';
 export type { ChartOptions, ChartMetric } from './diagnostics/render.js';
 export { ACTIVATIONS, ACTIVATION_ALIASES, INITIALIZER_NAMES, parseInitializer, resolveInitializer } from './diagnostics/registry.js';
@@ -63,3 +61,7 @@ export type { SliceOptions, ShardOptions, ShardRange, Initializer, InitOptionsOf
 // NumPy .npy bytes (the Node entry adds readNpy and writeNpy).
 export { parseNpy, encodeNpy } from './npy.js';
 export type { NpyArray, NpyDtype, NpyData, NpyInput } from './npy.js';
+
+// Whole models: recipes, plans, materialize, the file formats (each entry adds its `audit`;
+// the Node entry also the file writers and readers).
+export * from './models/index.js';

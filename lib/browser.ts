@@ -19,6 +19,9 @@ import { backendInfo, type BackendInfo } from './backend.js';
 
 export * from './api.js';
 
+/** Audits tensors in memory against a plan (files are read by the Node entry's `audit`). */
+export { audit } from './models/audit.js';
+
 /**
  * The backend in use: `{ name, isa, available, reason }`; 'wasm' once {@link ready} has
  * resolved (this binding is updated then). See {@link backendInfo} for the live value.

@@ -1,5 +1,7 @@
 /**
- * The `nninit` command: `nninit inspect`, `nninit recommend`, `nninit bench`.
+ * The `nninit` command: `nninit inspect`, `nninit recommend`, `nninit bench`, and the model
+ * commands `nninit plan`, `nninit materialize`, `nninit audit` (lib/cli/models.ts, loaded
+ * when used). What the commands share is in lib/cli/flags.ts.
  *
  * {@link main} takes the arguments and injectable output streams and resolves to the exit
  * code (0 success, 1 failure at run time, 2 bad arguments), so tests run it in-process;
@@ -12,19 +14,14 @@ import { spawn } from 'node:child_process';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { checkInspectOptions, inspect, type InspectOptions, type InspectReport } from './diagnostics/inspect.js';
-import { recommend } from './diagnostics/recommend.js';
+import { recommend } from './models/recommend.js';
 import { ACTIVATION_ALIASES, ACTIVATIONS, INITIALIZER_NAMES, type Activation } from './diagnostics/registry.js';
 import { renderChart, renderSvg, renderTable, type ChartMetric, type Report } from './diagnostics/render.js';
 import type { NpyArray } from './npy.js';
 import { readNpy } from './files.js';
+import { bytesOf, integer, parseFlags, real, seedOf, UsageError, type CliIO } from './cli/flags.js';
 
-/** Where {@link main} writes. Defaults: process.stdout / process.stderr. */
-export interface CliIO {
-  stdout?: { write(chunk: string): unknown };
-  stderr?: { write(chunk: string): unknown };
-  /** Package root (where bench/run.mjs lives). Default: found from this file's location. */
-  root?: string;
-}
+export type { CliIO };
 
 /** The activations the CLI takes, aliases included (swish = silu, as calculateGain). */
 const ACTIVATION_NAMES = [...ACTIVATIONS, ...Object.keys(ACTIVATION_ALIASES)].join(', ');
@@ -36,6 +33,9 @@ Commands:
   inspect     signal propagation through a network (or a TF.js model on a batch), layer by layer, with a verdict
   recommend   the initializer and gain for an activation, depth and architecture
   bench       run the benchmarks (node bench/run.mjs [args])
+  plan        a model's tensors: names, shapes, roles, inits, std, lrScale, totals
+  materialize write a model (or one rank's part) to safetensors or .npy
+  audit       check a safetensors file against its plan
 
 Run "nninit <command> --help" for a command's options; "nninit --version" prints the version.
 `;
@@ -91,43 +91,6 @@ export const BENCH_USAGE = `Usage: nninit bench [args...]
 Runs node bench/run.mjs from the package root with the remaining arguments.
 `;
 
-class UsageError extends Error {
-  constructor(message: string, readonly usage: string) {
-    super(message);
-    this.name = 'UsageError';
-  }
-}
-
-type FlagKind = 'string' | 'boolean';
-
-function parseFlags(args: readonly string[], spec: Record<string, FlagKind>, usage: string): Map<string, string | true> {
-  const out = new Map<string, string | true>();
-  for (let i = 0; i < args.length; i++) {
-    const arg = args[i]!;
-    if (!arg.startsWith('--') || arg === '--') throw new UsageError(`unexpected argument ${JSON.stringify(arg)}`, usage);
-    const eq = arg.indexOf('=');
-    const name = eq < 0 ? arg.slice(2) : arg.slice(2, eq);
-    const kind = spec[name];
-    if (kind === undefined) throw new UsageError(`unknown option --${name}`, usage);
-    if (out.has(name)) throw new UsageError(`--${name} given twice`, usage);
-    if (kind === 'boolean') {
-      if (eq >= 0) throw new UsageError(`--${name} takes no value`, usage);
-      out.set(name, true);
-    } else {
-      let value: string | undefined;
-      if (eq >= 0) value = arg.slice(eq + 1);
-      else {
-        value = args[i + 1];
-        if (value === undefined || (value.startsWith('--') && value.length > 2)) throw new UsageError(`--${name} needs a value`, usage);
-        i++;
-      }
-      if (value === '') throw new UsageError(`--${name} needs a value`, usage);
-      out.set(name, value);
-    }
-  }
-  return out;
-}
-
 /** Parses `784,512x20,10` into widths. */
 export function parseLayers(text: string): number[] {
   const widths: number[] = [];
@@ -142,33 +105,6 @@ export function parseLayers(text: string): number[] {
   }
   if (widths.length < 2) throw new UsageError('--layers: needs at least 2 widths (input and output)', INSPECT_USAGE);
   return widths;
-}
-
-function integer(name: string, text: string, lo: number, hi: number, usage: string): number {
-  if (!/^\d+$/.test(text) || Number(text) < lo || Number(text) > hi) throw new UsageError(`--${name}: expected an integer in [${lo}, ${hi}]; received ${JSON.stringify(text)}`, usage);
-  return Number(text);
-}
-
-function real(name: string, text: string, usage: string, min = 0, strict = true): number {
-  const v = Number(text);
-  if (text.trim() === '' || !Number.isFinite(v) || (strict ? v <= min : v < min)) {
-    throw new UsageError(`--${name}: expected a finite number ${strict ? '>' : '>='} ${min}; received ${JSON.stringify(text)}`, usage);
-  }
-  return v;
-}
-
-/** A byte count: a number, optionally with K, M, G or T (powers of 1024; "GiB", "GB" too). */
-function bytesOf(name: string, text: string, usage: string): number {
-  const m = /^\s*(\d+(?:\.\d+)?(?:e\d+)?)\s*(?:([kmgt])(?:i?b)?)?\s*$/i.exec(text);
-  const v = m ? Number(m[1]) * 1024 ** ' kmgt'.indexOf((m[2] ?? ' ').toLowerCase()) : NaN;
-  if (!(v > 0) || !Number.isFinite(v)) throw new UsageError(`--${name}: expected a number of bytes > 0 such as 8G or 8e9; received ${JSON.stringify(text)}`, usage);
-  return v;
-}
-
-function seedOf(text: string): number | bigint {
-  if (!/^\d+$/.test(text) || BigInt(text) >= 1n << 64n) throw new UsageError(`--seed: expected an integer in [0, 2^64); received ${JSON.stringify(text)}`, INSPECT_USAGE);
-  const b = BigInt(text);
-  return b <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(b) : b;
 }
 
 function activationOf(text: string, usage: string): Activation {
@@ -195,7 +131,7 @@ function cliInspect(args: readonly string[], out: (s: string) => void, err: (s: 
   const base: Omit<InspectOptions, 'init'> = { layers: parseLayers(str('layers') ?? '784,512x20,10') };
   if (f.has('activation')) base.activation = activationOf(str('activation')!, U);
   if (f.has('batch')) base.batch = integer('batch', str('batch')!, 2, 1 << 20, U);
-  if (f.has('seed')) base.seed = seedOf(str('seed')!);
+  if (f.has('seed')) base.seed = seedOf(str('seed')!, U);
   if (f.has('residual')) base.residual = true;
   if (f.has('batch-norm')) base.batchNorm = true;
   if (f.has('output-activation')) base.outputActivation = true;
@@ -281,7 +217,7 @@ async function cliInspectModel(f: Map<string, string | true>, out: (s: string) =
   const labels = list('labels');
   if (inputs.length === 0) throw new UsageError('--model needs --input (a .npy batch per model input)', U);
   const metric = metricOf(f, U);
-  const seed = f.has('seed') ? seedOf(f.get('seed') as string) : undefined;
+  const seed = f.has('seed') ? seedOf(f.get('seed') as string, U) : undefined;
   const { ensureBackend, fileIO, tfModules } = await import('./tfjs/loader.js');
   const { inspectModel } = await import('./tfjs/inspect-model.js');
   ensureBackend();
@@ -405,12 +341,19 @@ export async function main(argv: readonly string[], io: CliIO = {}): Promise<num
         return cliRecommend(rest, out);
       case 'bench':
         return await cliBench(rest, io, out, err);
+      case 'plan':
+      case 'materialize':
+      case 'audit': {
+        const m = await import('./cli/models.js');
+        const run = cmd === 'plan' ? () => m.cliPlan(rest, out) : cmd === 'audit' ? () => m.cliAudit(rest, out) : () => m.cliMaterialize(rest, io, out, err);
+        return await m.runModelCommand(cmd, run, err);
+      }
       default:
         throw new UsageError(`unknown command ${JSON.stringify(cmd)}`, USAGE);
     }
   } catch (e) {
     if (e instanceof UsageError) {
-      err(`nninit${cmd && ['inspect', 'recommend', 'bench'].includes(cmd) ? ' ' + cmd : ''}: ${e.message}\n\n${e.usage}`);
+      err(`nninit${cmd && ['inspect', 'recommend', 'bench', 'plan', 'materialize', 'audit'].includes(cmd) ? ' ' + cmd : ''}: ${e.message}\n\n${e.usage}`);
       return 2;
     }
     err(`nninit: ${e instanceof Error ? e.message : String(e)}\n`);

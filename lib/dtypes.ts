@@ -155,22 +155,102 @@ export function below16(d: Half, x: number): number {
   return dec(d, down16(enc(d, f)));
 }
 
-/** Converts float32 values to 16-bit bits after clamping into [lo, hi] (both representable, so rounding stays inside). */
+/**
+ * Converts float32 values to 16-bit bits after clamping into [lo, hi] (both representable,
+ * so rounding stays inside). Float32 sources (the kernels' output) are encoded from their
+ * bit patterns ({@link encodeBits}); float64 ones (values computed whole, like orthogonal's)
+ * are rounded to float32 first.
+ */
 export function encodeHalf(dtype: Half, src: Float32Array | Float64Array, dst: Uint16Array, lo: number, hi: number, dstStart = 0): void {
+  if (src instanceof Float32Array) { encodeBits(dtype, src, dst, lo, hi, dstStart); return; }
   const n = src.length;
-  if (dtype === 'bfloat16') {
-    for (let i = 0; i < n; i++) {
-      let x = Math.fround(src[i]!);
-      if (x < lo) x = lo; else if (x > hi) x = hi;
-      f32[0] = x;
-      const u = u32[0]!;
-      dst[dstStart + i] = (u & 0x7fffffff) > 0x7f800000 ? (u >>> 16) | 0x40 : (u + 0x7fff + ((u >>> 16) & 1)) >>> 16;
+  for (let i = 0; i < n; i++) {
+    let x = Math.fround(src[i]!);
+    if (x < lo) x = lo; else if (x > hi) x = hi;
+    dst[dstStart + i] = enc(dtype, x);
+  }
+}
+
+/** Whether typed arrays are little-endian here (they are on every platform Node runs on; checked, not assumed). */
+const LITTLE_ENDIAN = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
+
+/**
+ * The order key of a float32 bit pattern `u` read as int32: for non-NaN values, keys
+ * compare as the floats do (except that -0 sorts just below +0); NaNs fall outside the keys
+ * of [-Infinity, Infinity].
+ */
+function orderKey(u: number): number {
+  return u ^ ((u >> 31) & 0x7fffffff);
+}
+
+/** The order key of a float32 value. */
+function keyOf(x: number): number {
+  f32[0] = x;
+  return orderKey(u32[0]! | 0);
+}
+
+/**
+ * {@link encodeHalf} of float32 values, the same bits, faster: the source's bit patterns
+ * are read through an Int32Array view and a value whose key lies in [key(lo), key(hi)]
+ * (the common case: inside the clamp range, not NaN) is rounded in int32 arithmetic, with
+ * no float load and no scratch round trip; bfloat16 stores two results per 32-bit write on
+ * little-endian platforms. Anything else (clamped values, NaN, -0 at a bound of 0, float16
+ * subnormals and overflow) takes the scalar encoder, exactly as before.
+ */
+function encodeBits(dtype: Half, src: Float32Array, dst: Uint16Array, lo: number, hi: number, at: number): void {
+  if (dtype === 'bfloat16') bfloat16Bits(src, dst, lo, hi, at);
+  else float16Bits(src, dst, lo, hi, at);
+}
+
+/** A value outside the fast path: clamped, then the scalar encoder. */
+function clampedBfloat16(x: number, lo: number, hi: number): number {
+  return bf16Of(x < lo ? lo : x > hi ? hi : x);
+}
+
+function bfloat16Bits(src: Float32Array, dst: Uint16Array, lo: number, hi: number, at: number): void {
+  // (u + 0x7fff + lsb) >>> 16 of the uint32 pattern u. As int32 the sum cannot overflow
+  // (non-NaN patterns are at most 0xff800000) and >>> 16 reads it back as uint32;
+  // `& -65536` keeps the same bits in the upper half of a 32-bit word.
+  const n = src.length;
+  const bits = new Int32Array(src.buffer, src.byteOffset, n);
+  const klo = keyOf(lo), khi = keyOf(hi);
+  let i = 0;
+  if (LITTLE_ENDIAN) {
+    if (((dst.byteOffset + 2 * at) & 2) !== 0 && n > 0) { dst[at] = clampedBfloat16(src[0]!, lo, hi); i = 1; }
+    const pairs = (n - i) >> 1;
+    const d32 = new Int32Array(dst.buffer, dst.byteOffset + 2 * (at + i), pairs);
+    for (let k = 0; k < pairs; k++, i += 2) {
+      const u = bits[i]!, v = bits[i + 1]!;
+      const ku = orderKey(u), kv = orderKey(v);
+      if (ku >= klo && ku <= khi && kv >= klo && kv <= khi) {
+        d32[k] = ((u + 0x7fff + ((u >> 16) & 1)) >>> 16) | ((v + 0x7fff + ((v >> 16) & 1)) & -65536);
+      } else {
+        d32[k] = clampedBfloat16(src[i]!, lo, hi) | (clampedBfloat16(src[i + 1]!, lo, hi) << 16);
+      }
     }
-  } else {
-    for (let i = 0; i < n; i++) {
-      let x = Math.fround(src[i]!);
-      if (x < lo) x = lo; else if (x > hi) x = hi;
-      dst[dstStart + i] = f16Of(x);
+  }
+  for (; i < n; i++) {
+    const u = bits[i]!;
+    const k = orderKey(u);
+    dst[at + i] = k >= klo && k <= khi ? (u + 0x7fff + ((u >> 16) & 1)) >>> 16 : clampedBfloat16(src[i]!, lo, hi);
+  }
+}
+
+function float16Bits(src: Float32Array, dst: Uint16Array, lo: number, hi: number, at: number): void {
+  const n = src.length;
+  const bits = new Int32Array(src.buffer, src.byteOffset, n);
+  const klo = keyOf(lo), khi = keyOf(hi);
+  for (let i = 0; i < n; i++) {
+    const u = bits[i]!;
+    const k = orderKey(u);
+    // v: the magnitude above float16's smallest normal (2^-14), below 65520 (which rounds to infinity).
+    const v = (u & 0x7fffffff) - 0x38800000;
+    if (k >= klo && k <= khi && v >= 0 && v < 0x0efff000) {
+      const w = v + 0x800000; // the exponent rebiased from 127 to 15
+      dst[at + i] = ((u >>> 16) & 0x8000) | ((w + 0xfff + ((w >>> 13) & 1)) >>> 13);
+    } else {
+      const x = src[i]!;
+      dst[at + i] = f16Of(x < lo ? lo : x > hi ? hi : x);
     }
   }
 }

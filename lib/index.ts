@@ -9,3 +9,4 @@ export * from './api.js';
 
 // Node-only: files.
 export { readNpy, writeNpy } from './files.js';
+export { audit, readSafetensors, writeNpyFolder, writeSafetensors, writeSafetensorsAsync } from './model-files.js';

@@ -251,6 +251,30 @@ export interface NpyInput {
 }
 
 /**
+ * The header of a C-order `.npy` file of `descr` (`'<f4'`, `'|b1'`, ...) and `shape`:
+ * version 1.0 (2.0 when it would not fit), padded so the data starts at a multiple of 64
+ * bytes, exactly as `numpy.save` writes it. Writers that stream the data (the model files)
+ * write it first.
+ */
+export function npyHeader(descr: string, shape: readonly number[]): Uint8Array {
+  const tuple = shape.length === 1 ? `(${shape[0]},)` : `(${shape.join(', ')})`;
+  let dict = `{'descr': '${descr}', 'fortran_order': False, 'shape': ${tuple}, }`;
+  let version = 1;
+  let pre = 10;
+  let total = Math.ceil((pre + dict.length + 1) / 64) * 64;
+  if (total - pre > 0xffff) { version = 2; pre = 12; total = Math.ceil((pre + dict.length + 1) / 64) * 64; }
+  dict = dict.padEnd(total - pre - 1, ' ') + '\n';
+  const out = new Uint8Array(total);
+  out.set(MAGIC, 0);
+  out[6] = version;
+  out[7] = 0;
+  const v = new DataView(out.buffer);
+  if (version === 1) v.setUint16(8, dict.length, true); else v.setUint32(8, dict.length, true);
+  for (let i = 0; i < dict.length; i++) out[pre + i] = dict.charCodeAt(i);
+  return out;
+}
+
+/**
  * Encodes an array as a version 1.0 `.npy` file (2.0 when the header would not fit),
  * little-endian, C order, header padded so the data starts at a multiple of 64 bytes,
  * exactly as `numpy.save` writes it.
@@ -275,21 +299,11 @@ export function encodeNpy(array: NpyInput): Uint8Array {
     throw new RangeError(`nninit.${fn}: array.shape must be a shape with ${arr.length} elements (data's length); received [${shape.join(', ')}] (${numel} elements)`);
   }
   const descr = o.dtype === 'bool' && name === 'Uint8Array' ? '|b1' : code.endsWith('1') ? `|${code}` : `<${code}`;
-  const tuple = shape.length === 1 ? `(${shape[0]},)` : `(${shape.join(', ')})`;
-  let dict = `{'descr': '${descr}', 'fortran_order': False, 'shape': ${tuple}, }`;
-  let version = 1;
-  let pre = 10;
-  let total = Math.ceil((pre + dict.length + 1) / 64) * 64;
-  if (total - pre > 0xffff) { version = 2; pre = 12; total = Math.ceil((pre + dict.length + 1) / 64) * 64; }
-  dict = dict.padEnd(total - pre - 1, ' ') + '\n';
+  const header = npyHeader(descr, shape);
+  const total = header.length;
   const size = arr.BYTES_PER_ELEMENT;
   const out = new Uint8Array(total + arr.length * size);
-  out.set(MAGIC, 0);
-  out[6] = version;
-  out[7] = 0;
-  const v = new DataView(out.buffer);
-  if (version === 1) v.setUint16(8, dict.length, true); else v.setUint32(8, dict.length, true);
-  for (let i = 0; i < dict.length; i++) out[pre + i] = dict.charCodeAt(i);
+  out.set(header, 0);
   const src = new Uint8Array(arr.buffer, arr.byteOffset, arr.byteLength);
   if (HOST_LE || size === 1) out.set(src, total);
   else for (let i = 0; i < arr.length; i++) for (let k = 0; k < size; k++) out[total + i * size + k] = src[i * size + size - 1 - k]!;

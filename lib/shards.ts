@@ -8,7 +8,7 @@ import { rangeError, typeError } from './errors.js';
 import { index, readOptions, type Options } from './validate.js';
 import { resolveKey } from './seed.js';
 import { asyncOf, runJob, type Job } from './job.js';
-import { checkDtype, checkOut, MAX_ARRAY_LENGTH, type ArrayFor, type InitArray, type Shape, type TargetSpec } from './tensor.js';
+import { checkDtype, checkOut, evenSplit, MAX_ARRAY_LENGTH, partAlong, type ArrayFor, type InitArray, type Shape, type TargetSpec } from './tensor.js';
 import { initJob, type Placement } from './initializers/engine.js';
 import { entryOf } from './initializers/registry.js';
 
@@ -66,20 +66,8 @@ function checkAxis(fn: string, axis: unknown, ndim: number): number {
 }
 
 function rangeOf(dims: number[], axis: number, start: number, end: number): ShardRange {
-  let outer = 1;
-  for (let i = 0; i < axis; i++) outer *= dims[i]!;
-  let inner = 1;
-  for (let i = axis + 1; i < dims.length; i++) inner *= dims[i]!;
-  const dim = dims[axis]!;
-  const local = dims.slice();
-  local[axis] = end - start;
-  const runs: { offset: number; length: number }[] = [];
-  const length = (end - start) * inner;
-  if (length > 0) {
-    if (axis === 0 || outer === 1) runs.push({ offset: start * inner, length });
-    else for (let i = 0; i < outer; i++) runs.push({ offset: (i * dim + start) * inner, length });
-  }
-  return { axis, start, end, shape: local, runs };
+  const { shape, runs } = partAlong(dims, axis, start, end);
+  return { axis, start, end, shape, runs };
 }
 
 /**
@@ -130,11 +118,7 @@ function shardOf(fn: string, dims: number[], o: Options): ShardRange {
   if (worldSize < 1) throw rangeError(fn, 'options.worldSize', 'a positive integer', o.worldSize);
   if (o.rank === undefined) throw typeError(fn, 'options.rank', `an integer in [0, ${worldSize})`, o.rank);
   const rank = index(fn, 'options.rank', o.rank, 0, worldSize - 1);
-  const dim = dims[axis]!;
-  const base = Math.floor(dim / worldSize);
-  const extra = dim % worldSize;
-  const start = rank * base + Math.min(rank, extra);
-  const end = start + base + (rank < extra ? 1 : 0);
+  const [start, end] = evenSplit(dims[axis]!, rank, worldSize);
   return rangeOf(dims, axis, start, end);
 }
 

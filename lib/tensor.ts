@@ -104,6 +104,38 @@ export interface Run {
   readonly at: number;
 }
 
+/** A part of a tensor: its local shape and the contiguous runs of the full tensor (row-major) it is made of, in order. */
+export interface Part {
+  readonly shape: number[];
+  readonly runs: readonly { readonly offset: number; readonly length: number }[];
+}
+
+/** Indices [start, end) along `axis` of a tensor of `dims` (all already validated), as a {@link Part}. */
+export function partAlong(dims: readonly number[], axis: number, start: number, end: number): Part {
+  let outer = 1;
+  for (let i = 0; i < axis; i++) outer *= dims[i]!;
+  let inner = 1;
+  for (let i = axis + 1; i < dims.length; i++) inner *= dims[i]!;
+  const dim = dims[axis]!;
+  const shape = dims.slice();
+  shape[axis] = end - start;
+  const runs: { offset: number; length: number }[] = [];
+  const length = (end - start) * inner;
+  if (length > 0) {
+    if (axis === 0 || outer === 1) runs.push({ offset: start * inner, length });
+    else for (let i = 0; i < outer; i++) runs.push({ offset: (i * dim + start) * inner, length });
+  }
+  return { shape, runs };
+}
+
+/** torch.tensor_split's sizes: the indices [start, end) that `rank` of `worldSize` owns of `dim` (the first `dim % worldSize` ranks get one more). */
+export function evenSplit(dim: number, rank: number, worldSize: number): [number, number] {
+  const base = Math.floor(dim / worldSize);
+  const extra = dim % worldSize;
+  const start = rank * base + Math.min(rank, extra);
+  return [start, start + base + (rank < extra ? 1 : 0)];
+}
+
 /** Where a call writes: its dtype, its array, and the runs of the full tensor the array holds, in order. */
 export interface Target {
   readonly dtype: DType;

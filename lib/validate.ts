@@ -199,7 +199,7 @@ export function readOptions(fn: string, options: unknown, known: readonly string
     const desc = Reflect.getOwnPropertyDescriptor(obj, key);
     if (desc === undefined || desc.enumerable !== true) continue;
     if (known !== null && !known.includes(key)) throw unknownOption(fn, what, key, known);
-    snapshot[key] = 'value' in desc ? desc.value : desc.get === undefined ? undefined : Reflect.apply(desc.get, obj, []);
+    snapshot[key] = Object.prototype.hasOwnProperty.call(desc, 'value') ? desc.value : desc.get === undefined ? undefined : Reflect.apply(desc.get, obj, []);
   }
   return snapshot;
 }

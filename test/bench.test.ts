@@ -69,6 +69,32 @@ describe('npm run bench -- --smoke', () => {
       expect(out).toContain(s);
     }
     if (report.meta.backend.name === 'native') expect(out).toContain('crossover');
+    // Targets are plain figures beside their goal, not internal issue numbers.
+    expect(out).not.toMatch(/#\d/);
+  });
+
+  it('labels peers by what they are', () => {
+    const names = new Set(report.distributions.filter((r) => r.kind === 'peer').map((r) => String(r.impl)));
+    for (const n of ['Math.random loop', 'Math.random + Box-Muller', 'Math.random + Box-Muller + rejection', 'TF.js tf.randomNormal (cpu backend)', 'TF.js initializers.truncatedNormal', '@stdlib/random-array-normal (assign)']) {
+      expect(names.has(n), n).toBe(true);
+    }
+  });
+
+  it('warms up every row, and measures the TypeScript backend and the peers in one process in alternating order', () => {
+    for (const r of report.distributions) expect(finite(r.warmMs) && (r.warmMs as number) >= 0, String(r.impl)).toBe(true);
+    const js = report.distributions.filter((r) => r.kind === 'ts' || r.kind === 'peer');
+    // Rows are recorded in measuring order: within a cell the TypeScript backend comes first
+    // in one cell and last in the next.
+    const firsts: string[] = [];
+    for (let i = 0; i < js.length; i++) {
+      const r = js[i]!;
+      const prev = js[i - 1];
+      if (!prev || prev.dtype !== r.dtype || prev.dist !== r.dist || prev.size !== r.size) firsts.push(String(r.kind));
+    }
+    expect(firsts.length).toBeGreaterThan(2);
+    const tsFirst = firsts.filter((k) => k === 'ts').length;
+    expect(tsFirst).toBeGreaterThan(0);
+    expect(tsFirst).toBeLessThan(firsts.length);
   });
 
   it('records the machine', () => {
@@ -162,21 +188,40 @@ describe('npm run bench -- --smoke', () => {
     expect(t).not.toBeNull();
     for (const k of ['predict', 'variableGrads', 'inspectModel']) expect(finitePositive(t.median[k])).toBe(true);
     expect(finitePositive(t.ratio)).toBe(true);
-    expect(report.targets.some((x) => x.issue === 14)).toBe(true);
+    expect(report.targets.some((x) => String(x.name).startsWith('inspectModel / (predict + variableGrads)'))).toBe(true);
     expect(String(run.stdout)).toContain('inspectModel / (predict + variableGrads) = ');
   });
 
-  it('lists the targets (not judged in smoke mode)', () => {
+  it('lists the targets (not judged in smoke mode), each with its goal and, for speeds, the multiple of the memory limit', () => {
     expect(report.targets.length).toBeGreaterThan(0);
     for (const t of report.targets) {
       expect(typeof t.name).toBe('string');
       expect(t.met).toBeNull();
       expect(t.value === null || finite(t.value)).toBe(true);
+      expect(finitePositive(t.goal)).toBe(true);
+      expect(['<=', '<', '>=']).toContain(t.cmp);
+      expect(t.vsMemory === null || finitePositive(t.vsMemory)).toBe(true);
+    }
+    if (report.meta.backend.name === 'native') {
+      const kernel = report.targets.filter((t) => t.unit === 'ns/el' && String(t.name).includes('native'));
+      expect(kernel.length).toBeGreaterThan(0);
+      for (const t of kernel) expect(finitePositive(t.vsMemory)).toBe(true);
+      expect(report.targets.some((t) => String(t.name).startsWith('normal float64 / float32'))).toBe(true);
     }
   });
 
+  it('bench/ts-processes.mjs runs fresh TypeScript-backend processes and prints each', () => {
+    const r = spawnSync(process.execPath, ['bench/ts-processes.mjs', '--processes', '2', '--log2', '12', '--reps', '2'], {
+      cwd: ROOT, encoding: 'utf8', env: { ...process.env }, timeout: 60_000,
+    });
+    expect(r.status, String(r.stderr)).toBe(0);
+    const lines = String(r.stdout).split('\n');
+    expect(lines.filter((l) => /^[12]\s+\d/.test(l)).length).toBe(2);
+    expect(String(r.stdout)).toMatch(/of 2 processes met both targets/);
+  });
+
   it('reports the GPT-2 allocation ratio against allocating and filling the same arrays (native)', () => {
-    const t = report.targets.find((x) => String(x.name).startsWith('GPT-2 small allocating <= 0.6x'));
+    const t = report.targets.find((x) => String(x.name).startsWith('GPT-2 small allocating vs allocating + filling'));
     if (report.meta.backend.name !== 'native') {
       expect(t).toBeUndefined();
       return;

@@ -2,8 +2,8 @@
  * nninit in a real browser: Vite 8 bundles a page that imports 'nninit' (the "browser"
  * export condition) and 'nninit/browser'; Debian's headless Chromium (driven by
  * playwright-core, never a downloaded browser) runs it. The page awaits ready() and reports
- * the digest of every initializer and fill (test/browser/digests.mjs): they must equal the
- * native addon's in Node. A second page makes the engine lack WebAssembly SIMD: TypeScript
+ * the digest of every initializer and fill, and of materialized models
+ * (test/browser/digests.mjs): they must equal the native addon's in Node. A second page makes the engine lack WebAssembly SIMD: TypeScript
  * serves, with the reason, and the same digests.
  */
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
@@ -32,6 +32,7 @@ interface PageResult {
   info: { name: string; isa: string; reason: string | null };
   backend: { name: string };
   digests: Record<string, string>;
+  audit: { ok: boolean; path: string };
 }
 
 /** The digests under the native addon, in a child process (the reference). */
@@ -115,6 +116,8 @@ describe('nninit in headless Chromium, bundled by Vite', () => {
     const native = nodeDigests('native');
     expect(Object.keys(r.digests).length).toBeGreaterThan(40);
     expect(r.digests).toEqual(native);
+    expect(r.audit.ok).toBe(true); // the models run in the page: materialize, then audit in memory
+    expect(r.audit.path).toMatch(/files are read by the Node entry's audit/);
     expect(consoleMessages.filter((m) => m.startsWith('index') && /warn|error/.test(m))).toEqual([]);
   });
 

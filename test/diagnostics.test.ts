@@ -6,7 +6,7 @@ import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { inspect, THRESHOLDS, type InspectReport } from '../lib/diagnostics/inspect.js';
-import { recommend } from '../lib/diagnostics/recommend.js';
+import { recommend } from '../lib/models/recommend.js';
 import { renderChart, renderSvg, renderTable } from '../lib/diagnostics/render.js';
 import { gainOf, parseInitializer, resolveInitializer } from '../lib/diagnostics/registry.js';
 import { matmul, transpose } from '../lib/diagnostics/matmul.js';

@@ -7,6 +7,22 @@ export function sameBytes(a: ArrayBufferView, b: ArrayBufferView): boolean {
   return Buffer.from(a.buffer, a.byteOffset, a.byteLength).equals(Buffer.from(b.buffer, b.byteOffset, b.byteLength));
 }
 
+/** Concatenates row-major parts (typed arrays of one kind) along `axis` into the full shape. */
+export function concatAlong<T extends Float32Array | Float64Array | Uint16Array | BigInt64Array>(parts: T[], shapes: readonly (readonly number[])[], axis: number, full: readonly number[]): T {
+  const out = new (parts[0]!.constructor as new (n: number) => T)(full.reduce((a, b) => a * b, 1));
+  let outer = 1;
+  for (let i = 0; i < axis; i++) outer *= full[i]!;
+  let inner = 1;
+  for (let i = axis + 1; i < full.length; i++) inner *= full[i]!;
+  let at = 0;
+  parts.forEach((p, k) => {
+    const w = shapes[k]![axis]! * inner;
+    for (let o = 0; o < outer; o++) (out as Float32Array).set((p as Float32Array).subarray(o * w, (o + 1) * w), o * full[axis]! * inner + at * inner);
+    at += shapes[k]![axis]!;
+  });
+  return out;
+}
+
 /** Index of the first differing element, or -1. */
 export function firstDiff(a: Float32Array | Float64Array | Uint32Array, b: Float32Array | Float64Array | Uint32Array): number {
   const n = Math.max(a.length, b.length);

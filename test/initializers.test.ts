@@ -6,6 +6,7 @@ import {
   fromFloat16, toBfloat16, toFloat16, Generator, torchLinear, torchConv, torchDefaultWeight, torchDefaultBias, manualSeed,
   globalSeedState, type DType,
 } from '../lib/index.js';
+import { encodeHalf, MAX16 } from '../lib/dtypes.js';
 
 const KERAS_TN = 0.87962566103423978;
 
@@ -217,6 +218,39 @@ describe('dtypes', () => {
     expect(toBfloat16(Math.fround(1 + 3 * 2 ** -8))).toBe(0x3f82);
     for (let h = 0; h < 0x7c00; h += 7) expect(toFloat16(fromFloat16(h))).toBe(h);
     for (let h = 0; h < 0x7f80; h += 7) expect(toBfloat16(fromBfloat16(h))).toBe(h);
+  });
+  it('the block encoder gives the scalar encoders\' bits for every kind of float32, clamp range and alignment', () => {
+    // Bit patterns: every exponent with edge and random mantissas, both signs, NaNs, the
+    // float16 overflow and subnormal edges, and random words. (Every one of the 2^32
+    // patterns was also compared with the previous encoder once, for the defaults below.)
+    const words: number[] = [];
+    let x = 12345;
+    const rand = (): number => { x = (Math.imul(x, 1103515245) + 12345) >>> 0; return x; };
+    for (let e = 0; e < 256; e++) {
+      for (const m of [0, 1, 0x7fff, 0x8000, 0x8001, 0xffff, 0x10000, 0x17fff, 0x18000, 0xfff, 0x1000, 0x1fff, 0x2000, 0x3000, 0x7fffff, rand() & 0x7fffff]) {
+        words.push((e << 23) | m, ((e << 23) | m | 0x80000000) >>> 0);
+      }
+    }
+    for (const v of [65519, 65520, 65504, 2 ** -14, 2 ** -24, 2 ** -25, 3 * 2 ** -25, 3.3895313892515355e38, 3.39e38]) {
+      const b = new Uint32Array(new Float32Array([v, -v]).buffer);
+      words.push(b[0]! - 1, b[0]!, b[0]! + 1, b[1]! - 1, b[1]!, b[1]! + 1);
+    }
+    for (let i = 0; i < 100000; i++) words.push(rand());
+    const src = new Float32Array(new Uint32Array(words).buffer);
+    for (const dtype of ['bfloat16', 'float16'] as const) {
+      const scalar = dtype === 'bfloat16' ? toBfloat16 : toFloat16;
+      const ranges: [number, number][] = [[-MAX16[dtype], MAX16[dtype]], [-0.5, 0.25], [0, 1], [-1, -0], [-Infinity, Infinity]];
+      for (const [lo, hi] of ranges) {
+        const want = src.map((v) => scalar(v < lo ? lo : v > hi ? hi : v));
+        for (const at of [0, 1]) {
+          const dst = new Uint16Array(src.length + 3).subarray(1); // odd byte offset: the 32-bit stores realign
+          encodeHalf(dtype, src, dst, lo, hi, at);
+          let bad = -1;
+          for (let i = 0; i < src.length && bad < 0; i++) if (dst[at + i] !== (want[i]! & 0xffff)) bad = i;
+          expect(bad, `${dtype} [${lo}, ${hi}] at ${at}: pattern ${bad < 0 ? '' : words[bad]!.toString(16)}`).toBe(-1);
+        }
+      }
+    }
   });
   it('16-bit output never leaves the requested bounds (clamped after rounding)', () => {
     for (const dtype of ['bfloat16', 'float16'] as const) {

@@ -73,9 +73,9 @@ describe('the initializer registry', () => {
     const expected = new Set(INITIALIZERS.filter((e) => e.scheme).flatMap((e) => (e.tfjs === null ? [e.name] : [e.name, e.tfjs])));
     expect(new Set(Object.keys(factories))).toEqual(expected);
   });
-  test('no export outside the registry has an async form but the fills and shards', () => {
+  test('no export outside the registry has an async form but the fills, shards and the models\' writers', () => {
     const withAsync = Object.keys(api).filter((k) => k.endsWith('Async')).map((k) => k.slice(0, -5)).sort();
-    const others = ['fillNormal', 'fillTruncatedNormal', 'fillUniform', 'initShard', 'initSlice', 'randomBits'];
+    const others = ['fillNormal', 'fillTruncatedNormal', 'fillUniform', 'initShard', 'initSlice', 'randomBits', 'materialize', 'writeSafetensors'];
     expect(withAsync).toEqual([...INITIALIZERS.map((e) => e.name), ...others].sort());
   });
   test('the diagnostics\' names are registry rows in kebab case', () => {

@@ -5,23 +5,7 @@ import {
   orthogonal, computeFans, fillUniform, randomBits, manualSeed,
 } from '../lib/index.js';
 import { logU24, sincosTurn24 } from '../lib/kernels/math.js';
-import { sameBytes } from './helpers.js';
-
-/** Concatenates row-major parts along `axis`. */
-function concat(parts: Float32Array[], shapes: number[][], axis: number, full: number[]): Float32Array {
-  const out = new Float32Array(full.reduce((a, b) => a * b, 1));
-  let outer = 1;
-  for (let i = 0; i < axis; i++) outer *= full[i]!;
-  let inner = 1;
-  for (let i = axis + 1; i < full.length; i++) inner *= full[i]!;
-  let at = 0;
-  parts.forEach((p, k) => {
-    const w = shapes[k]![axis]! * inner;
-    for (let o = 0; o < outer; o++) out.set(p.subarray(o * w, (o + 1) * w), o * full[axis]! * inner + at * inner);
-    at += shapes[k]![axis]!;
-  });
-  return out;
-}
+import { concatAlong as concat, sameBytes } from './helpers.js';
 
 describe(`shards (${backendInfo().name})`, () => {
   test('shardRange splits like torch.tensor_split', () => {

@@ -4,7 +4,10 @@
  * polluted Object.prototype changes nothing), each option is read once, and Map, Date and
  * String objects are not options objects. Both projects run this file (native and js).
  */
-import { afterEach, beforeAll, describe, expect, test, vi } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, test, vi } from 'vitest';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import * as tfc from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
 import '@tensorflow/tfjs-backend-cpu';
@@ -77,6 +80,13 @@ const CALLS: [string, string, Call][] = [
   ['tfjs.lsuv', 'tfjs.lsuv', (o) => tfjs.lsuv(lsuvModel(), BATCH, merge({ seed: 1 }, o)).layers.map((l) => [l.stream, l.iterations, l.variance, l.scale])],
   ['tfjs.monitor', 'tfjs.monitor', (o) => tfjs.monitor(merge({ batches: 5 }, o)).history],
   ['tfjs.suggestFix', 'tfjs.suggestFix', (o) => tfjs.suggestFix('vanishing', 'tanh', merge({ depth: 3, residual: true }, o))],
+  ['recipe', 'recipe', (o) => nn.recipe('gpt2', TINY_GPT2, merge({ residualScaling: 'gpt2' }, o))],
+  ['recipeRules', 'recipeRules', (o) => nn.recipeRules('gpt2', TINY_GPT2, merge({ residualScaling: 'gpt2' }, o))],
+  ['planFromShapes', 'planFromShapes', (o) => nn.planFromShapes({ 'fc.weight': [4, 3], 'fc.bias': [4] }, RULES, merge({ dtype: 'float64' }, o))],
+  ['materialize', 'materialize', (o) => [...nn.materialize(tinyPlan(), merge({ seed: 1 }, o))]],
+  ['writeSafetensors', 'writeSafetensors', (o) => fileOf(nn.writeSafetensors(join(scratch(), 'm.safetensors'), tinyPlan(), merge({ seed: 1, overwrite: true }, o)))],
+  ['writeNpyFolder', 'writeNpyFolder', (o) => nn.writeNpyFolder(join(scratch(), 'npy'), tinyPlan(), merge({ seed: 1, overwrite: true }, o))],
+  ['audit', 'audit', (o) => { const r = nn.audit(tensors(), tinyPlan(), merge({ sample: 100 }, o)); return [r.ok, r.checked, r.tolerance]; }],
 ];
 
 /** The name of the options argument in messages, where it is not `options`. */
@@ -93,6 +103,33 @@ const RUNS_A_MODEL: Record<string, Record<string, unknown>> = {
 
 /** A batch of 4 examples for the model checks. */
 const BATCH = { data: Float32Array.from({ length: 16 }, (_, i) => Math.sin(i + 1)), shape: [4, 4] };
+
+/** The models' calls: a two-layer GPT-2, 8 wide, and a custom plan by rules. */
+const TINY_GPT2 = { nLayer: 2, nHead: 2, nEmbd: 8, vocabSize: 11, nPositions: 5 };
+const RULES: nn.Rule[] = [
+  { pattern: '*.weight', role: 'dense', init: { scheme: 'kaimingNormal', nonlinearity: 'relu' } },
+  { pattern: '*.bias', role: 'bias', init: 'zeros' },
+];
+let cachedPlan: nn.ModelPlan | undefined;
+function tinyPlan(): nn.ModelPlan {
+  cachedPlan ??= nn.recipe('gpt2', TINY_GPT2);
+  return cachedPlan;
+}
+let cachedTensors: nn.Tensors | undefined;
+function tensors(): nn.Tensors {
+  cachedTensors ??= nn.materialize(tinyPlan(), { seed: 3 });
+  return cachedTensors;
+}
+let dir: string | undefined;
+function scratch(): string {
+  dir ??= mkdtempSync(join(tmpdir(), 'nninit-strict-'));
+  return dir;
+}
+afterAll(() => { if (dir !== undefined) rmSync(dir, { recursive: true, force: true }); });
+/** A write's result and the file's bytes. */
+function fileOf(r: nn.WriteResult): unknown {
+  return [r, readFileSync(r.path)];
+}
 
 let cachedReport: nn.InspectReport | undefined;
 function report(): nn.InspectReport {
@@ -223,6 +260,10 @@ const WHOLE: Record<string, (options: unknown) => unknown> = {
   'tfjs.NninitInitializer': (o) => new tfjs.NninitInitializer(o as never),
   'tfjs.initializers.randomNormal': (o) => tfjs.initializers.randomNormal(o as never),
   'tfjs.reinitialize': (o) => tfjs.reinitialize(model(), o as never),
+  recipe: (o) => nn.recipe('gpt2', TINY_GPT2, o as never),
+  materialize: (o) => nn.materialize(tinyPlan(), o as never),
+  writeSafetensors: (o) => nn.writeSafetensors(join(scratch(), 'w.safetensors'), tinyPlan(), o as never),
+  audit: (o) => nn.audit(tensors(), tinyPlan(), o as never),
   'tfjs.inspectModel': (o) => tfjs.inspectModel(checkedModel(), BATCH, o as never),
   'tfjs.lsuv': (o) => tfjs.lsuv(lsuvModel(), BATCH, o as never),
   'tfjs.monitor': (o) => tfjs.monitor(o as never),
@@ -235,10 +276,11 @@ const GETTER_KEYS: Record<string, string> = {
   sliceRange: 'start', shardRange: 'rank', computeFans: 'layout', inspect: 'batch', checkInspectOptions: 'batch',
   recommend: 'depth', renderChart: 'height', renderSvg: 'width', 'tfjs.generator': 'gain',
   encodeNpy: 'shape', 'tfjs.monitor': 'batches', 'tfjs.suggestFix': 'depth',
+  recipe: 'dtype', recipeRules: 'dtype', planFromShapes: 'dtype', audit: 'sigmas',
 };
 const GETTER_VALUES: Record<string, unknown> = {
   dtype: 'float32', gain: 2, groups: 2, start: 1, rank: 1, layout: 'keras', batch: 4, depth: 3, height: 6, width: 300,
-  shape: [2, 2], batches: 5,
+  shape: [2, 2], batches: 5, sigmas: 4,
 };
 
 describe('the examples of the issue', () => {
@@ -257,6 +299,16 @@ describe('the examples of the issue', () => {
   });
   test('the TF.js adapter: randomNormal({ stdev })', () => {
     expect(() => tfjs.initializers.randomNormal({ stdev: 0.5 })).toThrow("nninit.tfjs.initializers.randomNormal: unknown option args.stdev; nninit calls it 'std'");
+  });
+  test('a getter option is called even with Object.prototype.value set (descriptors are read own-only)', () => {
+    const proto = Object.prototype as Record<string, unknown>;
+    const o: Record<string, unknown> = {};
+    Object.defineProperty(o, 'std', { enumerable: true, get: () => 0.5 });
+    const options = merge({ seed: 1, dtype: 'float64' }, o); // before the pollution, which defineProperty would see too
+    proto.value = 1e6;
+    let w: unknown;
+    try { w = nn.normal([64], options); } finally { delete proto.value; }
+    expect(fingerprint(w)).toBe(fingerprint(nn.normal([64], { std: 0.5, seed: 1, dtype: 'float64' })));
   });
   test('Object.prototype.out = victim does not make kaimingNormal([4, 4]) write into victim', () => {
     const victim = new Float32Array(16);

@@ -11,7 +11,7 @@
  * @packageDocumentation
  */
 import { rangeError, typeError } from '../errors.js';
-import { calculateGain } from '../gains.js';
+import { gainOf, type Activation } from '../gains.js';
 import { normal as normalInit, uniform as uniformInit, zeros as zerosInit } from '../initializers/basic.js';
 import { orthogonal as orthogonalInit } from '../initializers/orthogonal.js';
 import {
@@ -21,24 +21,8 @@ import type { Seed } from '../seed.js';
 import { readOptions } from '../validate.js';
 import type { InitializerName } from '../initializers/registry.js';
 
-/** Activations the diagnostics can simulate. */
-export const ACTIVATIONS = ['linear', 'relu', 'leaky_relu', 'tanh', 'sigmoid', 'selu', 'gelu', 'silu'] as const;
-/** One of {@link ACTIVATIONS}. */
-export type Activation = (typeof ACTIVATIONS)[number];
-/** Other names the diagnostics accept for an activation (as `calculateGain` does): `swish` is silu. */
-export const ACTIVATION_ALIASES: Readonly<Record<string, Activation>> = Object.freeze({ swish: 'silu' });
-/** An activation as the diagnostics accept it: one of {@link ACTIVATIONS}, or an alias (`'swish'`). */
-export type ActivationName = Activation | 'swish';
-
-/** Validates an activation name (an alias gives its activation); TypeError/RangeError naming `name`. */
-export function checkActivation(fn: string, name: string, value: unknown): Activation {
-  if (typeof value === 'string') {
-    if ((ACTIVATIONS as readonly string[]).includes(value)) return value as Activation;
-    if (Object.prototype.hasOwnProperty.call(ACTIVATION_ALIASES, value)) return ACTIVATION_ALIASES[value]!;
-  }
-  const expected = `one of ${[...ACTIVATIONS, ...Object.keys(ACTIVATION_ALIASES)].map((a) => JSON.stringify(a)).join(', ')}`;
-  throw (typeof value === 'string' ? rangeError : typeError)(fn, name, expected, value);
-}
+// The activations and their gains live with the gains (the mlp recipe and recommend use them too).
+export { ACTIVATIONS, ACTIVATION_ALIASES, checkActivation, gainOf, type Activation, type ActivationName } from '../gains.js';
 
 /** The nninit initializers the diagnostics simulate, by their registry names. */
 const DIAGNOSED = [
@@ -78,22 +62,6 @@ export interface InitContext {
 
 /** A resolved initializer: returns a fresh rows x cols ([out, in]) Float32Array. */
 export type InitFn = (rows: number, cols: number, ctx: InitContext) => Float32Array;
-
-/**
- * The recommended gain of an activation: nninit's {@link calculateGain} (PyTorch's table:
- * linear and sigmoid 1, tanh 5/3, relu sqrt(2), leaky_relu sqrt(2 / (1 + slope^2)),
- * selu 3/4; gelu and silu by variance preservation, 1 / sqrt(E[f(z)^2])).
- *
- * @param activationName - One of {@link ACTIVATIONS} (or `'swish'`, silu).
- * @param negativeSlope - leaky_relu's slope (default 0.01).
- */
-export function gainOf(activationName: ActivationName, negativeSlope = 0.01): number {
-  const fn = 'gainOf';
-  const activation = checkActivation(fn, 'activation', activationName);
-  if (typeof negativeSlope !== 'number') throw typeError(fn, 'negativeSlope', 'a finite number', negativeSlope);
-  if (!Number.isFinite(negativeSlope)) throw rangeError(fn, 'negativeSlope', 'a finite number', negativeSlope);
-  return calculateGain(activation, activation === 'leaky_relu' ? negativeSlope : undefined);
-}
 
 /**
  * Parses `'name'` or `'name:param'` (the CLI form) into an {@link InitializerSpec}.

@@ -9,7 +9,8 @@ import {
 } from '../tensor.js';
 import { checkInitOptions, distDef, initJob, RANDOM_OPTIONS, type InitDef } from './engine.js';
 
-function constantDef(value: number): InitDef {
+/** The definition of a constant `value` (zeros, ones, constant): a registry row has none for `constant`, whose value is an argument. */
+export function constantDef(value: number): InitDef {
   return distDef(OUTPUT_OPTIONS, false, () => () => ({ kind: 'constant', value }), { value: 'value' }, true);
 }
 /** The definitions of zeros and ones (and the others below), for the registry. */

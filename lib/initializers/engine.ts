@@ -168,7 +168,21 @@ export interface InitDef {
   readonly minDims?: number;
   readonly maxDims?: number;
   readonly prepare: Prepare;
+  /**
+   * For a distribution-based initializer ({@link distDef}): its checks and the thunk of the
+   * distribution every element is drawn from, so callers can state what a call draws
+   * (model plans, audits) with the initializer's own formulas.
+   */
+  readonly dist?: DistRule;
+  /**
+   * Its values depend on the whole tensor at once (orthogonal's QR): any target costs the
+   * whole computation, so a caller writing one tensor in many pieces computes it once.
+   */
+  readonly whole?: boolean;
 }
+
+/** A distribution-based initializer's rule: validate the options, then (thunk) the distribution. */
+export type DistRule = (fn: string, o: Options, info: ShapeInfo | undefined, convention: Convention | undefined) => () => Dist;
 
 /**
  * Where a call's output goes: by default `options.out`/`offset`/`length` (one run); shards
@@ -179,13 +193,18 @@ export type Placement = (fn: string, o: Options, info: ShapeInfo) => TargetSpec;
 /** The key of an initializer that draws nothing. */
 const NO_KEY: PhiloxKey = { k0: 0, k1: 0, s0: 0, s1: 0 };
 
+/** The seed's and the family's checks of a call whose options and shape are read: the writer's builder. */
+function prepared(fn: string, def: InitDef, o: Options, info: ShapeInfo, dtype: DType): () => Writer {
+  if (def.seeded) checkSeed(fn, o.seed, o.stream);
+  return def.prepare(fn, o, info, dtype, checkConvention(fn, o.convention));
+}
+
 /** The job of one initializer call (see the module comment). */
 export function initJob(fn: string, def: InitDef, shape: unknown, options: unknown, place?: Placement): Job<InitArray> {
   const o = readOptions(fn, options, def.known);
   const info = checkShape(fn, shape, def.minDims ?? 0, def.maxDims ?? Infinity);
   const spec = place === undefined ? checkTarget(fn, o, info.numel) : place(fn, o, info);
-  if (def.seeded) checkSeed(fn, o.seed, o.stream);
-  const build = def.prepare(fn, o, info, spec.dtype, checkConvention(fn, o.convention));
+  const build = prepared(fn, def, o, info, spec.dtype);
   // A non-empty tensor's parameters are checked against the dtype also when this call
   // produces none of it (a zero-length slice), so such a call validates the whole tensor.
   const write = info.numel === 0 ? undefined : build();
@@ -214,6 +233,23 @@ export function shapeOf<T>(info: T | undefined): T {
   return info;
 }
 
+/**
+ * A call validated once whose targets come later: the checks of {@link initJob} for a
+ * tensor of `shape` in `dtype` (options, shape, seed, the family's, the distribution's
+ * against the dtype), the key resolved once; then the steps that write any target of the
+ * tensor (runs of it, in `dtype`). Models write one tensor into many staging buffers with
+ * it. `options` holds no output options (dtype, out, offset, length): the targets say them.
+ */
+export function initWriter(fn: string, def: InitDef, shape: unknown, options: unknown, dtype: DType): (t: Target) => Step[] {
+  const o = readOptions(fn, options, def.known);
+  const info = checkShape(fn, shape, def.minDims ?? 0, def.maxDims ?? Infinity);
+  const build = prepared(fn, def, o, info, dtype);
+  if (info.numel === 0) return () => [];
+  const write = build();
+  const key = def.seeded ? resolveKey(fn, o.seed, o.stream) : NO_KEY;
+  return (t) => (t.length === 0 ? [] : write(t, key));
+}
+
 /** The writer of a distribution: validates it against the dtype ({@link plan}), then fills every run. */
 export function distWriter(fn: string, dist: Dist, dtype: DType, names?: DistNames): Writer {
   const p = plan(fn, dist, dtype, names);
@@ -226,13 +262,9 @@ export function distWriter(fn: string, dist: Dist, dtype: DType, names?: DistNam
  * the shape (the distribution comes from the options alone, as normal's does), so it is
  * planned against the dtype also without a shape.
  */
-export function distDef(
-  known: readonly string[], seeded: boolean,
-  make: (fn: string, o: Options, info: ShapeInfo | undefined, convention: Convention | undefined) => () => Dist,
-  names?: DistNames, shapeFree = false,
-): InitDef {
+export function distDef(known: readonly string[], seeded: boolean, make: DistRule, names?: DistNames, shapeFree = false): InitDef {
   return {
-    known, seeded,
+    known, seeded, dist: make,
     prepare: (fn, o, info, dtype, convention) => {
       const thunk = make(fn, o, info, convention);
       if (info === undefined && shapeFree) plan(fn, thunk(), dtype, names);

@@ -285,6 +285,7 @@ export const ORTHOGONAL: InitDef = {
   known: ['gain', 'layout', 'convention', ...RANDOM_OPTIONS],
   seeded: true,
   minDims: 2,
+  whole: true,
   prepare: (fn, o, info, dtype, convention) => {
     const gain = nonNegative(fn, 'options.gain', o.gain, 1);
     requireFinite(fn, dtype, -gain * QMAX, gain * QMAX, 'options.gain', gain,

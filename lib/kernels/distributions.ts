@@ -70,26 +70,57 @@ export interface TruncatedNormalParams {
   readonly c0: number;
 }
 
+// Shape of the kernels below, for V8: the outer function only walks the chunks; the
+// per-element loop of a chunk is a separate small function taking plain numbers. V8 then
+// optimizes that function as a whole after a few chunks, the same way in every process.
+// With the element loop inside the chunk loop, a first long fill was compiled on the stack
+// (OSR) while its start had no type feedback yet, and the later regular compile deoptimized
+// on entry: uniform float32 ran at ~7 instead of ~5 ns/element for the first several
+// 2^24-element calls in about half of fresh processes.
+
+/** Elements at .. at+m-1 of a uniform float32 fill from words[0..m) (see uniformF32). */
+function uniformChunkF32(
+  words: Uint32Array, m: number, out: Float32Array, at: number, low: number, scale24: number, upper: number,
+): void {
+  // Plain doubles (+): a select between a computed value and a parameter V8 still holds
+  // tagged is itself tagged, and costs a heap number allocation per element.
+  const l = +low, s = +scale24, u = +upper;
+  for (let j = 0; j < m; j++) {
+    const v = fr(l + fr((words[j]! >>> 8) * s));
+    out[at + j] = v < u ? v : u;
+  }
+}
+
 export function uniformF32(out: Float32Array, key: PhiloxKey, offset: number, p: UniformParams): void {
+  if (!primed) primeFeedback();
   const n = out.length;
-  const low = p.low, scale = p.scale, upper = p.upper;
+  // (w >>> 8) * (scale * 2^-24) is the double product (w >>> 8) * 2^-24 * scale exactly
+  // (a 24-bit integer times a float32 and a power of two: no rounding before fr), so one
+  // multiply per element gives fr(scale * u) bit for bit.
+  const low = p.low, scale24 = p.scale * U24, upper = p.upper;
   for (let j0 = 0; j0 < n; j0 += CHUNK) {
     const m = Math.min(CHUNK, n - j0);
     const g = offset + j0;
     const b = Math.floor(g / 4);
     rawWords(key, b, g - b * 4, m, words);
-    // (w >>> 8) * (scale * 2^-24) is the double product (w >>> 8) * 2^-24 * scale exactly
-    // (a 24-bit integer times a float32 and a power of two: no rounding before fr), so one
-    // multiply per element gives fr(scale * u) bit for bit.
-    const scale24 = scale * U24;
-    for (let j = 0; j < m; j++) {
-      const v = fr(low + fr((words[j]! >>> 8) * scale24));
-      out[j0 + j] = v < upper ? v : upper;
-    }
+    uniformChunkF32(words, m, out, j0, low, scale24, upper);
+  }
+}
+
+/** Elements at .. at+m-1 of a uniform float64 fill from words[0..2m) (see uniformF64). */
+function uniformChunkF64(
+  words: Uint32Array, m: number, out: Float64Array, at: number, low: number, scale: number, upper: number,
+): void {
+  const l = +low, s = +scale, up = +upper;  // plain doubles, as in uniformChunkF32
+  for (let j = 0; j < m; j++) {
+    const u = ((words[2 * j]! >>> 5) * 67108864 + (words[2 * j + 1]! >>> 6)) * U53;
+    const v = l + s * u;
+    out[at + j] = v < up ? v : up;
   }
 }
 
 export function uniformF64(out: Float64Array, key: PhiloxKey, offset: number, p: UniformParams): void {
+  if (!primed) primeFeedback();
   const n = out.length;
   const low = p.low, scale = p.scale, upper = p.upper;
   for (let j0 = 0; j0 < n; j0 += CHUNK) {
@@ -97,15 +128,12 @@ export function uniformF64(out: Float64Array, key: PhiloxKey, offset: number, p:
     const g = offset + j0;
     const b = Math.floor(g / 2);
     rawWords(key, b, 2 * (g - b * 2), 2 * m, words);
-    for (let j = 0; j < m; j++) {
-      const u = ((words[2 * j]! >>> 5) * 67108864 + (words[2 * j + 1]! >>> 6)) * U53;
-      const v = low + scale * u;
-      out[j0 + j] = v < upper ? v : upper;
-    }
+    uniformChunkF64(words, m, out, j0, low, scale, upper);
   }
 }
 
 export function normalF32(out: Float32Array, key: PhiloxKey, offset: number, p: NormalParams): void {
+  if (!primed) primeFeedback();
   const n = out.length;
   if (n === 0) return;
   const mean = p.mean, std = p.std;
@@ -134,6 +162,7 @@ export function normalF32(out: Float32Array, key: PhiloxKey, offset: number, p: 
 }
 
 export function normalF64(out: Float64Array, key: PhiloxKey, offset: number, p: NormalParams): void {
+  if (!primed) primeFeedback();
   const n = out.length;
   if (n === 0) return;
   const mean = p.mean, std = p.std;
@@ -171,8 +200,9 @@ export function truncLog(u53: number, p: TruncatedNormalParams): number {
 export function truncatedNormalF32(
   out: Float32Array, key: PhiloxKey, offset: number, p: TruncatedNormalParams,
 ): void {
+  if (!primed) primeFeedback();
   const n = out.length;
-  const lo = p.lo, hi = p.hi;
+  const lo = +p.lo, hi = +p.hi;  // plain doubles, as in uniformChunkF32
   for (let j0 = 0; j0 < n; j0 += CHUNK) {
     const m = Math.min(CHUNK, n - j0);
     const g = offset + j0;
@@ -204,8 +234,9 @@ export function truncatedNormalF32(
 export function truncatedNormalF64(
   out: Float64Array, key: PhiloxKey, offset: number, p: TruncatedNormalParams,
 ): void {
+  if (!primed) primeFeedback();
   const n = out.length;
-  const lo = p.lo, hi = p.hi;
+  const lo = +p.lo, hi = +p.hi;  // plain doubles, as in uniformChunkF32
   for (let j0 = 0; j0 < n; j0 += CHUNK) {
     const m = Math.min(CHUNK, n - j0);
     const g = offset + j0;
@@ -237,5 +268,32 @@ export function bits(out: Uint32Array, key: PhiloxKey, blockLo: number, blockHi:
     w = 0;
     lo += CHUNK;
     if (lo >= 4294967296) { lo -= 4294967296; hi = (hi + 1) >>> 0; }
+  }
+}
+
+// Type feedback before the first real fill (see "Shape of the kernels" above). V8 gives a
+// function its feedback vector only after several calls, so the start of a first fill of
+// millions of elements runs without recording any; optimized code compiled from that
+// deoptimizes on entry, and the fill falls back to its on-stack-compiled loop. Ten tiny
+// fills of every kernel before the first real one (about 2 ms, once per process, and only
+// when the TypeScript kernels run at all) record the feedback, with the parameter and key
+// shapes lib/kinds.ts and lib/seed.ts pass.
+let primed = false;
+function primeFeedback(): void {
+  primed = true;
+  const key: PhiloxKey = { k0: 1, k1: 2, s0: 3, s1: 4 };
+  const f32 = new Float32Array(4), f64 = new Float64Array(4);
+  const trunc = (fast: boolean): TruncatedNormalParams => ({
+    fast, mean: 0, std: 1, lo: -2, hi: 2, ea: -0.9544997, d: 1.9089994, scale: 1.4142135,
+    flip: 1, lpb: -0.023012909328963493, e0: 0.023838617014911236, c0: 0.9761613829850887,
+  });
+  for (let i = 0; i < 10; i++) {
+    uniformF32(f32, key, i, { low: 0, scale: 1, upper: 0.9999999403953552 });
+    uniformF64(f64, key, i, { low: 0, scale: 1, upper: 0.9999999999999999 });
+    normalF32(f32, key, i, { mean: 0, std: 1 });
+    normalF64(f64, key, i, { mean: 0, std: 1 });
+    truncatedNormalF32(f32, key, i, trunc(true));
+    truncatedNormalF32(f32, key, i, trunc(false));
+    truncatedNormalF64(f64, key, i, trunc(false));
   }
 }

@@ -380,11 +380,14 @@ export function truncNormalFastF32(
   // (Never taken on the fast path's bounds, see above: then the caller redoes them all.)
   if (!(amin >= A_MIN)) return 0;
   // The clamps, as a second pass: branches inside the interleaved loop cost V8 far more.
-  // v is a float32 value, so storing and reloading it is exact.
+  // v is a float32 value, so storing and reloading it is exact. The bounds are made plain
+  // doubles first (+): a select between a double and a parameter V8 still holds tagged is
+  // itself tagged, and costs a heap number allocation per element.
+  const l = +lo, h = +hi;
   for (let j = at0; j < at0 + i; j++) {
     const v = out[j]!;
-    const c = v < lo ? lo : v;
-    out[j] = c > hi ? hi : c;
+    const c = v < l ? l : v;
+    out[j] = c > h ? h : c;
   }
   return i;
 }

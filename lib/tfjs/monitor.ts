@@ -10,7 +10,7 @@ import type * as TfLayers from '@tensorflow/tfjs-layers';
 import { THRESHOLDS, fmt, pct } from '../diagnostics/inspect.js';
 import { moments } from '../diagnostics/network.js';
 import type { ModelReport } from '../diagnostics/model-report.js';
-import { recommend } from '../diagnostics/recommend.js';
+import { recommend } from '../models/recommend.js';
 import type { Activation } from '../diagnostics/registry.js';
 import { renderSvg, type ChartMetric } from '../diagnostics/render.js';
 import { rangeError, typeError } from '../errors.js';

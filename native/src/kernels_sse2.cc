@@ -9,55 +9,77 @@
 
 #include "math.h"
 #include "nninit/kernels.h"
+#include "philox.h"
 
 namespace nninit {
 namespace sse2 {
 namespace {
 
-const size_t kBatchBlocks = 8;  // 4 registers x 2 blocks
+// Philox4x32-10, 2 blocks per register pair: 64-bit lane j of A holds (x0, x1), of B
+// (x2, x3); unpacklo/hi_epi64(A, B) are the two blocks' 4 words each. philox_run keeps
+// several register pairs in flight: a round is a chain of dependent 2-3 cycle operations.
+const size_t kBatchBlocks = 2;  // blocks per register pair: philox_run's granularity
+const int kRunSets = 8;         // register pairs philox_run keeps in flight
 
-// Philox4x32-10, 2 blocks per xmm: 64-bit lane j of A holds (x0, x1), of B (x2, x3);
-// unpacklo/hi_epi64(A, B) are the two blocks' 4 words each.
-inline void philox_gen(uint32_t* dst, uint64_t b0, size_t nblocks, const Key& key) {
-  const __m128i m0 = _mm_set1_epi64x(0xD2511F53);
-  const __m128i m1 = _mm_set1_epi64x(0xCD9E8D57);
-  __m128i k0[10], k1[10];
-  uint32_t kk0 = key.k0, kk1 = key.k1;
-  for (int r = 0; r < 10; r++) {
-    k0[r] = _mm_set1_epi64x(static_cast<long long>(kk0));
-    k1[r] = _mm_set1_epi64x(static_cast<long long>(kk1));
-    kk0 += 0x9E3779B9u;
-    kk1 += 0xBB67AE85u;
-  }
-  const __m128i stream =
-      _mm_set1_epi64x(static_cast<long long>(key.s0 | (static_cast<uint64_t>(key.s1) << 32)));
-  const __m128i lanes = _mm_set_epi64x(1, 0);
-  for (size_t i = 0; i < nblocks; i += kBatchBlocks) {
-    __m128i a[4], b[4];
-#pragma GCC unroll 4
-    for (int u = 0; u < 4; u++) {
-      a[u] = _mm_add_epi64(_mm_set1_epi64x(static_cast<long long>(b0 + i + 2 * u)), lanes);
-      b[u] = stream;
-    }
-#pragma GCC unroll 10
+struct PhiloxKeys {
+  __m128i k0[10], k1[10], stream;
+  explicit PhiloxKeys(const Key& key) {
+    uint32_t a[10], b[10];
+    philox_round_keys(key, a, b);
     for (int r = 0; r < 10; r++) {
-#pragma GCC unroll 4
-      for (int u = 0; u < 4; u++) {
-        const __m128i p0 = _mm_mul_epu32(a[u], m0);
-        const __m128i p1 = _mm_mul_epu32(b[u], m1);
-        a[u] = _mm_xor_si128(_mm_xor_si128(_mm_shuffle_epi32(p1, 0xB1), k0[r]),
-                             _mm_srli_epi64(a[u], 32));
-        b[u] = _mm_xor_si128(_mm_xor_si128(_mm_shuffle_epi32(p0, 0xB1), k1[r]),
-                             _mm_srli_epi64(b[u], 32));
-      }
+      k0[r] = _mm_set1_epi64x(static_cast<long long>(a[r]));
+      k1[r] = _mm_set1_epi64x(static_cast<long long>(b[r]));
     }
-#pragma GCC unroll 4
-    for (int u = 0; u < 4; u++) {
-      uint32_t* d = dst + 4 * (i + 2 * u);
-      _mm_storeu_si128(reinterpret_cast<__m128i*>(d), _mm_unpacklo_epi64(a[u], b[u]));
-      _mm_storeu_si128(reinterpret_cast<__m128i*>(d + 4), _mm_unpackhi_epi64(a[u], b[u]));
+    stream = _mm_set1_epi64x(static_cast<long long>(key.s0 | (static_cast<uint64_t>(key.s1) << 32)));
+  }
+};
+
+// The 2 blocks of one register pair as two vectors in layout L (philox.h).
+template <int L>
+inline void emit(__m128i a, __m128i b, __m128i* x, __m128i* y) {
+  if (L == kPhiloxWords) {
+    *x = _mm_unpacklo_epi64(a, b);
+    *y = _mm_unpackhi_epi64(a, b);
+  } else if (L == kPhiloxBlocks) {
+    *x = a;
+    *y = b;
+  } else {
+    // Radius words x0, x2 and angle words x1, x3 of blocks 0, 1: pairs 0,1,2,3.
+    const __m128i t0 = _mm_unpacklo_epi32(a, b), t1 = _mm_unpackhi_epi32(a, b);
+    *x = _mm_unpacklo_epi64(t0, t1);
+    *y = _mm_unpackhi_epi64(t0, t1);
+  }
+}
+
+// Blocks b0 .. b0 + 2U - 1, U register pairs statement by statement, handed to the sink as
+// U groups starting at group g.
+template <int L, int U, class Sink>
+inline void philox_batch(uint64_t b0, const PhiloxKeys& k, Sink& sink, size_t g) {
+  const __m128i m0 = _mm_set1_epi64x(kPhiloxM0);
+  const __m128i m1 = _mm_set1_epi64x(kPhiloxM1);
+  const __m128i lanes = _mm_set_epi64x(1, 0);
+  __m128i a[U], b[U];
+#pragma GCC unroll 8
+  for (int u = 0; u < U; u++) {
+    a[u] = _mm_add_epi64(_mm_set1_epi64x(static_cast<long long>(b0 + 2 * u)), lanes);
+    b[u] = k.stream;
+  }
+#pragma GCC unroll 10
+  for (int r = 0; r < 10; r++) {
+#pragma GCC unroll 8
+    for (int u = 0; u < U; u++) {
+      const __m128i p0 = _mm_mul_epu32(a[u], m0);
+      const __m128i p1 = _mm_mul_epu32(b[u], m1);
+      a[u] = _mm_xor_si128(_mm_xor_si128(_mm_shuffle_epi32(p1, 0xB1), k.k0[r]),
+                           _mm_srli_epi64(a[u], 32));
+      b[u] = _mm_xor_si128(_mm_xor_si128(_mm_shuffle_epi32(p0, 0xB1), k.k1[r]),
+                           _mm_srli_epi64(b[u], 32));
     }
   }
+  __m128i x[U], y[U];
+#pragma GCC unroll 8
+  for (int u = 0; u < U; u++) emit<L>(a[u], b[u], &x[u], &y[u]);
+  sink.template take<U>(x, y, g);
 }
 
 #define NNINIT_VB 16

@@ -15,6 +15,33 @@ static const uint32_t kPhiloxM1 = 0xCD9E8D57u;
 static const uint32_t kPhiloxW0 = 0x9E3779B9u;
 static const uint32_t kPhiloxW1 = 0xBB67AE85u;
 
+// The key of each of the ten rounds: round r xors k0 + r W0 and k1 + r W1 (mod 2^32).
+static inline void philox_round_keys(const Key& key, uint32_t k0[10], uint32_t k1[10]) {
+  uint32_t a = key.k0, b = key.k1;
+  for (int r = 0; r < 10; r++) {
+    k0[r] = a;
+    k1[r] = b;
+    a += kPhiloxW0;
+    b += kPhiloxW1;
+  }
+}
+
+// How a SIMD philox_gen (kernels_<isa>.cc) writes its blocks; simd_impl.h says which
+// consumer uses which. Every layout holds the same words, only their order differs.
+enum PhiloxLayout {
+  // Word order: word 4b + i is word i of block b.
+  kPhiloxWords,
+  // For the float32 Box-Muller pairs (pair 2b + h uses words 2h and 2h + 1 of block b), in
+  // groups of G = (vector lanes) / 2 blocks: the G*2 radius words, then the G*2 angle words.
+  // Within a group the pairs are in "interleave order": interleaving the two result
+  // vectors within each 128-bit lane (unpacklo/unpackhi_ps, zip1/zip2) gives element order.
+  kPhiloxPairs,
+  // For the float64 Box-Muller pairs (pair b uses block b), in groups of G = (64-bit lanes)
+  // blocks: words 0, 1 of each block (a 64-bit lane each), then words 2, 3; the blocks in
+  // interleave order for unpacklo/unpackhi_pd.
+  kPhiloxBlocks,
+};
+
 // Block `block` (64-bit counter words 0,1) of (key, stream): writes 4 words to out.
 static inline void philox_block(uint64_t block, const Key& key, uint32_t out[4]) {
   uint32_t x0 = static_cast<uint32_t>(block), x1 = static_cast<uint32_t>(block >> 32);

@@ -6,15 +6,28 @@
 //   NNINIT_VB             vector width in bytes (16, 32, 64)
 //   NNINIT_N32/NNINIT_N64 lanes of 32/64-bit elements (VB/4, VB/8) as plain literals
 //   NNINIT_SQRT_PS/PD(v)  correctly rounded vector square roots
-//   kBatchBlocks          philox_gen's block granularity
-//   philox_gen(dst, b0, nblocks, key)  blocks b0 .. b0+nblocks-1 (nblocks a multiple of
-//                         kBatchBlocks), 4 words each, into dst in word order
+//   kBatchBlocks          blocks per Philox register set (a multiple of kGroupBlocks below)
+//   kRunSets              register sets to keep in flight
+//   PhiloxKeys            the round keys and stream, constructed from a Key
+//   philox_batch<L, U>(b0, keys, sink, g)  blocks b0 .. b0 + U kBatchBlocks - 1 in
+//                         PhiloxLayout L (philox.h), handed to sink.take<M>(a, b, g): M
+//                         groups of N32 / 2 blocks, group g + m as the two vectors a[m], b[m]
+//                         (ISA vector types; cast to vu)
 // Everything it defines therefore has internal linkage and this ISA's code generation.
 //
 // Every operation below is the one lib/kernels/distributions.ts and math.ts perform, in the
 // same order (see native/src/math.h for the scalar copy); integer and select steps replace
 // the TS branches. Operations exact by construction (int->float of small integers, the
 // 2^52 magic-number conversions, multiplications by powers of two, sign flips) are noted.
+//
+// Speed (docs/algorithms.md, "Where the time goes"): every vector operation here has 2-3
+// cycles of latency (Zen 5), and one value's polynomial is a chain of dozens of them, so a
+// loop over one vector at a time leaves most pipes idle. The kernels therefore process K
+// independent vectors statement by statement (NNINIT_FOR_K), and philox_run keeps several
+// register sets in flight. The bulk of a fill goes from Philox's registers straight into
+// the value computation (a sink) and out; only the ends of a fill go through a small word
+// buffer. (Reading that buffer back while a DRAM-bound fill has many output stores in
+// flight made the loads wait on them: the 2^24-element fills ran up to 2x slower.)
 
 typedef float vf __attribute__((vector_size(NNINIT_VB)));
 typedef int32_t vi __attribute__((vector_size(NNINIT_VB)));
@@ -27,25 +40,27 @@ const size_t N32 = NNINIT_N32;
 const size_t N64 = NNINIT_N64;
 static_assert(N32 * 4 == NNINIT_VB && N64 * 8 == NNINIT_VB, "lane counts");
 
-#define NNINIT_EVEN_2 0, 2
-#define NNINIT_ODD_2 1, 3
-#define NNINIT_ILO_2 0, 2
-#define NNINIT_IHI_2 1, 3
-#define NNINIT_EVEN_4 0, 2, 4, 6
-#define NNINIT_ODD_4 1, 3, 5, 7
-#define NNINIT_ILO_4 0, 4, 1, 5
-#define NNINIT_IHI_4 2, 6, 3, 7
-#define NNINIT_EVEN_8 0, 2, 4, 6, 8, 10, 12, 14
-#define NNINIT_ODD_8 1, 3, 5, 7, 9, 11, 13, 15
-#define NNINIT_ILO_8 0, 8, 1, 9, 2, 10, 3, 11
-#define NNINIT_IHI_8 4, 12, 5, 13, 6, 14, 7, 15
-#define NNINIT_EVEN_16 0, 2, 4, 6, 8, 10, 12, 14, 16, 18, 20, 22, 24, 26, 28, 30
-#define NNINIT_ODD_16 1, 3, 5, 7, 9, 11, 13, 15, 17, 19, 21, 23, 25, 27, 29, 31
-#define NNINIT_ILO_16 0, 16, 1, 17, 2, 18, 3, 19, 4, 20, 5, 21, 6, 22, 7, 23
-#define NNINIT_IHI_16 8, 24, 9, 25, 10, 26, 11, 27, 12, 28, 13, 29, 14, 30, 15, 31
+// Interleave two vectors within each 128-bit lane (unpacklo/unpackhi, zip1/zip2): what
+// the pair layouts of philox_gen are ordered for.
+#define NNINIT_LLO32_4 0, 4, 1, 5
+#define NNINIT_LHI32_4 2, 6, 3, 7
+#define NNINIT_LLO32_8 0, 8, 1, 9, 4, 12, 5, 13
+#define NNINIT_LHI32_8 2, 10, 3, 11, 6, 14, 7, 15
+#define NNINIT_LLO32_16 0, 16, 1, 17, 4, 20, 5, 21, 8, 24, 9, 25, 12, 28, 13, 29
+#define NNINIT_LHI32_16 2, 18, 3, 19, 6, 22, 7, 23, 10, 26, 11, 27, 14, 30, 15, 31
+#define NNINIT_LLO64_2 0, 2
+#define NNINIT_LHI64_2 1, 3
+#define NNINIT_LLO64_4 0, 4, 2, 6
+#define NNINIT_LHI64_4 1, 5, 3, 7
+#define NNINIT_LLO64_8 0, 8, 2, 10, 4, 12, 6, 14
+#define NNINIT_LHI64_8 1, 9, 3, 11, 5, 13, 7, 15
 #define NNINIT_CAT_(a, b) a##b
 #define NNINIT_CAT(a, b) NNINIT_CAT_(a, b)
 #define NNINIT_SHUF(kind, n, a, b) __builtin_shufflevector(a, b, NNINIT_CAT(NNINIT_CAT(NNINIT_, kind), NNINIT_CAT(_, n)))
+
+// K independent vectors, each statement applied to all K before the next: the long
+// dependency chains of the vectors interleave instead of running one after another.
+#define NNINIT_FOR_K _Pragma("GCC unroll 8") for (int k = 0; k < K; k++)
 
 template <class V>
 inline V loadu(const void* p) {
@@ -69,90 +84,175 @@ inline vd u52_to_d(vq x) { return (vd)(x | 0x4330000000000000ull) - 450359962737
 // Exact conversion of integers |x| < 2^51.
 inline vd i51_to_d(vl x) { return (vd)(x + 0x4338000000000000ll) - 6755399441055744.0; }
 
+// Stores v (2 vectors: element order) at p, or its first `count` elements when fewer.
+template <class T, class V>
+inline void store2(T* p, V lo, V hi, size_t count) {
+  const size_t n = sizeof(V) / sizeof(T);
+  if (count >= 2 * n) {
+    storeu(p, lo);
+    storeu(p + n, hi);
+  } else {
+    T t[2 * n];
+    storeu(t, lo);
+    storeu(t + n, hi);
+    __builtin_memcpy(p, t, count * sizeof(T));
+  }
+}
+
 // ------------------------------------------------------------------------------ words
 
-const size_t kBufWords = 1024 + 256;
-static_assert(kBatchBlocks * 4 <= 256 - 8, "buffer slack");
+// philox_batch hands its blocks over in groups of this many (two vectors of words each).
+const size_t kGroupBlocks = N32 / 2;
+static_assert(kBatchBlocks % kGroupBlocks == 0, "whole groups per register set");
+
+// Blocks b0 .. b0 + nblocks - 1 (a multiple of kBatchBlocks) in layout L to the sink,
+// kRunSets register sets at a time.
+template <int L, class Sink>
+inline void philox_run(uint64_t b0, size_t nblocks, const Key& key, Sink& sink) {
+  const PhiloxKeys k(key);
+  size_t i = 0;
+  for (; i + kRunSets * kBatchBlocks <= nblocks; i += kRunSets * kBatchBlocks)
+    philox_batch<L, kRunSets>(b0 + i, k, sink, i / kGroupBlocks);
+  for (; i < nblocks; i += kBatchBlocks) philox_batch<L, 1>(b0 + i, k, sink, i / kGroupBlocks);
+}
+
+// Writes philox_run's groups to a buffer: the layouts of philox.h in memory.
+struct BufferSink {
+  uint32_t* dst;
+  template <int M, class W>
+  void take(const W* a, const W* b, size_t g) {
+    for (int m = 0; m < M; m++) {
+      storeu(dst + (g + m) * 2 * N32, (vu)a[m]);
+      storeu(dst + (g + m) * 2 * N32 + N32, (vu)b[m]);
+    }
+  }
+};
+
+// Blocks b0 .. b0 + nblocks - 1 (a multiple of kBatchBlocks) into dst in layout L. Out of
+// line: one copy per layout, used for the ends of fills.
+template <int L>
+__attribute__((noinline)) void philox_gen(uint32_t* dst, uint64_t b0, size_t nblocks, const Key& key) {
+  BufferSink sink{dst};
+  philox_run<L>(b0, nblocks, key, sink);
+}
+
+// Every buffered chunk is at most 1024 words (plus a skip of up to 3), rounded up to whole
+// batches of kBatchBlocks.
+const size_t kBufWords = 4 * ((1024 + 3 + 3) / 4 / kBatchBlocks + 1) * kBatchBlocks;
 
 // `count` words from word `skip` of block `block` (and a few more: whole batches) into
-// buf; returns the pointer to the first. count <= 1024 + 4.
+// buf, in word order; returns the pointer to the first. count <= 1024 + 3 - skip.
 inline const uint32_t* gen_at(uint32_t* buf, const Key& key, uint64_t block, size_t skip,
                               size_t count) {
   const size_t nblk = round_up((skip + count + 3) / 4, kBatchBlocks);
-  philox_gen(buf, block, nblk, key);
+  philox_gen<kPhiloxWords>(buf, block, nblk, key);
   return buf + skip;
 }
 inline const uint32_t* gen(uint32_t* buf, const Key& key, uint64_t word0, size_t count) {
   return gen_at(buf, key, word0 >> 2, static_cast<size_t>(word0 & 3), count);
 }
 
+// A fill's bulk: blocks b0 .. b0 + nblocks - 1 (a multiple of kBatchBlocks) to the sink.
+// Straight from philox_run's registers; or, where an ISA file defines NNINIT_FEED_GROUPS
+// (wasm: V8 allocates registers for the two smaller loops far better than for one loop
+// doing both), through the buffer a chunk at a time, NNINIT_FEED_GROUPS groups per take.
+template <int L, class Sink>
+inline void philox_feed(uint64_t b0, size_t nblocks, const Key& key, Sink& sink) {
+#if defined(NNINIT_FEED_GROUPS)
+  const size_t F = NNINIT_FEED_GROUPS;
+  const size_t chunk = 1024 / 4 / kBatchBlocks * kBatchBlocks;  // blocks per buffer load
+  alignas(64) uint32_t buf[kBufWords];
+  for (size_t i = 0; i < nblocks;) {
+    const size_t nb = min_sz(nblocks - i, chunk);
+    philox_gen<L>(buf, b0 + i, nb, key);
+    const size_t groups = nb / kGroupBlocks, g0 = i / kGroupBlocks;
+    size_t q = 0;
+    for (; q + F <= groups; q += F) {
+      vu a[F], b[F];
+      for (size_t f = 0; f < F; f++) {
+        a[f] = loadu<vu>(buf + (q + f) * 2 * N32);
+        b[f] = loadu<vu>(buf + (q + f) * 2 * N32 + N32);
+      }
+      sink.template take<F>(a, b, g0 + q);
+    }
+    for (; q < groups; q++) {
+      const vu a = loadu<vu>(buf + q * 2 * N32), b = loadu<vu>(buf + q * 2 * N32 + N32);
+      sink.template take<1>(&a, &b, g0 + q);
+    }
+    i += nb;
+  }
+#else
+  philox_run<L>(b0, nblocks, key, sink);
+#endif
+}
+
+// Elements before a fill's bulk, which starts at a block boundary: offset + head is a
+// multiple of `per_block` elements.
+inline size_t bulk_head(uint64_t offset, size_t per_block) {
+  return static_cast<size_t>((per_block - offset % per_block) % per_block);
+}
+
 // ------------------------------------------------------------------------------ float32
 
-template <size_t N>
-inline vf horner32v(const float (&c)[N], vf x) {
-  vf r = splat_f(c[N - 1]);
-  for (size_t i = N - 1; i-- > 0;) r = r * x + c[i];
-  return r;
+template <int K, size_t N>
+inline void horner32k(const float (&c)[N], const vf* x, vf* r) {
+  NNINIT_FOR_K r[k] = splat_f(c[N - 1]);
+  for (size_t i = N - 1; i-- > 0;) {
+    NNINIT_FOR_K r[k] = r[k] * x[k] + c[i];
+  }
 }
 
-inline vf log_mant_exp32v(vf m, vi e) {
-  const vi big = m > fmath::SQRT2_F32;
-  m = big ? m * 0.5f : m;
-  e = e - big;  // big is -1 where the mantissa was folded
-  const vf f = m - 1.0f;
-  const vf f2 = f * f;
-  const vf y = (f2 * f) * horner32v(fmath::LOG_F32, f);
-  const vf core = (y - 0.5f * f2) + f;
-  const vf k = __builtin_convertvector(e, vf);  // small integers: exact
-  return k * fmath::LN2_HI_F32 + (k * fmath::LN2_LO_F32 + core);
+// logMantExp32 for K vectors given as the bits b of positive normal floats x (m, e of x),
+// with e biased: e = exponent field - ebias.
+template <int K>
+inline void log_bits32k(const vu* b, int ebias, vf* out) {
+  vf f[K], f2[K], y[K];
+  vi e[K];
+  NNINIT_FOR_K {
+    vf m = (vf)((b[k] & 0x7fffffu) | 0x3f800000u);
+    const vi big = m > fmath::SQRT2_F32;  // -1 where the octave folds
+    m = big ? m * 0.5f : m;
+    e[k] = ((vi)(b[k] >> 23) - ebias) - big;  // (b >> 23: x is positive)
+    f[k] = m - 1.0f;
+    f2[k] = f[k] * f[k];
+  }
+  horner32k<K>(fmath::LOG_F32, f, y);
+  NNINIT_FOR_K {
+    y[k] = (f2[k] * f[k]) * y[k];
+    const vf core = (y[k] - 0.5f * f2[k]) + f[k];
+    const vf kf = __builtin_convertvector(e[k], vf);  // small integers: exact
+    out[k] = kf * fmath::LN2_HI_F32 + (kf * fmath::LN2_LO_F32 + core);
+  }
 }
 
-// log of positive normal floats (log32).
-inline vf log32v(vf x) {
-  const vu b = (vu)x;
-  const vi e = (vi)((b >> 23) & 0xffu) - 127;
-  return log_mant_exp32v((vf)((b & 0x7fffffu) | 0x3f800000u), e);
-}
-
-inline void sincos_turn24v(vu k, vf* c_out, vf* s_out) {
-  const vu oct = k >> 21;
-  vu r = k & 0x1fffffu;
-  r = (oct & 1u) != 0 ? 0x200000u - r : r;
-  const vf t = __builtin_convertvector((vi)r, vf) * 4.76837158203125e-7f;  // exact
-  const vf t2 = t * t;
-  const vf s = t * horner32v(fmath::SIN_F32, t2);
-  const vf c = horner32v(fmath::COS_F32, t2);
-  const vi sw = ((oct + 1u) & 2u) != 0;
-  const vu s1 = (vu)(sw ? c : s);
-  const vu c1 = (vu)(sw ? s : c);
-  *s_out = (vf)(s1 ^ ((oct & 4u) << 29));          // -s where oct & 4
-  *c_out = (vf)(c1 ^ (((oct + 2u) & 4u) << 29));   // -c where (oct + 2) & 4
-}
-
-inline vf u24_unit(vu w) {  // (w >>> 8) * 2^-24, exact
-  return __builtin_convertvector((vi)(w >> 8), vf) * 5.9604644775390625e-8f;
-}
-
-// Element g uses word g: bits, uniform f32, truncated normal fast path. Words are
-// addressed by (block, skip) so that bits reaches blocks beyond word 2^64.
-template <class V, class T, class F>
-inline void run_w1(T* out, size_t n, const Key& key, uint64_t block, unsigned skip, F op) {
+// Per-element operations are functors, not lambdas: GCC emits a lambda's static invoker
+// without the target attributes of the enclosing region.
+//
+// Element g uses word g (bits, uniform f32, truncated normal fast path): Op::run<K> maps K
+// vectors of words to K result vectors, and run_w1 calls it on K vectors at a time, then on
+// single vectors and a partial one. Words are addressed by (block, skip) so that bits
+// reaches blocks beyond word 2^64.
+template <class V, int K, class T, class Op>
+inline void run_w1_body(T* out, size_t n, const Key& key, uint64_t block, unsigned skip,
+                        const Op& op) {
   alignas(64) uint32_t buf[kBufWords];
   while (n) {
     const size_t m = min_sz(n, 1024);  // a multiple of 4: the next chunk keeps `skip`
     const uint32_t* w = gen_at(buf, key, block, skip, round_up(m, N32));
     size_t j = 0;
-    // Two independent vectors per step: their polynomial chains interleave.
-    for (; j + 2 * N32 <= m; j += 2 * N32) {
-      const V r0 = op(loadu<vu>(w + j));
-      const V r1 = op(loadu<vu>(w + j + N32));
-      storeu(out + j, r0);
-      storeu(out + j + N32, r1);
+    for (; j + K * N32 <= m; j += K * N32) {
+      vu wv[K];
+      V r[K];
+      NNINIT_FOR_K wv[k] = loadu<vu>(w + j + k * N32);
+      op.template run<K>(wv, r);
+      NNINIT_FOR_K storeu(out + j + k * N32, r[k]);
     }
-    for (; j + N32 <= m; j += N32) storeu(out + j, op(loadu<vu>(w + j)));
-    if (j < m) {
-      const V t = op(loadu<vu>(w + j));
-      __builtin_memcpy(out + j, &t, (m - j) * sizeof(T));
+    for (; j < m; j += N32) {
+      const vu wv = loadu<vu>(w + j);
+      V r;
+      op.template run<1>(&wv, &r);
+      if (j + N32 <= m) storeu(out + j, r);
+      else __builtin_memcpy(out + j, &r, (m - j) * sizeof(T));
     }
     out += m;
     block += m / 4;
@@ -160,87 +260,148 @@ inline void run_w1(T* out, size_t n, const Key& key, uint64_t block, unsigned sk
   }
 }
 
-// Per-element operations are functors, not lambdas: GCC emits a lambda's static invoker
-// without the target attributes of the enclosing region.
+// Element g of word g, from philox_run's groups of words straight to out (run_w1's bulk).
+template <class V, int K, class T, class Op>
+struct W1Sink {
+  T* out;  // the element of group 0's first word
+  const Op& op;
+  template <int M, class W>
+  void take(const W* a, const W* b, size_t g) {
+    vu w[2 * M];
+    for (int m = 0; m < M; m++) {
+      w[2 * m] = (vu)a[m];
+      w[2 * m + 1] = (vu)b[m];
+    }
+    T* o = out + g * 2 * N32;
+    size_t i = 0;
+    for (; i + K <= 2 * M; i += K) {
+      V r[K];
+      op.template run<K>(w + i, r);
+      NNINIT_FOR_K storeu(o + (i + k) * N32, r[k]);
+    }
+    if ((2 * M) % K != 0) {  // (a remainder loop only where there is a remainder)
+      for (; i < 2 * static_cast<size_t>(M); i++) {
+        V r;
+        op.template run<1>(w + i, &r);
+        storeu(o + i * N32, r);
+      }
+    }
+  }
+};
+
+template <class V, int K, class T, class Op>
+inline void run_w1(T* out, size_t n, const Key& key, uint64_t block, unsigned skip, const Op& op) {
+  const size_t head = min_sz(n, bulk_head(skip, 4));
+  run_w1_body<V, K>(out, head, key, block, skip, op);
+  const uint64_t w = skip + static_cast<uint64_t>(head);
+  block += w >> 2;
+  skip = static_cast<unsigned>(w & 3);
+  out += head;
+  n -= head;
+  const size_t nb = n / 4 / kBatchBlocks * kBatchBlocks;
+  if (nb) {
+    W1Sink<V, K, T, Op> sink{out, op};
+    philox_feed<kPhiloxWords>(block, nb, key, sink);
+    out += 4 * nb;
+    block += nb;
+    n -= 4 * nb;
+  }
+  run_w1_body<V, K>(out, n, key, block, skip, op);
+}
+
+// Vectors per step of bits and uniform float32 (an ISA file may choose its own, as may
+// NNINIT_TRUNC_K and NNINIT_NORMAL_K below: wasm has 16 registers and a JIT's allocator).
+#ifndef NNINIT_WORDS_K
+#define NNINIT_WORDS_K 4
+#endif
+
 struct BitsOp {
-  vu operator()(vu w) const { return w; }
+  template <int K>
+  void run(const vu* w, vu* r) const {
+    NNINIT_FOR_K r[k] = w[k];
+  }
 };
 
 void k_bits(uint32_t* out, size_t n, const Key& key, uint64_t block, unsigned skip) {
-  run_w1<vu>(out, n, key, block, skip, BitsOp());
+  run_w1<vu, NNINIT_WORDS_K>(out, n, key, block, skip, BitsOp());
 }
 
+// low + scale * ((w >>> 8) * 2^-24), clamped to upper. Exact shortcuts, chosen per call:
+// - Folded: when s24 = scale * 2^-24 is exact (scale is not within 2^24 of the smallest
+//   normal), scale * (n * 2^-24) and n * s24 round the same exact product: one multiply.
+// - Bare (the standard uniform [0, 1) and any range from 0): low == 0 (either sign) adds
+//   nothing to a product >= +0; and every step rounds monotonically, so when the largest
+//   n = 2^24 - 1 gives a value <= upper, the clamp returns every value unchanged.
+template <bool Folded, bool Bare>
 struct UniformF32Op {
-  float low, scale, upper;
-  vf operator()(vu w) const {
-    const vf v = low + scale * u24_unit(w);
-    return v < upper ? v : upper;
+  float low, scale, upper, s24;
+  template <int K>
+  void run(const vu* w, vf* r) const {
+    NNINIT_FOR_K {
+      const vf n = __builtin_convertvector((vi)(w[k] >> 8), vf);  // < 2^24: exact
+      if (Bare) {
+        r[k] = n * s24;
+      } else {
+        const vf v = low + (Folded ? n * s24 : scale * (n * 5.9604644775390625e-8f));
+        r[k] = v < upper ? v : upper;
+      }
+    }
   }
 };
 
 void k_uniform_f32(float* out, size_t n, const Key& key, uint64_t offset, const UniformParams& p) {
   const float low = static_cast<float>(p.low), scale = static_cast<float>(p.scale),
               upper = static_cast<float>(p.upper);
-  run_w1<vf>(out, n, key, offset >> 2, offset & 3, UniformF32Op{low, scale, upper});
+  const float s24 = scale * 5.9604644775390625e-8f;
+  const uint64_t block = offset >> 2;
+  const unsigned skip = offset & 3;
+  if (!(s24 * 16777216.0f == scale)) {
+    run_w1<vf, NNINIT_WORDS_K>(out, n, key, block, skip, UniformF32Op<false, false>{low, scale, upper, s24});
+    return;
+  }
+  const volatile float nmax = 16777215.0f;  // the largest n, rounded like a lane's
+  if (low == 0.0f && s24 > 0.0f && nmax * s24 <= upper)
+    run_w1<vf, NNINIT_WORDS_K>(out, n, key, block, skip, UniformF32Op<true, true>{low, scale, upper, s24});
+  else
+    run_w1<vf, NNINIT_WORDS_K>(out, n, key, block, skip, UniformF32Op<true, false>{low, scale, upper, s24});
 }
 
 template <class T>
 inline void trunc_log_run(T* out, size_t n, const Key& key, uint64_t offset,
                           const TruncatedNormalParams& p);
 
+// The truncated normal's fast path: x = ea + d u (u = (w >>> 8) 2^-24; with d24 = d 2^-24
+// exact, one multiply as in UniformF32Op), v = mean + scale * erfinvCentral32(x), clamped.
+// erfinvCentral32 takes log32 of a = (1 - x)(1 + x), a positive normal float here.
 struct TruncFastOp {
-  float ea, d, scale, mean, lo, hi;
-  // Four vectors statement by statement: the log and erfinv polynomials are one long
-  // dependency chain per vector, which left AVX2 latency-bound with two in flight.
-  void four(const vu* w, vf* out) const {
-    vf x[4], m[4], f[4], f2[4], y[4], k[4], lw[4], t[4], h[4];
-    vi e[4];
-#pragma GCC unroll 4
-    for (int i = 0; i < 4; i++) {
-      x[i] = ea + d * u24_unit(w[i]);
-      const vu b = (vu)((1.0f - x[i]) * (1.0f + x[i]));
-      e[i] = (vi)((b >> 23) & 0xffu) - 127;
-      m[i] = (vf)((b & 0x7fffffu) | 0x3f800000u);
-      const vi big = m[i] > fmath::SQRT2_F32;
-      m[i] = big ? m[i] * 0.5f : m[i];
-      e[i] = e[i] - big;
-      f[i] = m[i] - 1.0f;
-      f2[i] = f[i] * f[i];
-      y[i] = splat_f(fmath::LOG_F32[6]);
+  float ea, d, d24, scale, mean, lo, hi;
+  bool folded;
+  template <int K>
+  void run(const vu* w, vf* out) const {
+    vf x[K], lw[K], t[K], h[K];
+    vu ab[K];
+    NNINIT_FOR_K {
+      const vf n = __builtin_convertvector((vi)(w[k] >> 8), vf);  // < 2^24: exact
+      x[k] = folded ? ea + n * d24 : ea + d * (n * 5.9604644775390625e-8f);
+      ab[k] = (vu)((1.0f - x[k]) * (1.0f + x[k]));
     }
-    for (int c = 5; c >= 0; c--) {
-#pragma GCC unroll 4
-      for (int i = 0; i < 4; i++) y[i] = y[i] * f[i] + fmath::LOG_F32[c];
-    }
-#pragma GCC unroll 4
-    for (int i = 0; i < 4; i++) {
-      y[i] = (f2[i] * f[i]) * y[i];
-      const vf core = (y[i] - 0.5f * f2[i]) + f[i];
-      k[i] = __builtin_convertvector(e[i], vf);
-      lw[i] = -(k[i] * fmath::LN2_HI_F32 + (k[i] * fmath::LN2_LO_F32 + core));
-      t[i] = lw[i] - 2.5f;
-      h[i] = splat_f(fmath::ERFINV_F32[8]);
-    }
-    for (int c = 7; c >= 0; c--) {
-#pragma GCC unroll 4
-      for (int i = 0; i < 4; i++) h[i] = h[i] * t[i] + fmath::ERFINV_F32[c];
-    }
-#pragma GCC unroll 4
-    for (int i = 0; i < 4; i++) {
-      vf v = mean + scale * (x[i] * h[i]);
+    log_bits32k<K>(ab, 127, lw);
+    NNINIT_FOR_K t[k] = -lw[k] - 2.5f;
+    horner32k<K>(fmath::ERFINV_F32, t, h);
+    NNINIT_FOR_K {
+      vf v = mean + scale * (x[k] * h[k]);
       v = v < lo ? lo : v;
-      out[i] = v > hi ? hi : v;
+      out[k] = v > hi ? hi : v;
     }
-  }
-  vf operator()(vu w) const {
-    const vf x = ea + d * u24_unit(w);
-    const vf lw = -log32v((1.0f - x) * (1.0f + x));
-    const vf e = x * horner32v(fmath::ERFINV_F32, lw - 2.5f);
-    vf v = mean + scale * e;
-    v = v < lo ? lo : v;
-    return v > hi ? hi : v;
   }
 };
+
+// Vectors per step of the fast path: its log and erfinv polynomials are one chain of ~40
+// dependent operations per vector. Measured (Zen 5, [-2, 2], ns/element, K = 4 / 8):
+// AVX-512 0.648 / 0.610, AVX2 1.47 / 1.25, SSE2 2.94 / 2.54.
+#ifndef NNINIT_TRUNC_K
+#define NNINIT_TRUNC_K 8
+#endif
 
 void k_truncated_normal_f32(float* out, size_t n, const Key& key, uint64_t offset,
                             const TruncatedNormalParams& p) {
@@ -248,136 +409,60 @@ void k_truncated_normal_f32(float* out, size_t n, const Key& key, uint64_t offse
     trunc_log_run<float>(out, n, key, offset, p);
     return;
   }
-  const float ea = static_cast<float>(p.ea), d = static_cast<float>(p.d),
-              scale = static_cast<float>(p.scale), mean = static_cast<float>(p.mean),
-              lo = static_cast<float>(p.lo), hi = static_cast<float>(p.hi);
-  const TruncFastOp op{ea, d, scale, mean, lo, hi};
-  alignas(64) uint32_t buf[kBufWords];
-  uint64_t block = offset >> 2;
-  const unsigned skip = offset & 3;
-  while (n) {
-    const size_t m = min_sz(n, 1024);  // a multiple of 4: the next chunk keeps `skip`
-    const uint32_t* w = gen_at(buf, key, block, skip, round_up(m, N32));
-    size_t j = 0;
-    for (; j + 4 * N32 <= m; j += 4 * N32) {
-      vu wv[4];
-      vf r[4];
-      for (int i = 0; i < 4; i++) wv[i] = loadu<vu>(w + j + i * N32);
-      op.four(wv, r);
-      for (int i = 0; i < 4; i++) storeu(out + j + i * N32, r[i]);
-    }
-    for (; j + N32 <= m; j += N32) storeu(out + j, op(loadu<vu>(w + j)));
-    if (j < m) {
-      const vf t = op(loadu<vu>(w + j));
-      __builtin_memcpy(out + j, &t, (m - j) * sizeof(float));
-    }
-    out += m;
-    block += m / 4;
-    n -= m;
+  const float d = static_cast<float>(p.d), d24 = d * 5.9604644775390625e-8f;
+  const TruncFastOp op{static_cast<float>(p.ea), d, d24, static_cast<float>(p.scale),
+                       static_cast<float>(p.mean), static_cast<float>(p.lo),
+                       static_cast<float>(p.hi), d24 * 16777216.0f == d};
+  run_w1<vf, NNINIT_TRUNC_K>(out, n, key, offset >> 2, offset & 3, op);
+}
+
+// Box-Muller, float32, for K vectors of pairs: radius words wr and angle words wt (one pair
+// per lane) -> oc = mean + std (r cos), os = mean + std (r sin), as normalF32 computes them.
+// The integer steps are exact rewrites of logU24 / sincosTurn24 with w the raw word:
+//   logU24((w >>> 8) + 1): n <= 2^24 converts exactly, so the float's exponent and mantissa
+//   are math.ts's clz-based e and n 2^-e;
+//   sincosTurn24(k = w >>> 8): the octant o = k >>> 21 is w's top 3 bits, so o & 1, o & 4,
+//   (o + 1) & 2 and (o + 2) & 4 are bits 29, 31, 30 of w, w + 2^29 and w + 2^30.
+template <int K>
+inline void box_muller32k(const vu* wr, const vu* wt, float mean, float sd, vf* oc, vf* os) {
+  vu nb[K];
+  vf l[K], t[K], t2[K], ps[K], pc[K];
+  NNINIT_FOR_K nb[k] = (vu)__builtin_convertvector((vi)((wr[k] >> 8) + 1u), vf);
+  log_bits32k<K>(nb, 127 + 24, l);
+  NNINIT_FOR_K {
+    vu r = (wt[k] >> 8) & 0x1fffffu;
+    r = (wt[k] & 0x20000000u) != 0 ? 0x200000u - r : r;  // odd octants mirror
+    t[k] = __builtin_convertvector((vi)r, vf) * 4.76837158203125e-7f;  // 2^-21: exact
+    t2[k] = t[k] * t[k];
+  }
+  horner32k<K>(fmath::SIN_F32, t2, ps);
+  horner32k<K>(fmath::COS_F32, t2, pc);
+  NNINIT_FOR_K {
+    const vf rad = NNINIT_SQRT_PS(-2.0f * l[k]);
+    const vf s = t[k] * ps[k];
+    const vi sw = ((wt[k] + 0x20000000u) & 0x40000000u) != 0;
+    const vu s1 = (vu)(sw ? pc[k] : s);
+    const vu c1 = (vu)(sw ? s : pc[k]);
+    const vf sn = (vf)(s1 ^ (wt[k] & 0x80000000u));                  // -s where o & 4
+    const vf cs = (vf)(c1 ^ ((wt[k] + 0x40000000u) & 0x80000000u));  // -c where (o + 2) & 4
+    oc[k] = mean + sd * (rad * cs);
+    os[k] = mean + sd * (rad * sn);
   }
 }
 
-void k_normal_f32(float* out, size_t n, const Key& key, uint64_t offset, const NormalParams& p) {
-  if (n == 0) return;
-  if (offset & 1) {  // odd head: the sine half of a pair
-    scalar::normal_f32(out, 1, key, offset, p);
-    out++; offset++; n--;
-  }
-  const size_t tail = n & 1;
-  const float mean = static_cast<float>(p.mean), sd = static_cast<float>(p.std);
-  alignas(64) uint32_t buf[kBufWords];
-  size_t pairs = n / 2;
-  uint64_t p0 = offset / 2;
-  float* o = out;
-  while (pairs) {
-    const size_t m = min_sz(pairs, 512);
-    const uint32_t* w = gen(buf, key, 2 * p0, 2 * round_up(m, N32));
-    size_t j = 0;
-    // Two vector pairs per step, statement by statement (log, sqrt and sincos chains of
-    // one pair alone leave AVX2 latency-bound).
-    for (; j + 2 * N32 <= m; j += 2 * N32) {
-      vu w0[2], w1[2];
-      vf r[2], c[2], sn[2];
-#pragma GCC unroll 2
-      for (int i = 0; i < 2; i++) {
-        const vu a = loadu<vu>(w + 2 * (j + i * N32)), b = loadu<vu>(w + 2 * (j + i * N32) + N32);
-        w0[i] = NNINIT_SHUF(EVEN, NNINIT_N32, a, b);
-        w1[i] = NNINIT_SHUF(ODD, NNINIT_N32, a, b);
-      }
-      vf lm[2];
-      vi le[2];
-#pragma GCC unroll 2
-      for (int i = 0; i < 2; i++) {
-        const vf nf = __builtin_convertvector((vi)((w0[i] >> 8) + 1u), vf);  // <= 2^24: exact
-        const vu nb = (vu)nf;
-        le[i] = (vi)(nb >> 23) - (127 + 24);
-        lm[i] = (vf)((nb & 0x7fffffu) | 0x3f800000u);
-      }
-#pragma GCC unroll 2
-      for (int i = 0; i < 2; i++) {
-        r[i] = NNINIT_SQRT_PS(-2.0f * log_mant_exp32v(lm[i], le[i]));
-        sincos_turn24v(w1[i] >> 8, &c[i], &sn[i]);
-      }
-#pragma GCC unroll 2
-      for (int i = 0; i < 2; i++) {
-        const vf oc = mean + sd * (r[i] * c[i]);
-        const vf os = mean + sd * (r[i] * sn[i]);
-        storeu(o + 2 * (j + i * N32), NNINIT_SHUF(ILO, NNINIT_N32, oc, os));
-        storeu(o + 2 * (j + i * N32) + N32, NNINIT_SHUF(IHI, NNINIT_N32, oc, os));
-      }
-    }
-    for (; j < m; j += N32) {
-      const vu a = loadu<vu>(w + 2 * j), b = loadu<vu>(w + 2 * j + N32);
-      const vu w0 = NNINIT_SHUF(EVEN, NNINIT_N32, a, b);
-      const vu w1 = NNINIT_SHUF(ODD, NNINIT_N32, a, b);
-      // logU24((w0 >>> 8) + 1): the float's exponent and mantissa are clz's e and n 2^-e.
-      const vf nf = __builtin_convertvector((vi)((w0 >> 8) + 1u), vf);  // <= 2^24: exact
-      const vu nb = (vu)nf;
-      const vi e = (vi)(nb >> 23) - (127 + 24);
-      const vf l = log_mant_exp32v((vf)((nb & 0x7fffffu) | 0x3f800000u), e);
-      const vf r = NNINIT_SQRT_PS(-2.0f * l);
-      vf c, s;
-      sincos_turn24v(w1 >> 8, &c, &s);
-      const vf oc = mean + sd * (r * c);
-      const vf os = mean + sd * (r * s);
-      const vf lo = NNINIT_SHUF(ILO, NNINIT_N32, oc, os);
-      const vf hi = NNINIT_SHUF(IHI, NNINIT_N32, oc, os);
-      if (j + N32 <= m) {
-        storeu(o + 2 * j, lo);
-        storeu(o + 2 * j + N32, hi);
-      } else {
-        float t[2 * N32];
-        storeu(t, lo);
-        storeu(t + N32, hi);
-        __builtin_memcpy(o + 2 * j, t, 2 * (m - j) * sizeof(float));
-      }
-    }
-    o += 2 * m;
-    p0 += m;
-    pairs -= m;
-  }
-  if (tail) scalar::normal_f32(o, 1, key, 2 * p0, p);
-}
+// Vector pairs per step of the float32 Box-Muller.
+#ifndef NNINIT_NORMAL_K
+#define NNINIT_NORMAL_K 8
+#endif
 
 // ------------------------------------------------------------------------------ float64
 
-template <size_t N>
-inline vd horner64v(const double (&c)[N], vd x) {
-  vd r = splat_d(c[N - 1]);
-  for (size_t i = N - 1; i-- > 0;) r = r * x + c[i];
-  return r;
-}
-
-inline vd log_mant_exp64v(vd m, vl e) {
-  const vl big = m > fmath::SQRT2_F64;
-  m = big ? m * 0.5 : m;
-  e = e - big;
-  const vd f = m - 1.0;
-  const vd s = f / (2.0 + f);
-  const vd z = s * s;
-  const vd R = z * horner64v(fmath::LOG_F64, z);
-  const vd k = i51_to_d(e);
-  return k * fmath::LN2_HI - ((s * (f - R) - k * fmath::LN2_LO) - f);
+template <int K, size_t N>
+inline void horner64k(const double (&c)[N], const vd* x, vd* r) {
+  NNINIT_FOR_K r[k] = splat_d(c[N - 1]);
+  for (size_t i = N - 1; i-- > 0;) {
+    NNINIT_FOR_K r[k] = r[k] * x[k] + c[i];
+  }
 }
 
 // The 53-bit integer of words (lo32 = word 2g, hi32 = word 2g+1) of each lane, exactly:
@@ -406,63 +491,208 @@ void k_uniform_f64(double* out, size_t n, const Key& key, uint64_t offset,
   }
 }
 
-void k_normal_f64(double* out, size_t n, const Key& key, uint64_t offset, const NormalParams& p) {
-  if (n == 0) return;
-  if (offset & 1) {
-    scalar::normal_f64(out, 1, key, offset, p);
-    out++; offset++; n--;
+// n + 1 for each lane's 53-bit integer n = (w0 >>> 5) * 2^26 + (w1 >>> 6) (q = w0 | w1 << 32),
+// as a double: exact (n + 1 <= 2^53), by one conversion where the ISA file has an exact
+// unsigned 64-bit one, else by u53_of.
+inline vd u53_plus1(vq q) {
+#if defined(NNINIT_U64_TO_PD)
+  return NNINIT_U64_TO_PD(((((q & 0xffffffffull) >> 5) << 26) | (q >> 38)) + 1u);
+#else
+  return u53_of(q) + 1.0;
+#endif
+}
+
+// Box-Muller, float64, for K vectors of pairs: L0 = words 0, 1 and L1 = words 2, 3 of each
+// lane's block -> oc, os as normalF64 computes them. The integer steps are exact rewrites:
+//   logU53(n + 1): the double's exponent and mantissa are math.ts's clz-based e and n 2^-e,
+//   and the octave fold m * 0.5 is the exponent field one lower;
+//   sincosTurn53(w2 >>> 5, w3 >>> 6): the octant o is w2's top 3 bits, so o & 1, o & 4,
+//   (o + 1) & 2 and (o + 2) & 4 are bits 29, 31, 30 of w2, w2 + 2^29 and w2 + 2^30, and the
+//   reduced angle (bits 5-28 of w2, then w3 >>> 6) is two shifts of L1.
+template <int K>
+inline void box_muller64k(const vq* L0, const vq* L1, double mean, double sd, vd* oc, vd* os) {
+  const vl s2 = (vl)splat_d(fmath::SQRT2_F64) & 0xfffffffffffffll;
+  vd f[K], s[K], z[K], R[K], kk[K], t[K], t2[K], ps[K], pc[K];
+  NNINIT_FOR_K {
+    const vq nb = (vq)u53_plus1(L0[k]);
+    const vl mant = (vl)(nb & 0xfffffffffffffull);
+    const vl big = mant > s2;  // m > SQRT2_F64; -1 where folded
+    const vd m = (vd)((mant | 0x3ff0000000000000ll) + (big & (int64_t)0xfff0000000000000ull));
+    const vl e = ((vl)(nb >> 52) - (1023 + 53)) - big;
+    f[k] = m - 1.0;
+    s[k] = f[k] / (2.0 + f[k]);
+    z[k] = s[k] * s[k];
+    kk[k] = i51_to_d(e);
+    vq ri = ((L1[k] << 21) & 0x0003fffffc000000ull) | (L1[k] >> 38);
+    ri = (L1[k] & 0x20000000u) != 0 ? (1ull << 50) - ri : ri;  // odd octants mirror
+    t[k] = u52_to_d(ri) * 8.881784197001252e-16;  // 2^-50, exact
+    t2[k] = t[k] * t[k];
   }
+  horner64k<K>(fmath::LOG_F64, z, R);
+  horner64k<K>(fmath::SIN_F64, t2, ps);
+  horner64k<K>(fmath::COS_F64, t2, pc);
+  NNINIT_FOR_K {
+    R[k] = z[k] * R[k];
+    const vd l = kk[k] * fmath::LN2_HI - ((s[k] * (f[k] - R[k]) - kk[k] * fmath::LN2_LO) - f[k]);
+    const vd r = NNINIT_SQRT_PD(-2.0 * l);
+    const vd sv = t[k] * ps[k];
+    const vl sw = ((L1[k] + 0x20000000u) & 0x40000000u) != 0;
+    const vq s1 = (vq)(sw ? pc[k] : sv);
+    const vq c1 = (vq)(sw ? sv : pc[k]);
+    const vd sn = (vd)(s1 ^ ((L1[k] << 32) & 0x8000000000000000ull));                  // -s where o & 4
+    const vd cs = (vd)(c1 ^ (((L1[k] + 0x40000000u) << 32) & 0x8000000000000000ull));  // (o + 2) & 4
+    oc[k] = mean + sd * (r * cs);
+    os[k] = mean + sd * (r * sn);
+  }
+}
+
+// Vector pairs per step of the float64 Box-Muller.
+#ifndef NNINIT_NORMAL64_K
+#define NNINIT_NORMAL64_K 8
+#endif
+
+// ------------------------------------------------------------------------------ normal
+//
+// The float32 and float64 Box-Muller fills share their structure; a traits struct says what
+// differs. A fill: elements before a block boundary through the scalar kernel, whole batches
+// of blocks from philox_run straight into the values (PairSink), the rest through the word
+// buffer (normal_end), an odd last element through the scalar kernel.
+
+struct Normal32 {
+  typedef float T;
+  typedef vf V;
+  typedef vu W;
+  static const size_t kLanes = N32;       // pairs per vector
+  static const size_t kPerBlock = 4;      // elements (two pairs) per Philox block
+  static const int kLayout = kPhiloxPairs;
+  static const int K = NNINIT_NORMAL_K;
+  template <int KK>
+  static void values(const W* a, const W* b, T mean, T sd, V* oc, V* os) {
+    box_muller32k<KK>(a, b, mean, sd, oc, os);
+  }
+  static V lo(V c, V s) { return NNINIT_SHUF(LLO32, NNINIT_N32, c, s); }
+  static V hi(V c, V s) { return NNINIT_SHUF(LHI32, NNINIT_N32, c, s); }
+  static void scalar(T* out, size_t n, const Key& key, uint64_t offset, const NormalParams& p) {
+    scalar::normal_f32(out, n, key, offset, p);
+  }
+};
+
+struct Normal64 {
+  typedef double T;
+  typedef vd V;
+  typedef vq W;
+  static const size_t kLanes = N64;
+  static const size_t kPerBlock = 2;      // one pair per block
+  static const int kLayout = kPhiloxBlocks;
+  static const int K = NNINIT_NORMAL64_K;
+  template <int KK>
+  static void values(const W* a, const W* b, T mean, T sd, V* oc, V* os) {
+    box_muller64k<KK>(a, b, mean, sd, oc, os);
+  }
+  static V lo(V c, V s) { return NNINIT_SHUF(LLO64, NNINIT_N64, c, s); }
+  static V hi(V c, V s) { return NNINIT_SHUF(LHI64, NNINIT_N64, c, s); }
+  static void scalar(T* out, size_t n, const Key& key, uint64_t offset, const NormalParams& p) {
+    scalar::normal_f64(out, n, key, offset, p);
+  }
+};
+
+// KK vectors of pairs' results (oc, os: pairs in interleave order) stored in element order
+// at out, at most `count` elements.
+template <class N, int KK>
+inline void store_pairs(typename N::T* out, const typename N::V* oc, const typename N::V* os,
+                        size_t count) {
+  const int K = KK;
+  NNINIT_FOR_K store2(out + 2 * k * N::kLanes, N::lo(oc[k], os[k]), N::hi(oc[k], os[k]),
+                      count - min_sz(count, 2 * k * N::kLanes));
+}
+
+// Elements offset .. offset + n - 1, offset at a block boundary, through the word buffer:
+// the end of a fill.
+template <class N>
+void normal_end(typename N::T* out, size_t n, const Key& key, uint64_t offset, const NormalParams& p) {
+  typedef typename N::T T;
+  typedef typename N::V V;
+  typedef typename N::W W;
+  const size_t pairs_per_block = N::kPerBlock / 2, words_per_pair = 4 / pairs_per_block;
   const size_t tail = n & 1;
-  const double mean = p.mean, sd = p.std;
+  const T mean = static_cast<T>(p.mean), sd = static_cast<T>(p.std);
   alignas(64) uint32_t buf[kBufWords];
   size_t pairs = n / 2;
   uint64_t p0 = offset / 2;
-  double* o = out;
   while (pairs) {
-    const size_t m = min_sz(pairs, 256);
-    const uint32_t* w = gen(buf, key, 4 * p0, 4 * round_up(m, N64));
-    for (size_t j = 0; j < m; j += N64) {
-      const vq a = loadu<vq>(w + 4 * j), b = loadu<vq>(w + 4 * j + 2 * N64);
-      const vq L0 = NNINIT_SHUF(EVEN, NNINIT_N64, a, b);  // words 0,1 of each pair's block
-      const vq L1 = NNINIT_SHUF(ODD, NNINIT_N64, a, b);   // words 2,3
-      const vd n1 = u53_of(L0) + 1.0;
-      const vq nb = (vq)n1;
-      const vl e = (vl)(nb >> 52) - (1023 + 53);
-      const vd l = log_mant_exp64v((vd)((nb & 0xfffffffffffffull) | 0x3ff0000000000000ull), e);
-      const vd r = NNINIT_SQRT_PD(-2.0 * l);
-      // sincosTurn53(w2 >>> 5, w3 >>> 6)
-      const vq h27 = (L1 & 0xffffffffull) >> 5;
-      const vq oct = h27 >> 24;
-      vq ri = ((h27 & 0xffffffull) << 26) + (L1 >> 38);
-      ri = (oct & 1u) != 0 ? (1ull << 50) - ri : ri;
-      const vd t = u52_to_d(ri) * 8.881784197001252e-16;  // 2^-50, exact
-      const vd t2 = t * t;
-      const vd sv = t * horner64v(fmath::SIN_F64, t2);
-      const vd cv = horner64v(fmath::COS_F64, t2);
-      const vl sw = ((oct + 1u) & 2u) != 0;
-      const vq s1 = (vq)(sw ? cv : sv);
-      const vq c1 = (vq)(sw ? sv : cv);
-      const vd s = (vd)(s1 ^ ((oct & 4u) << 61));
-      const vd c = (vd)(c1 ^ (((oct + 2u) & 4u) << 61));
-      const vd oc = mean + sd * (r * c);
-      const vd os = mean + sd * (r * s);
-      const vd lo = NNINIT_SHUF(ILO, NNINIT_N64, oc, os);
-      const vd hi = NNINIT_SHUF(IHI, NNINIT_N64, oc, os);
-      if (j + N64 <= m) {
-        storeu(o + 2 * j, lo);
-        storeu(o + 2 * j + N64, hi);
-      } else {
-        double t[2 * N64];
-        storeu(t, lo);
-        storeu(t + N64, hi);
-        __builtin_memcpy(o + 2 * j, t, 2 * (m - j) * sizeof(double));
-      }
+    const size_t m = min_sz(pairs, 1024 / words_per_pair);
+    // Groups of kLanes pairs: one vector of each pair's first words, then one of the others.
+    philox_gen<N::kLayout>(buf, p0 / pairs_per_block,
+                           round_up(round_up(m, N::kLanes) / pairs_per_block, kBatchBlocks), key);
+    for (size_t j = 0; j < m; j += N::kLanes) {
+      const W a = loadu<W>(buf + words_per_pair * j), b = loadu<W>(buf + words_per_pair * j + N32);
+      V oc, os;
+      N::template values<1>(&a, &b, mean, sd, &oc, &os);
+      store_pairs<N, 1>(out + 2 * j, &oc, &os, 2 * (m - j));
     }
-    o += 2 * m;
+    out += 2 * m;
     p0 += m;
     pairs -= m;
   }
-  if (tail) scalar::normal_f64(o, 1, key, 2 * p0, p);
+  if (tail) N::scalar(out, 1, key, 2 * p0, p);
+}
+
+// Pairs from philox_run's groups straight to out: a fill's bulk.
+template <class N>
+struct PairSink {
+  typename N::T* out;  // the first element of group 0
+  typename N::T mean, sd;
+  template <int M, class R>
+  void take(const R* a, const R* b, size_t g) {
+    typedef typename N::V V;
+    typedef typename N::W W;
+    const int K = N::K;
+    typename N::T* o = out + 2 * g * N::kLanes;
+    size_t i = 0;
+    for (; i + K <= M; i += K) {
+      W wa[K], wb[K];
+      V oc[K], os[K];
+      NNINIT_FOR_K {
+        wa[k] = (W)a[i + k];
+        wb[k] = (W)b[i + k];
+      }
+      N::template values<K>(wa, wb, mean, sd, oc, os);
+      store_pairs<N, K>(o + 2 * i * N::kLanes, oc, os, 2 * K * N::kLanes);
+    }
+    if (M % K != 0) {  // (a remainder loop only where there is a remainder)
+      for (; i < static_cast<size_t>(M); i++) {
+        const W wa = (W)a[i], wb = (W)b[i];
+        V oc, os;
+        N::template values<1>(&wa, &wb, mean, sd, &oc, &os);
+        store_pairs<N, 1>(o + 2 * i * N::kLanes, &oc, &os, 2 * N::kLanes);
+      }
+    }
+  }
+};
+
+template <class N>
+void normal_fill(typename N::T* out, size_t n, const Key& key, uint64_t offset, const NormalParams& p) {
+  typedef typename N::T T;
+  const size_t head = min_sz(n, bulk_head(offset, N::kPerBlock));
+  if (head) {
+    N::scalar(out, head, key, offset, p);
+    out += head; offset += head; n -= head;
+  }
+  const size_t nb = n / N::kPerBlock / kBatchBlocks * kBatchBlocks;
+  if (nb) {
+    PairSink<N> sink{out, static_cast<T>(p.mean), static_cast<T>(p.std)};
+    philox_feed<N::kLayout>(offset / N::kPerBlock, nb, key, sink);
+    out += N::kPerBlock * nb; offset += N::kPerBlock * nb; n -= N::kPerBlock * nb;
+  }
+  normal_end<N>(out, n, key, offset, p);
+}
+
+void k_normal_f32(float* out, size_t n, const Key& key, uint64_t offset, const NormalParams& p) {
+  normal_fill<Normal32>(out, n, key, offset, p);
+}
+
+void k_normal_f64(double* out, size_t n, const Key& key, uint64_t offset, const NormalParams& p) {
+  normal_fill<Normal64>(out, n, key, offset, p);
 }
 
 // ------------------------------------------------------------- truncated normal, log path
@@ -496,19 +726,6 @@ inline LogPathPlan plan_log_path(const TruncatedNormalParams& p) {
   plan.low = !(lp_min >= fmath::LOG_P_LOW);
   plan.cen = !(lp_max < fmath::LOG_P_LOW || lp_min > fmath::LOG_P_HIGH);
   return plan;
-}
-
-// K independent vectors, each statement applied to all K before the next: the long
-// dependency chains (log, exp, log, sqrt, division) of the vectors interleave instead of
-// running one after another (one vector's chain is longer than the out-of-order window).
-#define NNINIT_FOR_K _Pragma("GCC unroll 4") for (int k = 0; k < K; k++)
-
-template <int K, size_t N>
-inline void horner64k(const double (&c)[N], const vd* x, vd* r) {
-  NNINIT_FOR_K r[k] = splat_d(c[N - 1]);
-  for (size_t i = N - 1; i-- > 0;) {
-    NNINIT_FOR_K r[k] = r[k] * x[k] + c[i];
-  }
 }
 
 template <int K>

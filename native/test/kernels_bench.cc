@@ -1,5 +1,9 @@
 // Kernel benchmark: ns/element per kernel per ISA, one thread, median of several runs,
-// against memset / std::fill of the same buffer.
+// against memset / std::fill of the same buffer, then the speed targets, each as a multiple
+// of memset (the memory limit) measured in the same run. The one-thread table counts the
+// calling thread's CPU time (CLOCK_THREAD_CPUTIME_ID where there is one): on an idle machine
+// that is the wall time, and on a shared one it leaves out the time other processes held
+// the core.
 // Usage: kernels_bench [log2(n)=24] [runs=7] [isa...]
 //        kernels_bench threads [runs=15]   pool crossover: 1 vs 2 threads by size, best ISA
 //        kernels_bench scaling [log2(n)=26] [runs=5]   1 vs 2 threads, large fills
@@ -10,7 +14,9 @@
 #include <cstdlib>
 #include <cstring>
 #include <functional>
+#include <map>
 #include <string>
+#include <ctime>
 #include <vector>
 
 #include "nninit/dispatch.h"
@@ -33,14 +39,25 @@ double min_ns(size_t n, int runs, const std::function<void()>& f) {
   return best;
 }
 
-double median_ns(size_t n, int runs, const std::function<void()>& f) {
+// Nanoseconds of the calling thread's CPU time (wall time where that clock is missing).
+double thread_ns() {
+#if defined(CLOCK_THREAD_CPUTIME_ID)
+  timespec ts;
+  if (clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts) == 0) return ts.tv_sec * 1e9 + ts.tv_nsec;
+#endif
+  return std::chrono::duration<double, std::nano>(std::chrono::steady_clock::now().time_since_epoch()).count();
+}
+
+double median_ns(size_t n, int runs, const std::function<void()>& f, bool cpu = false) {
   std::vector<double> t;
   f();  // warm up (page faults, caches)
   for (int r = 0; r < runs; r++) {
     const auto a = std::chrono::steady_clock::now();
+    const double c = cpu ? thread_ns() : 0;
     f();
     const auto b = std::chrono::steady_clock::now();
-    t.push_back(std::chrono::duration<double, std::nano>(b - a).count() / static_cast<double>(n));
+    const double ns = cpu ? thread_ns() - c : std::chrono::duration<double, std::nano>(b - a).count();
+    t.push_back(ns / static_cast<double>(n));
   }
   std::sort(t.begin(), t.end());
   return t[t.size() / 2];
@@ -142,11 +159,14 @@ int main(int argc, char** argv) {
   float* f32 = static_cast<float*>(std::aligned_alloc(64, n * sizeof(float)));
   double* f64 = static_cast<double*>(std::aligned_alloc(64, n * sizeof(double)));
   const Key key{0x12345678, 0x9abcdef0, 1, 0};
-  std::printf("n = 2^%d, median of %d runs, ns/element\n", lg, runs);
-  std::printf("memset f32 buffer: %.3f   std::fill f32: %.3f   memset f64 buffer: %.3f\n",
-              median_ns(n, runs, [&] { std::memset(f32, 0, n * 4); }),
-              median_ns(n, runs, [&] { std::fill(f32, f32 + n, 1.5f); }),
-              median_ns(n, runs, [&] { std::memset(f64, 0, n * 8); }));
+  double load[1] = {-1};
+  if (getloadavg(load, 1) < 1) load[0] = -1;
+  std::printf("n = 2^%d, median of %d runs, ns/element of the thread's CPU time, load average %.2f\n",
+              lg, runs, load[0]);
+  const double memset_ns = median_ns(n, runs, [&] { std::memset(f32, 0, n * 4); }, true);
+  std::printf("memset f32 buffer: %.3f   std::fill f32: %.3f   memset f64 buffer: %.3f\n", memset_ns,
+              median_ns(n, runs, [&] { std::fill(f32, f32 + n, 1.5f); }, true),
+              median_ns(n, runs, [&] { std::memset(f64, 0, n * 8); }, true));
 
   const UniformParams up{-0.1, 0.2, 0.099999994};
   const NormalParams np{0, 1};
@@ -170,6 +190,7 @@ int main(int argc, char** argv) {
       {"trunc f32 log [-2,2]", [&](const Kernels* k) { k->truncated_normal_f32(f32, n / 16, key, 0, lg2); }},
       {"trunc f64 log [-2,2]", [&](const Kernels* k) { k->truncated_normal_f64(f64, n / 16, key, 0, lg2); }},
   };
+  std::map<std::string, double> ns;  // "isa|row"
   std::printf("%-24s", "kernel");
   for (const Kernels* k : isas) std::printf("%10s", k->name);
   std::printf("\n");
@@ -178,10 +199,33 @@ int main(int argc, char** argv) {
     std::printf("%-24s", r.name);
     for (const Kernels* k : isas) {
       FpEnvGuard g;
-      std::printf("%10.3f", median_ns(small ? n / 16 : n, small ? 3 : runs, [&] { r.run(k); }));
+      const double t = median_ns(small ? n / 16 : n, small ? 3 : runs, [&] { r.run(k); }, true);
+      ns[std::string(k->name) + "|" + r.name] = t;
+      std::printf("%10.3f", t);
       std::fflush(stdout);
     }
     std::printf("\n");
+  }
+
+  // The targets (AMD EPYC Zen 5 reference machine, 2^24 float32, one thread), each with the
+  // measured figure as a multiple of memset in this run, which carries over to other machines.
+  struct Goal { const char* isa; const char* row; double ns; };
+  const Goal goals[] = {{"avx512", "uniform f32", 0.20}, {"avx512", "normal f32", 0.45},
+                        {"avx512", "trunc f32 fast [-2,2]", 0.60}, {"avx2", "uniform f32", 0.45},
+                        {"avx2", "normal f32", 0.90}, {"avx2", "trunc f32 fast [-2,2]", 1.20}};
+  std::printf("\ntargets (ns/element; x memset: the figure over memset's in this run)\n");
+  std::printf("%-32s%10s%10s%11s%6s\n", "kernel", "measured", "target", "x memset", "met");
+  for (const Goal& g : goals) {
+    const auto it = ns.find(std::string(g.isa) + "|" + g.row);
+    if (it == ns.end()) continue;
+    std::printf("%-32s%10.3f%10.2f%10.2fx%6s\n", (std::string(g.isa) + " " + g.row).c_str(), it->second,
+                g.ns, it->second / memset_ns, it->second <= g.ns ? "yes" : "NO");
+  }
+  for (const Kernels* k : isas) {
+    const auto a = ns.find(std::string(k->name) + "|normal f64"), b = ns.find(std::string(k->name) + "|normal f32");
+    if (a != ns.end() && b != ns.end())
+      std::printf("%-32s%9.2fx%9.2fx%11s%6s\n", (std::string(k->name) + " normal f64 / f32").c_str(),
+                  a->second / b->second, 2.0, "", a->second <= 2 * b->second ? "yes" : "NO");
   }
   std::free(f32);
   std::free(f64);

@@ -231,10 +231,16 @@ void test_parity(const Kernels* ref, const Kernels* isa) {
       k->bits(o, n, Key{0x12345678, 0x9abcdef0, 7, 0}, high + (off >> 2), static_cast<unsigned>(off & 3));
     });
   const Key key{0xdeadbeef, 42, 3, 1};
+  // The kernels' shortcuts (simd_impl.h UniformF32Op): folded or not (scale 1e-33: scale 2^-24
+  // is not exact), low zero or not, clamp needed or not (an upper below the largest value).
   const UniformParams uf32[] = {
       {-(double)(float)0.1, (double)(float)0.2, (double)std::nextafter((float)0.1, 0.0f)},
       {1.0, (double)(float)1e-7, (double)std::nextafter(1.0f + 1e-7f, 0.0f)},
-      {-3.0, 6.0, (double)std::nextafter(3.0f, 0.0f)}};
+      {-3.0, 6.0, (double)std::nextafter(3.0f, 0.0f)},
+      {0.0, 1.0, (double)std::nextafter(1.0f, 0.0f)},
+      {-0.0, 2.0, (double)std::nextafter(2.0f, 0.0f)},
+      {0.0, 1.0, 0.5},
+      {0.0, (double)(float)1e-33, (double)std::nextafter((float)1e-33, 0.0f)}};
   for (const UniformParams& p : uf32)
     parity<float>("uniform_f32", ref, isa, false, [&](const Kernels* k, float* o, size_t n, uint64_t off) {
       k->uniform_f32(o, n, key, off, p);
@@ -287,6 +293,63 @@ void test_parity(const Kernels* ref, const Kernels* isa) {
     parity<double>("truncated_normal_f64", ref, isa, true, [&](const Kernels* k, double* o, size_t n, uint64_t off) {
       k->truncated_normal_f64(o, n, key, off, p);
     });
+}
+
+// Large fills (9 MiB: many batches of the SIMD kernels' bulk path, which feeds Philox's
+// registers straight into the values, between buffered ends), at views aligned and not, and
+// at offsets on and off a block boundary: the same bytes as the scalar reference, nothing
+// outside.
+template <class T, class F>
+void large(const char* what, const Kernels* ref, const std::vector<const Kernels*>& isas, F fill) {
+  const size_t n = (size_t{9} << 20) / sizeof(T) + 4099;
+  for (uint64_t off : {uint64_t{0}, uint64_t{6}}) {
+    std::vector<T> want(n);
+    {
+      FpEnvGuard guard;
+      fill(ref, want.data(), n, off);
+    }
+    for (const Kernels* isa : isas) {
+      if (isa == ref) continue;
+      for (size_t shift : {size_t{0}, sizeof(T), size_t{16}, size_t{48}}) {
+        Buffer b(n * sizeof(T), shift);
+        {
+          FpEnvGuard guard;
+          fill(isa, reinterpret_cast<T*>(b.base), n, off);
+        }
+        g_checks++;
+        char ctx[160];
+        std::snprintf(ctx, sizeof ctx, "%s %s large n=%zu offset=%llu shift=%zu", isa->name, what, n,
+                      static_cast<unsigned long long>(off), shift);
+        if (!b.canaries_ok()) fail(std::string(ctx) + ": wrote outside its view");
+        if (std::memcmp(b.base, want.data(), n * sizeof(T)) != 0) fail(std::string(ctx) + ": differs from scalar");
+      }
+    }
+  }
+}
+
+void test_large(const Kernels* ref, const std::vector<const Kernels*>& isas) {
+  std::printf("  large fills...\n");
+  std::fflush(stdout);
+  const Key key{0xdeadbeef, 42, 3, 1};
+  large<uint32_t>("bits", ref, isas, [&](const Kernels* k, uint32_t* o, size_t n, uint64_t off) {
+    k->bits(o, n, key, off >> 2, static_cast<unsigned>(off & 3));
+  });
+  const UniformParams u32{-3.0, 6.0, (double)std::nextafter(3.0f, 0.0f)};
+  large<float>("uniform_f32", ref, isas, [&](const Kernels* k, float* o, size_t n, uint64_t off) {
+    k->uniform_f32(o, n, key, off, u32);
+  });
+  const NormalParams nf32{(double)(float)0.5, (double)(float)0.02};
+  large<float>("normal_f32", ref, isas, [&](const Kernels* k, float* o, size_t n, uint64_t off) {
+    k->normal_f32(o, n, key, off, nf32);
+  });
+  const TruncatedNormalParams t32 = fast_params(-2, 2, 0, 1);
+  large<float>("truncated_normal_f32 fast", ref, isas, [&](const Kernels* k, float* o, size_t n, uint64_t off) {
+    k->truncated_normal_f32(o, n, key, off, t32);
+  });
+  const NormalParams nf64{-1.25, 3.5};
+  large<double>("normal_f64", ref, isas, [&](const Kernels* k, double* o, size_t n, uint64_t off) {
+    k->normal_f64(o, n, key, off, nf64);
+  });
 }
 
 // ---------------------------------------------------------------------------- threads
@@ -672,6 +735,7 @@ int main(int argc, char** argv) {
   const Kernels* ref = &scalar::table;
   for (const Kernels* k : isas)
     if (k != ref) test_parity(ref, k);
+  test_large(ref, isas);
   test_parallel_for();
   for (const Kernels* k : isas) test_thread_parity(k);
   test_concurrent_callers(isas.front());

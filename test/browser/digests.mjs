@@ -43,6 +43,11 @@ export function cases(nn) {
     torchLinear: () => { const p = nn.torchLinear(33, 17, d); return [p.weight, p.bias]; },
     torchConv: () => { const p = nn.torchConv(3, 8, 3, d); return [p.weight, p.bias]; },
     Generator: () => { const g = new nn.Generator(SEED, 5); return [g.xavierUniform([20, 10]), g.normal([33])]; },
+    // Whole models (host-free: the browser entry has them too), every tensor in plan order.
+    'materialize gpt2 (bfloat16, rank 1 of 3)': () => [...nn.materialize(
+      nn.recipe('gpt2', { nLayer: 2, nHead: 2, nEmbd: 32, vocabSize: 50, nPositions: 16 }), { seed: SEED, dtype: 'bfloat16', rank: 1, worldSize: 3 },
+    ).values()],
+    'materialize lstm keras (orthogonal, unit forget bias)': () => [...nn.materialize(nn.recipe('lstm', { inputSize: 5, hiddenSize: 8 }, { style: 'keras' }), { seed: SEED }).values()],
     randomBits: () => nn.randomBits(new Uint32Array(1003), { ...d, stream: 2n ** 63n + 5n, offset: 2n ** 64n + 1n }),
     'fills, every kernel, lengths straddling SIMD widths, offsets past 2^32': () => {
       const out = [];

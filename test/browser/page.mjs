@@ -10,7 +10,13 @@ export async function run() {
   const info = await nninit.ready();
   const t0 = performance.now();
   const d = await digests(nninit);
+  // The models' in-memory audit, and its refusal of a path (files are the Node entry's).
+  const plan = nninit.recipe('gpt2', { nLayer: 2, nHead: 2, nEmbd: 32, vocabSize: 50, nPositions: 16 });
+  const audited = nninit.audit(nninit.materialize(plan, { seed: 1 }), plan, { sample: 200 }).ok;
+  let auditPath = '';
+  try { nninit.audit('model.safetensors', plan); } catch (err) { auditPath = String(err.message); }
   return {
+    audit: { ok: audited, path: auditPath },
     userAgent: navigator.userAgent,
     sameModule: ready === nninit.ready,
     before,

@@ -6,7 +6,7 @@
  */
 import { rangeError, typeError } from '../errors.js';
 import { readOptions } from '../validate.js';
-import { checkActivation, gainOf, type Activation, type ActivationName } from './registry.js';
+import { checkActivation, gainOf, type Activation, type ActivationName } from '../gains.js';
 
 /** Options of {@link recommend}. */
 export interface RecommendOptions {
