@@ -257,6 +257,10 @@ describe('MLP (recommend)', () => {
     expect(r.get('layers.2.weight')).toMatchObject({ role: 'output', init: { scheme: 'lecunNormal' } });
     expect(byName(recipe('mlp', { widths: '8,16,4', activation: 'tanh' })).get('layers.0.weight')!.init).toEqual({ scheme: 'xavierNormal', gain: 5 / 3 });
     expect(byName(recipe('mlp', { widths: '8,16,4', activation: 'selu' })).get('layers.0.weight')!.init).toEqual({ scheme: 'lecunNormal' });
+    // swish is silu, as in recommend() and calculateGain(): the same plan, the config records 'silu'.
+    const swish = recipe('mlp', { widths: '8,16,4', activation: 'swish' });
+    expect(JSON.stringify(swish)).toBe(JSON.stringify(recipe('mlp', { widths: '8,16,4', activation: 'silu' })));
+    expect(() => recipe('mlp', { widths: '8,16,4', activation: 'mish' })).toThrow(RangeError);
     const res = byName(recipe('mlp', { widths: '32,64x5,10', residual: true, batchNorm: true }));
     // 4 branches (64 -> 64): recommend's 1/sqrt(2 * 4) on each.
     expect(stdOf(res.get('layers.2.weight')!)).toBeCloseTo(Math.sqrt(2 / 64) / Math.sqrt(8), 14);

@@ -12,12 +12,12 @@
  * `layers.0.weight` [out, in], `layers.0.bias`, ..., `norms.0.weight`, ...
  */
 import { rangeError, typeError } from '../../errors.js';
-import { ACTIVATIONS, type Activation } from '../../gains.js';
+import { checkActivation, type Activation } from '../../gains.js';
 import { recommend } from '../recommend.js';
 import { scaleInit, type InitSpec } from '../init-spec.js';
 import { PlanBuilder } from '../plan.js';
 import { checkResidualScaling, residualFactor, type ResidualModel } from '../residual.js';
-import { bool, oneOf } from '../../validate.js';
+import { bool } from '../../validate.js';
 import { posInt, type Config, type RecipeDef } from './common.js';
 
 /** Parses `784,512x3,10` (a width, or width x repeats) into widths. */
@@ -53,7 +53,8 @@ export const mlp: RecipeDef = {
   mup: true,
   check(fn, what, c) {
     const widths = parseWidths(fn, `${what}.widths`, c.widths);
-    const activation = oneOf(fn, `${what}.activation`, c.activation, ACTIVATIONS, 'relu');
+    // swish is silu here too (as recommend and calculateGain): the plan records 'silu'.
+    const activation = c.activation === undefined ? 'relu' : checkActivation(fn, `${what}.activation`, c.activation);
     const s = c.negativeSlope;
     if (typeof s !== 'number') throw typeError(fn, `${what}.negativeSlope`, 'a finite number >= 0', s);
     if (!Number.isFinite(s) || s < 0) throw rangeError(fn, `${what}.negativeSlope`, 'a finite number >= 0', s);
