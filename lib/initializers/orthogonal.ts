@@ -107,8 +107,11 @@ export function householderQ(a: Float64Array, m: number, n: number): void {
 
 /**
  * {@link householderQ} in steps: the same operations in the same order, paused after each
- * reflection applied to a pair of columns (or a panel column), so orthogonalAsync without
- * the addon can run it between event-loop turns. householderQ runs it to the end.
+ * reflection applied to a pair of columns, each reflector copied and each column's sign
+ * flipped, so that no step touches more than about two columns of m elements and
+ * orthogonalAsync without the addon can run it between event-loop turns (a tall matrix's
+ * panel of 16 columns was one step, tens of milliseconds at m = 2^20). householderQ runs it
+ * to the end.
  */
 export function* householderQSteps(a: Float64Array, m: number, n: number): Generator<undefined, void, undefined> {
   const beta = new Float64Array(n);
@@ -129,7 +132,7 @@ export function* householderQSteps(a: Float64Array, m: number, n: number): Gener
       const vv = norm2 - x0 * x0 + v0 * v0;
       const bk = 2 / vv;
       beta[k] = bk;
-      reflect(a, m, k, k + 1, k1, a, ck + k, len, bk);
+      yield* reflectPairs(a, m, k, k + 1, k1, a, ck + k, len, bk);
       yield;
     }
     for (let j = k1; j < n; j += 2) {
@@ -143,7 +146,7 @@ export function* householderQSteps(a: Float64Array, m: number, n: number): Gener
   const vb = new Float64Array(Math.min(BLOCK, n) * m); // holds at most min(BLOCK, n) reflectors
   for (let k1 = n; k1 > 0; k1 -= BLOCK) {
     const k0 = Math.max(0, k1 - BLOCK);
-    for (let k = k0; k < k1; k++) vb.set(a.subarray(k * m + k, k * m + m), (k - k0) * m);
+    for (let k = k0; k < k1; k++) { vb.set(a.subarray(k * m + k, k * m + m), (k - k0) * m); yield; }
     for (let j = k1; j < n; j += 2) {
       const je = Math.min(j + 2, n);
       for (let k = k1 - 1; k >= k0; k--) reflect(a, m, k, j, je, vb, (k - k0) * m, m - k, beta[k]!);
@@ -158,15 +161,28 @@ export function* householderQSteps(a: Float64Array, m: number, n: number): Gener
       const bv0 = bk * vb[vo]!;
       a[ck + k] = 1 - bv0 * vb[vo]!;
       for (let i = 1; i < len; i++) a[ck + k + i] = 0 - bv0 * vb[vo + i]!;
-      reflect(a, m, k, k + 1, k1, vb, vo, len, bk);
       yield;
+      yield* reflectPairs(a, m, k, k + 1, k1, vb, vo, len, bk);
     }
   }
   for (let j = 0; j < n; j++) {
     if (sign[j] === -1) {
       const cj = j * m;
       for (let i = 0; i < m; i++) a[cj + i] = -a[cj + i]!;
+      yield;
     }
+  }
+}
+
+/**
+ * {@link reflect} on columns [j0, n) a pair at a time, pausing after each pair: the same
+ * operations (each column's result does not depend on the pairing), so that no step of
+ * {@link householderQSteps} touches more than two columns of m elements.
+ */
+function* reflectPairs(a: Float64Array, m: number, r: number, j0: number, n: number, vec: Float64Array, vo: number, len: number, beta: number): Generator<undefined, void, undefined> {
+  for (let j = j0; j < n; j += 2) {
+    reflect(a, m, r, j, Math.min(j + 2, n), vec, vo, len, beta);
+    yield;
   }
 }
 
