@@ -87,6 +87,8 @@ export class Generator {
         throw typeError(fn, 'state', 'a Generator\'s JSON text or object', state);
       }
     }
+    // null, arrays and undefined are no generator state (readOptions would take undefined as no options).
+    if (s === null || typeof s !== 'object' || Array.isArray(s)) throw typeError(fn, 'state', 'a Generator\'s JSON text or object', state);
     const o = readOptions(fn, s, ['seed', 'nextStream'], 'state');
     const read = (name: string, v: unknown): Seed => {
       if (v === undefined) throw typeError(fn, `state.${name}`, 'an integer in [0, 2^64) (number, bigint or decimal string)', v);

@@ -70,6 +70,9 @@ describe(`seed state as JSON (${backendInfo().name})`, () => {
     expect(sameBytes(back.normal([8]), g.normal([8]))).toBe(true);
     expect(Generator.fromJSON(JSON.parse(text) as { seed: number; nextStream: string }).nextStream).toBe(2n ** 60n + 1n);
     expect(() => Generator.fromJSON('{')).toThrow(/Generator\.fromJSON: state must be/);
+    for (const bad of [null, undefined, [], 'null', '[]', '5']) {
+      expect(() => Generator.fromJSON(bad as never)).toThrow(/Generator\.fromJSON: state must be a Generator's JSON text or object/);
+    }
     expect(() => Generator.fromJSON({ seed: '0x10', nextStream: 0 })).toThrow(TypeError);
     expect(() => Generator.fromJSON({ seed: 1 } as never)).toThrow(/state\.nextStream/);
   });
