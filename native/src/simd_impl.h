@@ -106,13 +106,13 @@ const size_t kGroupBlocks = N32 / 2;
 static_assert(kBatchBlocks % kGroupBlocks == 0, "whole groups per register set");
 
 // Blocks b0 .. b0 + nblocks - 1 (a multiple of kBatchBlocks) in layout L to the sink,
-// kRunSets register sets at a time.
-template <int L, class Sink>
+// U register sets at a time (kRunSets unless a kernel chose its own).
+template <int L, int U = kRunSets, class Sink>
 inline void philox_run(uint64_t b0, size_t nblocks, const Key& key, Sink& sink) {
   const PhiloxKeys k(key);
   size_t i = 0;
-  for (; i + kRunSets * kBatchBlocks <= nblocks; i += kRunSets * kBatchBlocks)
-    philox_batch<L, kRunSets>(b0 + i, k, sink, i / kGroupBlocks);
+  for (; i + U * kBatchBlocks <= nblocks; i += U * kBatchBlocks)
+    philox_batch<L, U>(b0 + i, k, sink, i / kGroupBlocks);
   for (; i < nblocks; i += kBatchBlocks) philox_batch<L, 1>(b0 + i, k, sink, i / kGroupBlocks);
 }
 
@@ -156,7 +156,7 @@ inline const uint32_t* gen(uint32_t* buf, const Key& key, uint64_t word0, size_t
 // Straight from philox_run's registers; or, where an ISA file defines NNINIT_FEED_GROUPS
 // (wasm: V8 allocates registers for the two smaller loops far better than for one loop
 // doing both), through the buffer a chunk at a time, NNINIT_FEED_GROUPS groups per take.
-template <int L, class Sink>
+template <int L, int U = kRunSets, class Sink>
 inline void philox_feed(uint64_t b0, size_t nblocks, const Key& key, Sink& sink) {
 #if defined(NNINIT_FEED_GROUPS)
   const size_t F = NNINIT_FEED_GROUPS;
@@ -182,7 +182,7 @@ inline void philox_feed(uint64_t b0, size_t nblocks, const Key& key, Sink& sink)
     i += nb;
   }
 #else
-  philox_run<L>(b0, nblocks, key, sink);
+  philox_run<L, U>(b0, nblocks, key, sink);
 #endif
 }
 
@@ -289,7 +289,7 @@ struct W1Sink {
   }
 };
 
-template <class V, int K, class T, class Op>
+template <class V, int K, int U = kRunSets, class T, class Op>
 inline void run_w1(T* out, size_t n, const Key& key, uint64_t block, unsigned skip, const Op& op) {
   const size_t head = min_sz(n, bulk_head(skip, 4));
   run_w1_body<V, K>(out, head, key, block, skip, op);
@@ -301,7 +301,7 @@ inline void run_w1(T* out, size_t n, const Key& key, uint64_t block, unsigned sk
   const size_t nb = n / 4 / kBatchBlocks * kBatchBlocks;
   if (nb) {
     W1Sink<V, K, T, Op> sink{out, op};
-    philox_feed<kPhiloxWords>(block, nb, key, sink);
+    philox_feed<kPhiloxWords, U>(block, nb, key, sink);
     out += 4 * nb;
     block += nb;
     n -= 4 * nb;
@@ -314,6 +314,11 @@ inline void run_w1(T* out, size_t n, const Key& key, uint64_t block, unsigned sk
 #ifndef NNINIT_WORDS_K
 #define NNINIT_WORDS_K 4
 #endif
+// Register sets philox_run keeps in flight for bits and uniform float32 (kRunSets unless
+// the ISA file chose otherwise).
+#ifndef NNINIT_WORDS_SETS
+#define NNINIT_WORDS_SETS kRunSets
+#endif
 
 struct BitsOp {
   template <int K>
@@ -323,7 +328,7 @@ struct BitsOp {
 };
 
 void k_bits(uint32_t* out, size_t n, const Key& key, uint64_t block, unsigned skip) {
-  run_w1<vu, NNINIT_WORDS_K>(out, n, key, block, skip, BitsOp());
+  run_w1<vu, NNINIT_WORDS_K, NNINIT_WORDS_SETS>(out, n, key, block, skip, BitsOp());
 }
 
 // low + scale * ((w >>> 8) * 2^-24), clamped to upper. Exact shortcuts, chosen per call:
@@ -356,14 +361,14 @@ void k_uniform_f32(float* out, size_t n, const Key& key, uint64_t offset, const 
   const uint64_t block = offset >> 2;
   const unsigned skip = offset & 3;
   if (!(s24 * 16777216.0f == scale)) {
-    run_w1<vf, NNINIT_WORDS_K>(out, n, key, block, skip, UniformF32Op<false, false>{low, scale, upper, s24});
+    run_w1<vf, NNINIT_WORDS_K, NNINIT_WORDS_SETS>(out, n, key, block, skip, UniformF32Op<false, false>{low, scale, upper, s24});
     return;
   }
   const volatile float nmax = 16777215.0f;  // the largest n, rounded like a lane's
   if (low == 0.0f && s24 > 0.0f && nmax * s24 <= upper)
-    run_w1<vf, NNINIT_WORDS_K>(out, n, key, block, skip, UniformF32Op<true, true>{low, scale, upper, s24});
+    run_w1<vf, NNINIT_WORDS_K, NNINIT_WORDS_SETS>(out, n, key, block, skip, UniformF32Op<true, true>{low, scale, upper, s24});
   else
-    run_w1<vf, NNINIT_WORDS_K>(out, n, key, block, skip, UniformF32Op<true, false>{low, scale, upper, s24});
+    run_w1<vf, NNINIT_WORDS_K, NNINIT_WORDS_SETS>(out, n, key, block, skip, UniformF32Op<true, false>{low, scale, upper, s24});
 }
 
 template <class T>
