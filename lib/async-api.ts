@@ -2,9 +2,11 @@
  * The Promise form of every fill and initializer: `xAsync(...)` takes the same arguments as
  * `x(...)`, validates and takes its seed/stream synchronously (bad input rejects before any
  * work starts), runs the fill off the JS thread, and resolves with the filled array.
- * Results equal the sync call's, bit for bit: both run the same job (lib/job.ts).
+ * Results equal the sync call's, bit for bit: both run the same job (lib/job.ts). Every
+ * rejection names the Promise form (`kaimingNormalAsync`), also when it comes from the
+ * initializer's checks or from `out` being detached during the fill.
  */
-import { asyncOf, type Job } from './job.js';
+import { asyncOf, type JobBuilder } from './job.js';
 import { entryOf } from './initializers/registry.js';
 import * as random from './random.js';
 import * as basic from './initializers/basic.js';
@@ -13,24 +15,24 @@ import * as orth from './initializers/orthogonal.js';
 import * as st from './initializers/structured.js';
 import * as presets from './initializers/presets.js';
 
-/** The Promise form of an initializer: its registry row's job, run by {@link asyncOf}. */
+/** The Promise form of an initializer: its registry row's job, run by {@link asyncOf} under `${name}Async`. */
 function asyncForm<A extends unknown[], R>(fn: (...args: A) => R): (...args: A) => Promise<R> {
   const e = entryOf(fn);
   if (e === undefined) throw new Error(`nninit: ${fn.name} is not in the initializer registry`);
-  return asyncOf(e.job as unknown as (...args: A) => Job<R>);
+  return asyncOf(`${e.name}Async`, e.job as unknown as JobBuilder<A, R>);
 }
 
 /** Promise form of {@link random.randomBits | randomBits}. */
-export const randomBitsAsync = asyncOf(random.randomBitsJob);
+export const randomBitsAsync = asyncOf('randomBitsAsync', random.randomBitsJob);
 
 /** Promise form of {@link random.fillUniform | fillUniform}. */
-export const fillUniformAsync = asyncOf(random.fillUniformJob);
+export const fillUniformAsync = asyncOf('fillUniformAsync', random.fillUniformJob);
 
 /** Promise form of {@link random.fillNormal | fillNormal}. */
-export const fillNormalAsync = asyncOf(random.fillNormalJob);
+export const fillNormalAsync = asyncOf('fillNormalAsync', random.fillNormalJob);
 
 /** Promise form of {@link random.fillTruncatedNormal | fillTruncatedNormal}. */
-export const fillTruncatedNormalAsync = asyncOf(random.fillTruncatedNormalJob);
+export const fillTruncatedNormalAsync = asyncOf('fillTruncatedNormalAsync', random.fillTruncatedNormalJob);
 
 /** Promise form of {@link basic.zeros | zeros}. */
 export const zerosAsync = asyncForm(basic.zeros);

@@ -8,7 +8,7 @@
 import { bindAddon, type NativeBinding } from './binding.js';
 import { NninitBackendError, describe, rangeError, typeError } from './errors.js';
 import type { PhiloxKey } from './kernels/philox.js';
-import type { Kind, KernelArray, KernelPlan } from './kinds.js';
+import type { KernelArray, KernelPlan } from './kinds.js';
 import { nextTurn, now, onPlatformChange, platform } from './platform.js';
 import type { WasmKernels } from './wasm/kernels.js';
 
@@ -224,13 +224,6 @@ export function runJs(plan: KernelPlan, out: KernelArray, key: PhiloxKey, offset
 /** Target duration of one slice when the wasm or TypeScript backend runs a kernel asynchronously. */
 const JS_SLICE_MS = 4;
 
-/** The public async fill of a kernel kind ('normal-f32' -> 'fillNormalAsync'), for messages when the caller does not say. */
-function asyncFillName(kind: Kind): string {
-  const family = kind.name.replace(/-f(32|64)$/, '');
-  if (family === 'bits') return 'randomBitsAsync';
-  return `fill${family.split('-').map((w) => w[0]!.toUpperCase() + w.slice(1)).join('')}Async`;
-}
-
 /** The rejection of an async fill whose output lost its buffer or its length meanwhile (both backends). */
 export function detachedError(fn: string, out: ArrayBufferView, length: number): TypeError {
   return new TypeError(
@@ -252,7 +245,7 @@ export function detachedError(fn: string, out: ArrayBufferView, length: number):
  * before every slice.
  */
 export async function runKernelAsync(
-  plan: KernelPlan, out: KernelArray, key: PhiloxKey, offset: number, fn: string = asyncFillName(plan.kind),
+  plan: KernelPlan, out: KernelArray, key: PhiloxKey, offset: number, fn: string,
 ): Promise<void> {
   const n = out.length;
   if (n === 0) return;

@@ -6,7 +6,7 @@
 import { typeError, rangeError } from './errors.js';
 import { readOptions, withOptions } from './validate.js';
 import { compactSeed, jsonSeed, seedValue, type Seed } from './seed.js';
-import { runJob, runJobAsync, type Job } from './job.js';
+import { runJob, startAsync, type Job } from './job.js';
 import type { ArrayFor, DType, RandomInitOptions, Shape } from './tensor.js';
 import type * as basic from './initializers/basic.js';
 import type * as vs from './initializers/variance-scaling.js';
@@ -100,19 +100,19 @@ export class Generator {
   }
 
   /**
-   * The job of a method call: the options read once (seed and stream refused: the
-   * generator supplies them), the initializer's job on the next stream(s), which are taken
-   * only once the job exists.
+   * The job of a method call (`fn`: `Generator.kaimingNormal` or its Async form, which every
+   * message names): the options read once (seed and stream refused: the generator supplies
+   * them), the initializer's job on the next stream(s), which are taken only once the job
+   * exists.
    */
-  #job(e: InitializerEntry, args: unknown[]): Job<unknown> {
-    const fn = `Generator.${e.name}`;
+  #job(fn: string, e: InitializerEntry, args: unknown[]): Job<unknown> {
     const o = readOptions(fn, args[e.optionsAt], e.known);
     if (o.seed !== undefined) throw typeError(fn, 'options.seed', 'undefined (the generator supplies it)', o.seed);
     if (o.stream !== undefined) throw typeError(fn, 'options.stream', 'undefined (the generator supplies it)', o.stream);
     if (this.#next + BigInt(e.streams) > TWO64) throw rangeError(fn, 'the generator', 'not exhausted (streams below 2^64)', this.#next);
     const call = args.slice(0, e.optionsAt);
     call[e.optionsAt] = e.seeded ? withOptions(o, { seed: compactSeed(this.seed), stream: compactSeed(this.#next) }) : o;
-    const job = (e.job as (...a: unknown[]) => Job<unknown>)(...call);
+    const job = (e.job as (fn: string, ...a: unknown[]) => Job<unknown>)(fn, ...call);
     this.#next += BigInt(e.streams);
     return job;
   }
@@ -120,17 +120,13 @@ export class Generator {
   static {
     const proto = Generator.prototype as unknown as Record<string, unknown>;
     for (const e of INITIALIZERS) {
+      const fn = `Generator.${e.name}`;
+      const fnAsync = `${fn}Async`;
       proto[e.name] = function (this: Generator, ...args: unknown[]): unknown {
-        return runJob(this.#job(e, args));
+        return runJob(this.#job(fn, e, args));
       };
       proto[`${e.name}Async`] = function (this: Generator, ...args: unknown[]): Promise<unknown> {
-        let job: Job<unknown>;
-        try {
-          job = this.#job(e, args);
-        } catch (err) {
-          return Promise.reject(err);
-        }
-        return runJobAsync(job);
+        return startAsync(fnAsync, () => this.#job(fnAsync, e, args));
       };
     }
   }

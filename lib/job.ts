@@ -58,11 +58,13 @@ export function runJob<R>(job: Job<R>): R {
 /**
  * Runs a job's steps off the JavaScript thread where they can be (kernels; post steps with
  * an async form) and resolves with its result. Steps start synchronously, so a small job
- * is written before this returns.
+ * is written before this returns. `fn` is the public function the caller called (e.g.
+ * `kaimingNormalAsync`): a rejection raised while the job runs (its output detached
+ * meanwhile) names it, as the job's own checks do.
  */
-export async function runJobAsync<R>(job: Job<R>): Promise<R> {
+export async function runJobAsync<R>(job: Job<R>, fn: string): Promise<R> {
   for (const s of job.steps) {
-    if ('plan' in s) await runKernelAsync(s.plan, s.out, s.key, s.offset);
+    if ('plan' in s) await runKernelAsync(s.plan, s.out, s.key, s.offset, fn);
     else if (s.async !== undefined) await s.async();
     else s.post();
   }
@@ -70,19 +72,29 @@ export async function runJobAsync<R>(job: Job<R>): Promise<R> {
 }
 
 /**
- * The Promise form of a job builder: validates and takes its global stream now (bad input
- * rejects before any work starts), writes with {@link runJobAsync}.
+ * A job builder: the public function's name (for every message), then that function's
+ * arguments. One builder serves the sync form and the Promise form, each under its own name.
  */
-export function asyncOf<A extends unknown[], R>(build: (...args: A) => Job<R>): (...args: A) => Promise<R> {
-  return (...args: A): Promise<R> => {
-    let job: Job<R>;
-    try {
-      job = build(...args);
-    } catch (err) {
-      return Promise.reject(err);
-    }
-    return runJobAsync(job);
-  };
+export type JobBuilder<A extends unknown[], R> = (fn: string, ...args: A) => Job<R>;
+
+/**
+ * The Promise form `fn` of a job builder: validates and takes its global stream now (bad
+ * input rejects before any work starts), writes with {@link runJobAsync}. Every error names
+ * `fn`.
+ */
+export function asyncOf<A extends unknown[], R>(fn: string, build: JobBuilder<A, R>): (...args: A) => Promise<R> {
+  return (...args: A): Promise<R> => startAsync(fn, () => build(fn, ...args));
+}
+
+/** Builds a job (a throw becomes the rejection) and runs it with {@link runJobAsync}. */
+export function startAsync<R>(fn: string, build: () => Job<R>): Promise<R> {
+  let job: Job<R>;
+  try {
+    job = build();
+  } catch (err) {
+    return Promise.reject(err);
+  }
+  return runJobAsync(job, fn);
 }
 
 /** Target length of one slice of TypeScript work between event-loop turns. */

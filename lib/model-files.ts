@@ -179,7 +179,7 @@ export async function writeSafetensorsAsync(path: string, plan: ModelPlan, optio
     // Each chunk is generated into bufs[cur] (kernels on the pool, the event loop free) while
     // the previous chunk, in the other buffer, is written.
     for (const { steps, bytes: n } of chunks(s.c.writers, () => bufs[cur]!)) {
-      await runJobAsync({ result: undefined, steps });
+      await runJobAsync({ result: undefined, steps }, fn);
       if (inflight !== null) await inflight;
       const at = pos;
       pos += n;

@@ -74,9 +74,8 @@ function kernelJob<T extends Uint32Array | FloatArray>(out: T, plan: KernelPlan,
   return { result: out, steps: [{ plan, key, out, offset }] };
 }
 
-/** {@link randomBits} as a job. */
-export function randomBitsJob(out: Uint32Array, options?: RandomOptions): Job<Uint32Array> {
-  const fn = 'randomBits';
+/** {@link randomBits} as a job; messages name `fn`. */
+export function randomBitsJob(fn: string, out: Uint32Array, options?: RandomOptions): Job<Uint32Array> {
   if (!isTypedArray<Uint32Array>(out, 'Uint32Array')) throw typeError(fn, 'out', 'a Uint32Array', out);
   attached(fn, 'out', out);
   const o = readOptions(fn, options, FILL_OPTIONS);
@@ -109,9 +108,8 @@ function fillJob<T extends FloatArray>(
   return kernelJob(out, plan(width), resolveKey(fn, o.seed, o.stream), offset);
 }
 
-/** {@link fillUniform} as a job. */
-export function fillUniformJob<T extends FloatArray>(out: T, options?: UniformOptions): Job<T> {
-  const fn = 'fillUniform';
+/** {@link fillUniform} as a job; messages name `fn`. */
+export function fillUniformJob<T extends FloatArray>(fn: string, out: T, options?: UniformOptions): Job<T> {
   return fillJob(fn, out, options, UNIFORM_OPTIONS, (o) => {
     const low = finite(fn, 'options.low', o.low, 0);
     const high = finite(fn, 'options.high', o.high, 1);
@@ -119,9 +117,8 @@ export function fillUniformJob<T extends FloatArray>(out: T, options?: UniformOp
   });
 }
 
-/** {@link fillNormal} as a job. */
-export function fillNormalJob<T extends FloatArray>(out: T, options?: NormalOptions): Job<T> {
-  const fn = 'fillNormal';
+/** {@link fillNormal} as a job; messages name `fn`. */
+export function fillNormalJob<T extends FloatArray>(fn: string, out: T, options?: NormalOptions): Job<T> {
   return fillJob(fn, out, options, NORMAL_OPTIONS, (o) => {
     const mean = finite(fn, 'options.mean', o.mean, 0);
     const std = positive(fn, 'options.std', o.std, 1);
@@ -129,9 +126,8 @@ export function fillNormalJob<T extends FloatArray>(out: T, options?: NormalOpti
   });
 }
 
-/** {@link fillTruncatedNormal} as a job. */
-export function fillTruncatedNormalJob<T extends FloatArray>(out: T, options?: TruncatedNormalOptions): Job<T> {
-  const fn = 'fillTruncatedNormal';
+/** {@link fillTruncatedNormal} as a job; messages name `fn`. */
+export function fillTruncatedNormalJob<T extends FloatArray>(fn: string, out: T, options?: TruncatedNormalOptions): Job<T> {
   return fillJob(fn, out, options, TRUNCATED_NORMAL_OPTIONS, (o) => {
     const mean = finite(fn, 'options.mean', o.mean, 0);
     const std = positive(fn, 'options.std', o.std, 1);
@@ -158,7 +154,7 @@ export function fillTruncatedNormalJob<T extends FloatArray>(out: T, options?: T
  * ```
  */
 export function randomBits(out: Uint32Array, options?: RandomOptions): Uint32Array {
-  return runJob(randomBitsJob(out, options));
+  return runJob(randomBitsJob('randomBits', out, options));
 }
 
 /**
@@ -172,7 +168,7 @@ export function randomBits(out: Uint32Array, options?: RandomOptions): Uint32Arr
  * ```
  */
 export function fillUniform<T extends FloatArray>(out: T, options?: UniformOptions): T {
-  return runJob(fillUniformJob(out, options));
+  return runJob(fillUniformJob('fillUniform', out, options));
 }
 
 /**
@@ -186,7 +182,7 @@ export function fillUniform<T extends FloatArray>(out: T, options?: UniformOptio
  * ```
  */
 export function fillNormal<T extends FloatArray>(out: T, options?: NormalOptions): T {
-  return runJob(fillNormalJob(out, options));
+  return runJob(fillNormalJob('fillNormal', out, options));
 }
 
 /**
@@ -201,5 +197,5 @@ export function fillNormal<T extends FloatArray>(out: T, options?: NormalOptions
  * ```
  */
 export function fillTruncatedNormal<T extends FloatArray>(out: T, options?: TruncatedNormalOptions): T {
-  return runJob(fillTruncatedNormalJob(out, options));
+  return runJob(fillTruncatedNormalJob('fillTruncatedNormal', out, options));
 }

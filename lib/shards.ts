@@ -160,7 +160,7 @@ function rangeJob(fn: string, init: unknown, shape: Shape, which: readonly strin
     }
     return { dtype, out, runs, length };
   };
-  const job = initJob(entry.name, def, shape, rest, place);
+  const job = initJob(fn, def, shape, rest, place);
   // Every rank takes one global stream per unseeded call, also when its part is empty, so
   // the ranks' global streams stay in step.
   if (length === 0 && entry.seeded && rest.seed === undefined) resolveKey(fn, undefined, rest.stream);
@@ -168,14 +168,12 @@ function rangeJob(fn: string, init: unknown, shape: Shape, which: readonly strin
 }
 
 /** {@link initSlice} as a job. */
-export function initSliceJob<F extends Initializer<never>>(init: F, shape: Shape, options: SliceOptions & InitOptionsOf<F>): Job<ResultOf<F>> {
-  const fn = 'initSlice';
+export function initSliceJob<F extends Initializer<never>>(fn: string, init: F, shape: Shape, options: SliceOptions & InitOptionsOf<F>): Job<ResultOf<F>> {
   return rangeJob(fn, init, shape, SLICE_OPTIONS, options, (dims, o) => sliceOf(fn, dims, o)) as Job<ResultOf<F>>;
 }
 
 /** {@link initShard} as a job. */
-export function initShardJob<F extends Initializer<never>>(init: F, shape: Shape, options: ShardOptions & InitOptionsOf<F>): Job<ResultOf<F>> {
-  const fn = 'initShard';
+export function initShardJob<F extends Initializer<never>>(fn: string, init: F, shape: Shape, options: ShardOptions & InitOptionsOf<F>): Job<ResultOf<F>> {
   return rangeJob(fn, init, shape, SHARD_OPTIONS, options, (dims, o) => shardOf(fn, dims, o)) as Job<ResultOf<F>>;
 }
 
@@ -192,7 +190,7 @@ export function initShardJob<F extends Initializer<never>>(init: F, shape: Shape
  * ```
  */
 export function initSlice<F extends Initializer<never>>(init: F, shape: Shape, options: SliceOptions & InitOptionsOf<F>): ResultOf<F> {
-  return runJob(initSliceJob(init, shape, options));
+  return runJob(initSliceJob('initSlice', init, shape, options));
 }
 
 /**
@@ -207,12 +205,12 @@ export function initSlice<F extends Initializer<never>>(init: F, shape: Shape, o
  * ```
  */
 export function initShard<F extends Initializer<never>>(init: F, shape: Shape, options: ShardOptions & InitOptionsOf<F>): ResultOf<F> {
-  return runJob(initShardJob(init, shape, options));
+  return runJob(initShardJob('initShard', init, shape, options));
 }
 
 /** Promise form of {@link initSlice}. */
-export const initSliceAsync: <F extends Initializer<never>>(init: F, shape: Shape, options: SliceOptions & InitOptionsOf<F>) => Promise<ResultOf<F>> = asyncOf(initSliceJob);
+export const initSliceAsync: <F extends Initializer<never>>(init: F, shape: Shape, options: SliceOptions & InitOptionsOf<F>) => Promise<ResultOf<F>> = asyncOf('initSliceAsync', initSliceJob);
 /** Promise form of {@link initShard}. */
-export const initShardAsync: <F extends Initializer<never>>(init: F, shape: Shape, options: ShardOptions & InitOptionsOf<F>) => Promise<ResultOf<F>> = asyncOf(initShardJob);
+export const initShardAsync: <F extends Initializer<never>>(init: F, shape: Shape, options: ShardOptions & InitOptionsOf<F>) => Promise<ResultOf<F>> = asyncOf('initShardAsync', initShardJob);
 
 export type { ArrayFor };

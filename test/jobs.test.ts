@@ -16,7 +16,7 @@ const kernels = (steps: readonly Step[]) => steps.filter((s): s is KernelStep =>
 describe(`jobs (${nn.backendInfo().name})`, () => {
   test('a fill\'s job: one kernel step with its plan, key and offset; nothing written before it runs', () => {
     const out = new Float32Array(6);
-    const job = fillNormalJob(out, { seed: 2n ** 40n + 5n, stream: 7, offset: 11, std: 2 });
+    const job = fillNormalJob('fillNormal', out, { seed: 2n ** 40n + 5n, stream: 7, offset: 11, std: 2 });
     expect(job.result).toBe(out);
     const [k] = kernels(job.steps);
     expect(job.steps.length).toBe(1);
@@ -29,17 +29,17 @@ describe(`jobs (${nn.backendInfo().name})`, () => {
   });
   test('the global stream is taken when the job is made, once; running it is pure', async () => {
     nn.manualSeed(9);
-    const job = randomBitsJob(new Uint32Array(8), { offset: 2n ** 65n });
+    const job = randomBitsJob('randomBits', new Uint32Array(8), { offset: 2n ** 65n });
     expect(nn.globalSeedState().nextStream).toBe(1n);
     expect(kernels(job.steps)[0]!.plan.kind).toBe(BITS);
     const a = runJob(job).slice();
-    const b = (await runJobAsync(job)).slice();
+    const b = (await runJobAsync(job, 'randomBitsAsync')).slice();
     expect(sameBytes(a, b)).toBe(true);
     expect(nn.globalSeedState().nextStream).toBe(1n);
     expect(sameBytes(a, nn.randomBits(new Uint32Array(8), { seed: 9, stream: 0, offset: 2n ** 65n }))).toBe(true);
   });
   test('a column slice of orthogonal is one Gaussian draw and one QR for all its rows', () => {
-    const job = initSliceJob(nn.orthogonal, [12, 8], { axis: 1, start: 2, end: 5, seed: 3 });
+    const job = initSliceJob('initSlice', nn.orthogonal, [12, 8], { axis: 1, start: 2, end: 5, seed: 3 });
     expect(job.steps.length).toBe(2);
     const [k] = kernels(job.steps);
     expect(k!.plan.kind).toBe(NORMAL_F64);
@@ -49,7 +49,7 @@ describe(`jobs (${nn.backendInfo().name})`, () => {
     for (let r = 0; r < 12; r++) expect(Array.from(part.subarray(3 * r, 3 * r + 3))).toEqual(Array.from(full.subarray(8 * r + 2, 8 * r + 5)));
   });
   test('a column slice checks and plans once: one kernel launch per row, no re-validation', () => {
-    const job = initSliceJob(nn.kaimingNormal, [40, 30], { axis: 1, start: 3, end: 17, seed: 1 });
+    const job = initSliceJob('initSlice', nn.kaimingNormal, [40, 30], { axis: 1, start: 3, end: 17, seed: 1 });
     const ks = kernels(job.steps);
     expect(ks.length).toBe(40);
     expect(new Set(ks.map((k) => k.plan)).size).toBe(1);
@@ -58,7 +58,7 @@ describe(`jobs (${nn.backendInfo().name})`, () => {
   test('a shard\'s out-of-range parameter is refused before any global stream is taken', () => {
     nn.manualSeed(4);
     // std 1e300 does not fit float32: refused when the plan is made, which used to come after the stream was taken.
-    expect(() => nn.initSlice(nn.normal, [4, 4], { axis: 1, start: 0, end: 2, std: 1e300 })).toThrow(/nninit\.normal: options\.std/);
+    expect(() => nn.initSlice(nn.normal, [4, 4], { axis: 1, start: 0, end: 2, std: 1e300 })).toThrow(/^nninit\.initSlice: options\.std/);
     expect(() => nn.initShard(nn.truncatedNormal, [4, 4], { rank: 0, worldSize: 2, a: 3, b: 3 })).toThrow(RangeError);
     expect(nn.globalSeedState().nextStream).toBe(0n);
     nn.initSlice(nn.normal, [4, 4], { axis: 1, start: 0, end: 0 }); // empty: still one stream, as on every rank

@@ -55,7 +55,7 @@ describe(`orthogonalAsync (${backendInfo().name})`, () => {
       const out = dtype === 'float32' ? new Float32Array(4096 * 64) : new Uint16Array(4096 * 64);
       const p = orthogonalAsync([4096, 64], { dtype, seed: 2, out } as never);
       const moved = structuredClone(out.buffer, { transfer: [out.buffer] });
-      await expect(p).rejects.toThrow(/nninit\.orthogonal: options\.out must be kept attached with its 262144 elements until the promise settles/);
+      await expect(p).rejects.toThrow(/^nninit\.orthogonalAsync: options\.out must be kept attached with its 262144 elements until the promise settles/);
       expect(new Uint8Array(moved).every((b) => b === 0)).toBe(true); // the memory's new owner got nothing
     }
   });

@@ -224,6 +224,13 @@ describe('options are checked without a probe shape (issue 11, item 7)', () => {
     expect(() => out2.values([3, 4])).toThrow(/options\.outAxis must be an integer in \[-2, 2\); received 2/);
     expect(() => batch0.apply([4, 5])).toThrow(/distinct axes/);
   });
+  it('errors name the factory, the class or the method called, not the nninit initializer behind it', () => {
+    expect(() => initializers.randomNormal({ stddev: 3e38, seed: 1 })).toThrow(/^nninit\.tfjs\.initializers\.randomNormal: options\.std must be such that/);
+    expect(() => initializers.heNormal({ mode: 'x' as never })).toThrow(/^nninit\.tfjs\.initializers\.heNormal: options\.mode must be one of/);
+    expect(() => generator(1).identity({ gain: NaN })).toThrow(/^nninit\.tfjs\.generator\.identity: options\.gain/);
+    expect(() => new NninitInitializer({ scheme: 'normal', std: -1 } as never)).toThrow(/^nninit\.tfjs\.NninitInitializer: options\.std/);
+    expect(() => initializers.orthogonal({ seed: 1 }).apply([3])).toThrow(/^nninit\.tfjs\.NninitInitializer\(orthogonal\)\.apply: shape must be/);
+  });
   it('what needs no shape still fails where the initializer is written', () => {
     expect(() => initializers.heNormal({ outAxis: 1.5 })).toThrow(/options\.outAxis must be an integer axis; received 1\.5/);
     expect(() => initializers.heNormal({ inAxis: 0, outAxis: 0 })).toThrow(/distinct axes/);
@@ -242,7 +249,7 @@ describe('options are checked without a probe shape (issue 11, item 7)', () => {
     expect(initializers.truncatedNormal({ stddev: 3e38, seed: 1 }).values([4]).every(Number.isFinite)).toBe(true); // mean ± 2 std: finite
     // ...and a std from the fans when the shape is known.
     const big = initializers.glorotNormal({ seed: 1, gain: 1e39 });
-    expect(() => big.values([4, 4])).toThrow(/nninit\.glorotNormal: the std \(options\.gain and the fans\) must be a positive number within the float32 range/);
+    expect(() => big.values([4, 4])).toThrow(/nninit\.tfjs\.NninitInitializer\(glorotNormal\)\.values: the std \(options\.gain and the fans\) must be a positive number within the float32 range/);
     const wide = initializers.glorotNormal({ seed: 1, gain: 2e38, truncation: Infinity });
     expect(() => wide.values([4, 4])).toThrow(/the std \(options\.gain and the fans\) must be such that every value is finite in float32/);
   });
@@ -370,6 +377,12 @@ describe('reinitialize', () => {
     model.dispose();
   });
 
+  it("names reinitialize and the weight when a model's initializer does not fit nninit's checks", () => {
+    const model = tfl.sequential({ layers: [tfl.layers.dense({ inputShape: [2], units: 2, kernelInitializer: tfl.initializers.randomNormal({ stddev: 1e39 }) })] });
+    const before = weightsOf(model);
+    expect(() => reinitialize(model, { seed: 1 })).toThrow(/^nninit\.tfjs\.reinitialize: the initializer of weight 0 \(\S+\) is not valid for shape \[2, 2\]: nninit\.normal: options\.std must be/);
+    expect(sameBytes(weightsOf(model)[0]!, before[0]!)).toBe(true);
+  });
   it('refuses initializers it cannot map unless told to skip them', () => {
     class Custom extends TfInitializerBase {
       static className = 'MyCustomInit';
@@ -396,29 +409,29 @@ describe('reinitialize', () => {
   });
 });
 
-describe('errors pass through TF.js unchanged', () => {
+describe('errors pass through TF.js, naming what the user called', () => {
   it('an unknown scheme', () => {
     expect(() => new NninitInitializer({ scheme: 'glorotUniformm' as never })).toThrow(RangeError);
     expect(() => new NninitInitializer({ scheme: 'glorotUniformm' as never })).toThrow(/nninit\.tfjs\.NninitInitializer: args\.scheme must be one of .*"glorotUniform"/);
     expect(() => new NninitInitializer({} as never)).toThrow(TypeError);
     expect(() => schemeValues('nope' as never, [2], { seed: 0 })).toThrow(RangeError);
   });
-  it('a bad option fails at construction with the nninit function named', () => {
+  it('a bad option fails at construction with the factory named', () => {
     expect(() => initializers.orthogonal({ gain: -1 })).toThrow(RangeError);
-    expect(() => initializers.orthogonal({ gain: -1 })).toThrow(/nninit\.orthogonal: options\.gain/);
-    expect(() => initializers.varianceScaling({ mode: 'fanSum' as never })).toThrow(/nninit\.varianceScaling: options\.mode must be one of/);
+    expect(() => initializers.orthogonal({ gain: -1 })).toThrow(/^nninit\.tfjs\.initializers\.orthogonal: options\.gain/);
+    expect(() => initializers.varianceScaling({ mode: 'fanSum' as never })).toThrow(/^nninit\.tfjs\.initializers\.varianceScaling: options\.mode must be one of/);
     expect(() => initializers.glorotUniform({ seed: 2 ** 64 })).toThrow(RangeError);
     expect(() => initializers.glorotUniform({ dtype: 'float64' } as never)).toThrow(TypeError);
-    expect(() => initializers.sparse({ seed: 1 })).toThrow(/nninit\.sparse: options\.sparsity/);
+    expect(() => initializers.sparse({ seed: 1 })).toThrow(/^nninit\.tfjs\.initializers\.sparse: options\.sparsity/);
     expect(() => initializers.randomUniform({ minval: 0, low: 0 } as never)).toThrow(TypeError);
   });
   it('a shape the scheme cannot handle, while TF.js builds the layer', () => {
     const make = () => tfl.sequential({ layers: [tfl.layers.dense({ inputShape: [4], units: 3, biasInitializer: initializers.orthogonal({ seed: 1 }) })] });
     expect(make).toThrow(RangeError);
-    expect(make).toThrow('nninit.orthogonal: shape must be an array of at least 2 dimensions; received an array of length 1');
+    expect(make).toThrow('nninit.tfjs.NninitInitializer(orthogonal).apply: shape must be an array of at least 2 dimensions; received an array of length 1');
     const eye4d = () => tfl.sequential({ layers: [tfl.layers.conv2d({ inputShape: [5, 5, 2], filters: 2, kernelSize: 3, kernelInitializer: initializers.eye() })] });
     expect(eye4d).toThrow(RangeError);
-    expect(eye4d).toThrow(/^nninit\.eye: shape/);
+    expect(eye4d).toThrow(/^nninit\.tfjs\.NninitInitializer\(eye\)\.apply: shape/);
   });
   it('a non-float32 dtype', () => {
     expect(() => initializers.zeros().apply([2], 'int32')).toThrow(TypeError);

@@ -24,14 +24,12 @@ function constantValue(fn: string, value: unknown): number {
 }
 
 /** {@link constant} as a job. */
-export function constantJob<D extends DType = 'float32'>(shape: Shape, value: number, options?: ConstantOptions<D>): Job<ArrayFor<D>> {
-  const fn = 'constant';
+export function constantJob<D extends DType = 'float32'>(fn: string, shape: Shape, value: number, options?: ConstantOptions<D>): Job<ArrayFor<D>> {
   return initJob(fn, constantDef(constantValue(fn, value)), shape, options) as Job<ArrayFor<D>>;
 }
 
 /** {@link constant}'s checks that need no shape (see checkInitOptions). */
-export function checkConstantOptions(value: unknown, options: unknown): void {
-  const fn = 'constant';
+export function checkConstantOptions(fn: string, value: unknown, options: unknown): void {
   checkInitOptions(fn, constantDef(constantValue(fn, value)), options);
 }
 
@@ -91,7 +89,7 @@ export function ones<D extends DType = 'float32'>(shape: Shape, options?: Consta
  * ```
  */
 export function constant<D extends DType = 'float32'>(shape: Shape, value: number, options?: ConstantOptions<D>): ArrayFor<D> {
-  return runJob(constantJob(shape, value, options));
+  return runJob(constantJob('constant', shape, value, options));
 }
 
 /** Options of {@link uniform}. */

@@ -14,6 +14,7 @@ import type { KernelPlan } from '../kinds.js';
 import type { PhiloxKey } from '../kernels/philox.js';
 import { ceilF32, floorF32, ceil16, floor16, below16, encodeHalf, encodeIn, MAX16, type Half } from '../dtypes.js';
 import { done, type Job, type Step } from '../job.js';
+import { detachedError } from '../backend.js';
 import {
   checkConvention, checkDtype, checkShape, checkTarget, targetOf, OUTPUT_OPTIONS, type Convention, type DType, type InitArray, type Run,
   type ShapeInfo, type Target, type TargetSpec,
@@ -101,9 +102,11 @@ const HALF_CHUNK = 65536;
 /**
  * The steps that fill every run of the target from a validated plan: a kernel per run
  * (float dtypes), or per chunk of a float32 scratch buffer followed by its 16-bit encoding,
- * or a constant fill.
+ * or a constant fill. The scratch is ours, so an async call's `out` can be detached or
+ * shrunk while a chunk is drawn: each encoding first checks it, and rejects as a kernel
+ * writing `out` would ({@link detachedError}, naming `fn`).
  */
-function planSteps(t: Target, p: Plan, key: PhiloxKey): Step[] {
+function planSteps(fn: string, t: Target, p: Plan, key: PhiloxKey): Step[] {
   const k = p.kernel;
   const dtype = t.dtype;
   if (k === undefined) {
@@ -116,6 +119,7 @@ function planSteps(t: Target, p: Plan, key: PhiloxKey): Step[] {
     return t.runs.map((r) => ({ plan: k, key, out: r.at === 0 && r.length === out.length ? out : out.subarray(r.at, r.at + r.length), offset: r.offset }));
   }
   const out = t.out as Uint16Array;
+  const total = out.length;
   const longest = t.runs.reduce((m, r) => Math.max(m, r.length), 0);
   const scratch = new Float32Array(Math.min(HALF_CHUNK, longest));
   const steps: Step[] = [];
@@ -125,7 +129,12 @@ function planSteps(t: Target, p: Plan, key: PhiloxKey): Step[] {
       const view = m === scratch.length ? scratch : scratch.subarray(0, m);
       const at = r.at + s;
       steps.push({ plan: k, key, out: view, offset: r.offset + s });
-      steps.push({ post: () => encodeHalf(dtype, view, out, p.lo, p.hi, at) });
+      steps.push({
+        post: () => {
+          if (out.length < total) throw detachedError(fn, out, total);
+          encodeHalf(dtype, view, out, p.lo, p.hi, at);
+        },
+      });
     }
   }
   return steps;
@@ -253,7 +262,7 @@ export function initWriter(fn: string, def: InitDef, shape: unknown, options: un
 /** The writer of a distribution: validates it against the dtype ({@link plan}), then fills every run. */
 export function distWriter(fn: string, dist: Dist, dtype: DType, names?: DistNames): Writer {
   const p = plan(fn, dist, dtype, names);
-  return (t, key) => planSteps(t, p, key);
+  return (t, key) => planSteps(fn, t, p, key);
 }
 
 /**

@@ -124,8 +124,7 @@ function build<D extends DType>(fn: string, shape: number[], outLen: number, m: 
 }
 
 /** {@link torchLinear} as a job. */
-export function torchLinearJob<D extends DType = 'float32'>(inFeatures: number, outFeatures: number, options?: TorchModuleOptions<D>): Job<TorchParams<D>> {
-  const fn = 'torchLinear';
+export function torchLinearJob<D extends DType = 'float32'>(fn: string, inFeatures: number, outFeatures: number, options?: TorchModuleOptions<D>): Job<TorchParams<D>> {
   const inF = positiveIntOrZero(fn, 'inFeatures', inFeatures);
   const outF = positiveIntOrZero(fn, 'outFeatures', outFeatures);
   return build<D>(fn, [outF, inF], outF, moduleOptions(fn, options, MODULE_OPTIONS));
@@ -141,7 +140,7 @@ export function torchLinearJob<D extends DType = 'float32'>(inFeatures: number, 
  * ```
  */
 export function torchLinear<D extends DType = 'float32'>(inFeatures: number, outFeatures: number, options?: TorchModuleOptions<D>): TorchParams<D> {
-  return runJob(torchLinearJob(inFeatures, outFeatures, options));
+  return runJob(torchLinearJob('torchLinear', inFeatures, outFeatures, options));
 }
 
 function positiveIntOrZero(fn: string, name: string, v: unknown): number {
@@ -161,8 +160,7 @@ export interface TorchConvOptions<D extends DType = 'float32'> extends TorchModu
 }
 
 /** {@link torchConv} as a job. */
-export function torchConvJob<D extends DType = 'float32'>(inChannels: number, outChannels: number, kernelSize: number | readonly number[], options?: TorchConvOptions<D>): Job<TorchParams<D>> {
-  const fn = 'torchConv';
+export function torchConvJob<D extends DType = 'float32'>(fn: string, inChannels: number, outChannels: number, kernelSize: number | readonly number[], options?: TorchConvOptions<D>): Job<TorchParams<D>> {
   const inC = positiveInt(fn, 'inChannels', inChannels);
   const outC = positiveInt(fn, 'outChannels', outChannels);
   const m = moduleOptions(fn, options, CONV_OPTIONS);
@@ -200,5 +198,5 @@ export function torchConvJob<D extends DType = 'float32'>(inChannels: number, ou
  * ```
  */
 export function torchConv<D extends DType = 'float32'>(inChannels: number, outChannels: number, kernelSize: number | readonly number[], options?: TorchConvOptions<D>): TorchParams<D> {
-  return runJob(torchConvJob(inChannels, outChannels, kernelSize, options));
+  return runJob(torchConvJob('torchConv', inChannels, outChannels, kernelSize, options));
 }

@@ -20,8 +20,12 @@ export interface InitializerEntry {
   readonly name: string;
   /** The public function. */
   readonly fn: (...args: never[]) => unknown;
-  /** The same call as a job (same arguments): validated, key resolved, steps to run. */
-  readonly job: (...args: never[]) => Job<unknown>;
+  /**
+   * The same call as a job: the name of the public function called (messages name it:
+   * `kaimingNormalAsync`, `Generator.kaimingNormal`), then the same arguments; validated,
+   * key resolved, steps to run.
+   */
+  readonly job: (fn: string, ...args: never[]) => Job<unknown>;
   /** Whether it draws random values: accepts `seed` and `stream`, and takes a global stream without a seed. */
   readonly seeded: boolean;
   /** Streams one call uses: a Generator call takes this many. */
@@ -47,7 +51,7 @@ interface Row<N extends string, S extends boolean, T extends string | null> exte
 function shaped<N extends string, T extends string | null, S extends boolean = true>(
   name: N, fn: (...args: never[]) => unknown, def: InitDef, tfjs: T, scheme?: S,
 ): Row<N, S, T> {
-  const job = (shape: unknown, options: unknown): Job<unknown> => initJob(name, def, shape, options);
+  const job = (fn: string, shape: unknown, options: unknown): Job<unknown> => initJob(fn, def, shape, options);
   return { name, fn, job, seeded: def.seeded, streams: 1, optionsAt: 1, known: def.known, def, scheme: (scheme ?? true) as S, tfjs };
 }
 

@@ -15,7 +15,7 @@ import type { Seed } from '../seed.js';
 import type { Step } from '../job.js';
 import { allocateArray } from '../backend.js';
 import type { DType, InitArray, Run, Target } from '../tensor.js';
-import { isWhole, writerOf, type NormalizedInit, type TensorDType } from './init-spec.js';
+import { checkedWriterOf, isWhole, type NormalizedInit, type TensorDType } from './init-spec.js';
 import type { ResolvedTensor } from './plan.js';
 import type { LocalTensor } from './layout.js';
 
@@ -75,15 +75,18 @@ export class TensorWriter {
   /** The whole local part of a whole-tensor scheme, once computed. */
   private local: TensorArray | undefined;
 
-  /** Validates the tensor's initializer(s) for its dtype (throws as the initializer does). */
-  constructor(readonly lt: LocalTensor, seed: Seed) {
+  /**
+   * Validates the tensor's initializer(s) for its dtype; a refusal names `fn` (the public
+   * function called) and the tensor, then the initializer's own message.
+   */
+  constructor(fn: string, readonly lt: LocalTensor, seed: Seed) {
     const t = lt.t;
     let at = 0;
     for (const r of lt.runs) { this.starts.push(at); at += r.length; }
     const inits = t.init.scheme === 'concat' ? t.init.concat!.parts.map((p) => p.init) : [t.init];
     this.whole = lt.dtype !== 'int64' && inits.some(isWhole);
     if (lt.dtype === 'int64') return;
-    for (const init of inits) this.writers.set(init, writerOf(init, t.shape, lt.dtype, seed, t.spec.stream));
+    for (const init of inits) this.writers.set(init, checkedWriterOf(fn, `tensor '${t.spec.name}'`, init, t.shape, lt.dtype, seed, t.spec.stream));
   }
 
   /** The steps that write elements [from, from + out.length) of the local part into `out`. */

@@ -151,16 +151,27 @@ export function checkInit(fn: string, what: string, spec: unknown, shape: readon
   const key = `${String(scheme)}|${JSON.stringify(fields)}|${shape.join(',')}|${dtype}`;
   if (probed?.has(key)) return init;
   probed?.add(key);
+  checkedWriterOf(fn, what, init, shape, dtype, 0, 0);
+  return init;
+}
+
+/**
+ * {@link writerOf}, with the initializer's refusal said as the caller's: `nninit.fn: what
+ * (spec) is not valid for shape [..] in dtype: nninit.<initializer>: ...`, so the message
+ * names both the function the user called and the initializer whose check failed.
+ */
+export function checkedWriterOf(
+  fn: string, what: string, init: NormalizedInit, shape: readonly number[], dtype: DType, seed: Seed, stream: number,
+): (t: Target) => Step[] {
   try {
-    writerOf(init, shape, dtype, 0, 0);
+    return writerOf(init, shape, dtype, seed, stream);
   } catch (e) {
     if (e instanceof TypeError || e instanceof RangeError) {
       const E = e instanceof TypeError ? TypeError : RangeError;
-      throw new E(`nninit.${fn}: ${what} (${JSON.stringify(specOf(init))}) is not valid for shape [${shape.join(', ')}]: ${e.message}`);
+      throw new E(`nninit.${fn}: ${what} (${JSON.stringify(specOf(init))}) is not valid for shape [${shape.join(', ')}] in ${dtype}: ${e.message}`);
     }
     throw e;
   }
-  return init;
 }
 
 function checkConcat(fn: string, what: string, raw: unknown, shape: readonly number[], dtype: TensorDType, probed?: Set<string>): NormalizedInit {
@@ -202,9 +213,11 @@ function defOf(init: NormalizedInit): InitDef {
   return e.def;
 }
 
-/** The spec's options as its initializer reads them. */
+/** The spec's options as its initializer reads them (a constant's value is its argument, in its definition). */
 function optionsOf(init: NormalizedInit): Options {
-  return Object.assign(Object.create(null) as Options, init.fields);
+  const o = Object.assign(Object.create(null) as Options, init.fields);
+  if (init.scheme === 'constant') delete o.value;
+  return o;
 }
 
 /**

@@ -29,7 +29,7 @@ function materializeJob(fn: string, plan: unknown, options: unknown): Job<Tensor
       throw rangeError(fn, 'plan', `tensors of at most ${MAX_ARRAY_LENGTH} elements to hold in memory (${lt.t.spec.name} has ${lt.numel}; write it to a file, or shard it with rank and worldSize)`, lt.numel);
     }
   }
-  const writers = sel.tensors.map((lt) => (lt.t.tiedIndex < 0 ? new TensorWriter(lt, sel.seed) : null));
+  const writers = sel.tensors.map((lt) => (lt.t.tiedIndex < 0 ? new TensorWriter(fn, lt, sel.seed) : null));
   const out: Tensors = new Map();
   for (const lt of sel.tensors) {
     const t = lt.t;
@@ -61,6 +61,4 @@ export function materialize(plan: ModelPlan, options: MaterializeOptions): Tenso
  * rejects before any work), then writes with the kernels off the JS thread. Same values as
  * the sync form.
  */
-export const materializeAsync: (plan: ModelPlan, options: MaterializeOptions) => Promise<Tensors> = asyncOf(
-  (plan: ModelPlan, options: MaterializeOptions) => materializeJob('materializeAsync', plan, options),
-);
+export const materializeAsync: (plan: ModelPlan, options: MaterializeOptions) => Promise<Tensors> = asyncOf('materializeAsync', materializeJob);

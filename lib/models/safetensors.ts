@@ -74,7 +74,7 @@ export function checkWrite(fn: string, plan: unknown, options: unknown): WritePl
     bufferBytes = b;
   }
   if (o.onProgress !== undefined && typeof o.onProgress !== 'function') throw typeError(fn, 'options.onProgress', 'a function', o.onProgress);
-  const writers = dataOrder(sel).map((lt) => new TensorWriter(lt, sel.seed));
+  const writers = dataOrder(sel).map((lt) => new TensorWriter(fn, lt, sel.seed));
   return { sel, plan: rp.plan, writers, overwrite: o.overwrite === true, bufferBytes, onProgress: o.onProgress as WritePlan['onProgress'] };
 }
 

@@ -54,17 +54,17 @@ function schemeCall(e: InitializerEntry, o: Options, seed: unknown, stream: unkn
   return call;
 }
 
-/** The job of a scheme for a shape: the nninit call (see {@link schemeCall}). */
-function schemeJob(scheme: Scheme, shape: readonly number[], options: Options, seed: unknown, stream: unknown, length?: number): Job<Float32Array> {
+/** The job of a scheme for a shape: the nninit call (see {@link schemeCall}); messages name `fn`. */
+function schemeJob(fn: string, scheme: Scheme, shape: readonly number[], options: Options, seed: unknown, stream: unknown, length?: number): Job<Float32Array> {
   const e = entryNamed(scheme);
   const o = withOptions(options, {}); // own properties only (callers may pass plain objects)
   const call = schemeCall(e, o, seed, stream);
   if (length !== undefined) call.length = length;
-  if (scheme === 'constant') return basicConstant(shape, o.value, call);
+  if (scheme === 'constant') return basicConstant(fn, shape, o.value, call);
   if (scheme === 'dirac' && (o.layout ?? o.convention ?? 'keras') === 'keras' && shape.length >= 3 && shape.length <= 5) {
-    return diracKeras(shape, call);
+    return diracKeras(fn, shape, call);
   }
-  return (e.job as (s: readonly number[], o: Options) => Job<Float32Array>)(shape, call);
+  return (e.job as (fn: string, s: readonly number[], o: Options) => Job<Float32Array>)(fn, shape, call);
 }
 
 /**
@@ -73,27 +73,27 @@ function schemeJob(scheme: Scheme, shape: readonly number[], options: Options, s
  * so an initializer refuses a bad option where it is written. The rest (fans, axes against
  * the rank, a divisor of a dimension) waits for apply(shape).
  */
-export function checkSchemeOptions(scheme: Scheme, options: Options): void {
+export function checkSchemeOptions(fn: string, scheme: Scheme, options: Options): void {
   const e = entryNamed(scheme);
   const o = withOptions(options, {});
   const call = schemeCall(e, o, 0, 0);
-  if (scheme === 'constant') checkConstantOptions(o.value, call);
-  else checkInitOptions(scheme, e.def!, call);
+  if (scheme === 'constant') checkConstantOptions(fn, o.value, call);
+  else checkInitOptions(fn, e.def!, call);
 }
 
-function basicConstant(shape: readonly number[], value: unknown, call: Options): Job<Float32Array> {
-  return (entryNamed('constant').job as (s: readonly number[], v: unknown, o: Options) => Job<Float32Array>)(shape, value, call);
+function basicConstant(fn: string, shape: readonly number[], value: unknown, call: Options): Job<Float32Array> {
+  return (entryNamed('constant').job as (fn: string, s: readonly number[], v: unknown, o: Options) => Job<Float32Array>)(fn, shape, value, call);
 }
 
-function diracKeras(shape: readonly number[], call: Options): Job<Float32Array> {
+function diracKeras(fn: string, shape: readonly number[], call: Options): Job<Float32Array> {
   // nninit's dirac is defined on torch's [out, in, ...k]; TF.js kernels are [...k, in, out].
   const r = shape.length;
   const groups = call.groups ?? 1;
   if (typeof groups === 'number' && Number.isSafeInteger(groups) && groups >= 1 && shape[r - 1]! % groups !== 0) {
-    throw rangeError('dirac', 'options.groups', `a divisor of the kernel's output channels (shape[${r - 1}] = ${shape[r - 1]}, keras layout)`, groups);
+    throw rangeError(fn, 'options.groups', `a divisor of the kernel's output channels (shape[${r - 1}] = ${shape[r - 1]}, keras layout)`, groups);
   }
   const k = shape.slice(0, r - 2);
-  const torch = (entryNamed('dirac').job as (s: number[], o: Options) => Job<Float32Array>)([shape[r - 1]!, shape[r - 2]!, ...k], call);
+  const torch = (entryNamed('dirac').job as (fn: string, s: number[], o: Options) => Job<Float32Array>)(fn, [shape[r - 1]!, shape[r - 2]!, ...k], call);
   const t = torch.result as Float32Array;
   const out = new Float32Array(t.length);
   const inC = shape[r - 2]!, outC = shape[r - 1]!;
@@ -118,13 +118,13 @@ function diracKeras(shape: readonly number[], call: Options): Job<Float32Array> 
  * Validates a scheme's options on a shape without writing or taking a stream (a job of
  * zero elements of that tensor): every check, those of the shape included.
  */
-export function checkScheme(scheme: Scheme, shape: readonly number[], o: Options): void {
-  schemeJob(scheme, shape, o, 0, 0, 0);
+export function checkScheme(fn: string, scheme: Scheme, shape: readonly number[], o: Options): void {
+  schemeJob(fn, scheme, shape, o, 0, 0, 0);
 }
 
 /** Runs a scheme (see {@link schemeJob}). */
-export function runScheme(scheme: Scheme, shape: readonly number[], o: Options, seed: unknown, stream: unknown): Float32Array {
-  return runJob(schemeJob(scheme, shape, o, seed, stream));
+export function runScheme(fn: string, scheme: Scheme, shape: readonly number[], o: Options, seed: unknown, stream: unknown): Float32Array {
+  return runJob(schemeJob(fn, scheme, shape, o, seed, stream));
 }
 
 function schemeOf(fn: string, what: string, v: unknown): Scheme {
@@ -141,7 +141,7 @@ export function schemeValues(scheme: Scheme, shape: readonly number[], options: 
   const fn = 'tfjs.schemeValues';
   const s = schemeOf(fn, 'scheme', scheme);
   const o = readOptions(fn, options, schemeKnown(entryNamed(s)));
-  return runScheme(s, shape, o, o.seed, o.stream);
+  return runScheme(fn, s, shape, o, o.seed, o.stream);
 }
 
 // Seeds and streams are stored as numbers when safe, else as decimal strings (JSON has no
@@ -225,7 +225,8 @@ export class NninitInitializer extends TfInitializerBase {
 
   constructor(args: NninitInitializerArgs) {
     super();
-    const fn = 'tfjs.NninitInitializer';
+    const fn = factoryName ?? 'tfjs.NninitInitializer';
+    factoryName = undefined;
     const a = readOptions(fn, args, null, 'args');
     const scheme = schemeOf(fn, 'args.scheme', a.scheme);
     rejectUnknown(fn, a, ['scheme', ...schemeKnown(entryNamed(scheme))], 'args');
@@ -244,7 +245,7 @@ export class NninitInitializer extends TfInitializerBase {
     }
     // Validate what needs no shape now, so a bad option fails where the initializer is
     // written; what depends on the shape (fans, axes, divisors) is checked by apply(shape).
-    checkSchemeOptions(scheme, options);
+    checkSchemeOptions(fn, scheme, options);
     const key = resolveSeed(fn, seedIn, streamIn);
     this.scheme = scheme;
     this.seed = key.seed;
@@ -254,7 +255,7 @@ export class NninitInitializer extends TfInitializerBase {
 
   /** nninit's values for `shape` (float32, row-major), without TF.js. */
   values(shape: readonly number[]): Float32Array {
-    return runScheme(this.scheme, shape, this.options, this.seed, this.stream);
+    return runScheme(`tfjs.NninitInitializer(${this.scheme}).values`, this.scheme, shape, this.options, this.seed, this.stream);
   }
 
   /** The TF.js tensor for `shape`. Only float32 is supported (nninit's errors pass through unchanged). */
@@ -263,7 +264,8 @@ export class NninitInitializer extends TfInitializerBase {
       throw typeError(`tfjs.NninitInitializer(${this.scheme}).apply`, 'dtype', '"float32" or undefined', dtype);
     }
     const dims = shape as number[];
-    return tf.core.tensor(this.values(dims), dims, 'float32');
+    const values = runScheme(`tfjs.NninitInitializer(${this.scheme}).apply`, this.scheme, dims, this.options, this.seed, this.stream);
+    return tf.core.tensor(values, dims, 'float32');
   }
 
   /** The config: `{ scheme, seed, stream, ...options }` (seed/stream as strings beyond 2^53). */
@@ -297,6 +299,22 @@ const TFJS_ARGS: Readonly<Partial<Record<TfjsName, Readonly<Record<string, strin
   orthogonal: { gain: 'gain' },
   varianceScaling: { scale: 'scale', mode: 'mode', distribution: 'distribution' },
 };
+
+/**
+ * The factory being called, while it constructs its initializer: the constructor's
+ * messages name it (`tfjs.initializers.randomNormal`), not the class.
+ */
+let factoryName: string | undefined;
+
+/** A factory's initializer: args already read into a snapshot we own; messages name `fn`. */
+function construct(fn: string, args: Opts): NninitInitializer {
+  factoryName = fn;
+  try {
+    return new NninitInitializer(args as NninitInitializerArgs);
+  } finally {
+    factoryName = undefined;
+  }
+}
 
 /** Options of a factory: the scheme's nninit options plus seed and stream. */
 export type FactoryArgs = Omit<NninitInitializerArgs, 'scheme'>;
@@ -347,7 +365,7 @@ const FACTORY_ARGS = factories();
 export const initializers: { readonly [K in InitializerName]: Factory } = Object.freeze(Object.fromEntries(
   Object.entries(FACTORY_ARGS).map(([name, read]) => {
     const fn = `tfjs.initializers.${name}`;
-    return [name, (args?: FactoryArgs) => new NninitInitializer(read(fn, args) as NninitInitializerArgs)];
+    return [name, (args?: FactoryArgs) => construct(fn, read(fn, args))];
   }),
 ) as { readonly [K in InitializerName]: Factory });
 
@@ -382,7 +400,7 @@ export function generator(seed: Seed, firstStream: Seed = 0): SeededInitializers
       if (o.seed !== undefined) throw typeError(f, 'args.seed', 'undefined (the generator supplies it)', o.seed);
       if (o.stream !== undefined) throw typeError(f, 'args.stream', 'undefined (the generator supplies it)', o.stream);
       if (next >= 1n << 64n) throw rangeError(f, 'the generator', 'not exhausted (streams below 2^64)', next);
-      const init = new NninitInitializer(withOptions(o, { seed: compactSeed(s), stream: compactSeed(next) }) as NninitInitializerArgs);
+      const init = construct(f, withOptions(o, { seed: compactSeed(s), stream: compactSeed(next) }));
       next += 1n;
       return init;
     };

@@ -140,7 +140,17 @@ export function reinitialize(model: LayersModel, options?: ReinitializeOptions):
       && typeof loc.owner.obj.units === 'number' && w.shape[0] === 4 * (loc.owner.obj.units as number);
     const opts: Opts = spec === undefined ? {} : { ...spec.options };
     if (spec !== undefined && opts.convention === undefined && opts.layout === undefined) opts.convention = convention;
-    if (spec !== undefined) checkScheme(spec.scheme, w.shape as number[], opts);
+    if (spec !== undefined) {
+      try {
+        checkScheme(spec.scheme, spec.scheme, w.shape as number[], opts);
+      } catch (e) {
+        // The scheme's options come from the model's initializer, not the caller's: say
+        // which weight, then the scheme's own message.
+        if (!(e instanceof TypeError || e instanceof RangeError)) throw e;
+        const E = e instanceof TypeError ? TypeError : RangeError;
+        throw new E(`nninit.${fn}: the initializer of weight ${index} (${w.name}) is not valid for shape [${w.shape.join(', ')}]: ${e.message}`);
+      }
+    }
     return { w, index, role, layer: loc?.owner.layer ?? '', spec, source, opts, ufb };
   });
 
@@ -156,7 +166,7 @@ export function reinitialize(model: LayersModel, options?: ReinitializeOptions):
       if (p.spec === undefined) {
         tensors.push(tf.core.clone(p.w.read()));
       } else {
-        const values = runScheme(p.spec.scheme, p.w.shape as number[], p.opts, seed, stream);
+        const values = runScheme(fn, p.spec.scheme, p.w.shape as number[], p.opts, seed, stream);
         if (p.ufb) {
           const u = values.length / 4;
           values.fill(1, u, 2 * u);
