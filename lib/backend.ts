@@ -159,8 +159,14 @@ function keyWords(key: PhiloxKey): Uint32Array {
   return keyBuf;
 }
 
+/** The params paramBuf holds (plans are shared and never written, so the same array means the same words). */
+let paramsHeld: Float64Array | undefined;
+
 function paramWords(plan: KernelPlan): Float64Array {
-  paramBuf.set(plan.params);
+  if (plan.params !== paramsHeld) {
+    paramBuf.set(plan.params);
+    paramsHeld = plan.params;
+  }
   return paramBuf;
 }
 

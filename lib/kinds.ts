@@ -27,6 +27,11 @@ export interface Kind<P = unknown> {
   readonly count: number;
   /** Packs the parameters in the order the addon reads them. */
   pack(p: P): Float64Array;
+  /**
+   * The plan of these parameters: the last one made when its packed words are the same
+   * (a loop of identical calls allocates no plan; its params are shared, so never written).
+   */
+  plan(p: P): KernelPlan;
   /** Unpacks the parameters and runs the TypeScript kernel on out[0 ..) = elements offset .. of the stream. */
   run(out: KernelArray, key: PhiloxKey, offset: number, params: Float64Array): void;
   /**
@@ -37,7 +42,7 @@ export interface Kind<P = unknown> {
   skip(offset: number, params: Float64Array, j: number): [number, Float64Array];
 }
 
-/** A kernel kind with its packed parameters: what a job launches. */
+/** A kernel kind with its packed parameters: what a job launches. Plans are shared: never write `params`. */
 export interface KernelPlan {
   readonly kind: Kind;
   readonly params: Float64Array;
@@ -47,12 +52,27 @@ function kind<P>(
   id: number, name: string, array: Kind['array'], count: number,
   pack: (p: P, q: Float64Array) => void, run: Kind['run'], skip?: Kind['skip'],
 ): Kind<P> {
-  return {
+  const scratch = new Float64Array(count);
+  let last: KernelPlan | undefined;
+  const k: Kind<P> = {
     id, name, array, count,
     pack: (p) => { const q = new Float64Array(count); pack(p, q); return q; },
+    plan: (p) => {
+      pack(p, scratch);
+      if (last !== undefined && sameWords(last.params, scratch)) return last;
+      last = { kind: k as Kind, params: scratch.slice() };
+      return last;
+    },
     run,
     skip: skip ?? ((offset, params, j) => [offset + j, params]),
   };
+  return k;
+}
+
+/** Whether two packed parameter sets are the same words (-0 is not 0). */
+function sameWords(a: Float64Array, b: Float64Array): boolean {
+  for (let i = 0; i < a.length; i++) if (!Object.is(a[i], b[i])) return false;
+  return true;
 }
 
 function packBits(word: bigint, q: Float64Array): void {
@@ -123,5 +143,5 @@ export const KINDS: readonly Kind[] = [
 
 /** A kind and its parameters, packed: what a job launches. */
 export function planOf<P>(k: Kind<P>, p: P): KernelPlan {
-  return { kind: k as Kind, params: k.pack(p) };
+  return k.plan(p);
 }

@@ -21,6 +21,9 @@ export type Width = 'float32' | 'float64';
  */
 export interface ParamNames { mean?: string; std?: string; low?: string; high?: string; a?: string; b?: string; value?: string }
 
+/** The default: every parameter under its option's name (one shared object, not one per call). */
+const NO_NAMES: ParamNames = Object.freeze({});
+
 // ---------------------------------------------------------------------------------------
 // Every value finite: the one rule for every distribution and dtype. A call whose
 // parameters let the kernel produce a value that is not finite once rounded to the output
@@ -69,7 +72,7 @@ export function span(lo: number, hi: number): string {
 }
 
 /** Uniform on [low, high): the smallest dtype value >= low up to the largest one < high. */
-export function uniformParams(fn: string, low: number, high: number, width: Width, names: ParamNames = {}): UniformParams {
+export function uniformParams(fn: string, low: number, high: number, width: Width, names: ParamNames = NO_NAMES): UniformParams {
   const lowName = names.low ?? 'options.low', highName = names.high ?? 'options.high';
   // A derived ±bound names itself once ("the bound (...)"), not as "the bound - the bound".
   const widthName = lowName === highName ? `twice ${lowName}` : `${highName} - ${lowName}`;
@@ -90,7 +93,7 @@ export function uniformParams(fn: string, low: number, high: number, width: Widt
 }
 
 /** Normal(mean, std) in the dtype. */
-export function normalParams(fn: string, mean: number, std: number, width: Width, names: ParamNames = {}): NormalParams {
+export function normalParams(fn: string, mean: number, std: number, width: Width, names: ParamNames = NO_NAMES): NormalParams {
   if (width === 'float64') return { mean, std };
   const m = Math.fround(mean);
   const s = Math.fround(std);
@@ -110,7 +113,7 @@ export const FAST_TRUNCATION = 2.9;
  * which stays exact in far tails (no pile-up on the bounds).
  */
 export function truncatedNormalParams(
-  fn: string, mean: number, std: number, a: number, b: number, width: Width, names: ParamNames = {},
+  fn: string, mean: number, std: number, a: number, b: number, width: Width, names: ParamNames = NO_NAMES,
 ): TruncatedNormalParams {
   if (width === 'float32') normalParams(fn, mean, std, width, names); // mean and std must fit float32
   const aName = names.a ?? 'options.a', bName = names.b ?? 'options.b';
@@ -166,11 +169,13 @@ export function widthOf(dtype: DType): Width {
  * The uniform kernel for a dtype with its parameters (see {@link uniformParams}); every
  * value in [low, high) must be finite in the dtype (only 16-bit dtypes can fail here).
  */
-export function uniformPlan(fn: string, low: number, high: number, dtype: DType, names: ParamNames = {}): KernelPlan {
+export function uniformPlan(fn: string, low: number, high: number, dtype: DType, names: ParamNames = NO_NAMES): KernelPlan {
   const width = widthOf(dtype);
   const p = uniformParams(fn, low, high, width, names);
-  const [key, value] = finiteIn(dtype, p.low) ? ['high', high] as const : ['low', low] as const;
-  requireFinite(fn, dtype, p.low, p.upper, names[key] ?? `options.${key}`, value, () => `the values in [low, high) = [${short(low)}, ${short(high)})`);
+  if (!(finiteIn(dtype, p.low) && finiteIn(dtype, p.upper))) {
+    const [key, value] = finiteIn(dtype, p.low) ? ['high', high] as const : ['low', low] as const;
+    requireFinite(fn, dtype, p.low, p.upper, names[key] ?? `options.${key}`, value, () => `the values in [low, high) = [${short(low)}, ${short(high)})`);
+  }
   return planOf(width === 'float32' ? UNIFORM_F32 : UNIFORM_F64, p);
 }
 
@@ -178,7 +183,7 @@ export function uniformPlan(fn: string, low: number, high: number, dtype: DType,
  * The normal kernel for a dtype with its parameters (see {@link normalParams}): its values
  * lie in mean ± std ZMAX (the kernel's largest |z|), which must be finite in the dtype.
  */
-export function normalPlan(fn: string, mean: number, std: number, dtype: DType, names: ParamNames = {}): KernelPlan {
+export function normalPlan(fn: string, mean: number, std: number, dtype: DType, names: ParamNames = NO_NAMES): KernelPlan {
   const width = widthOf(dtype);
   const p = normalParams(fn, mean, std, width, names);
   let lo: number, hi: number;
@@ -191,10 +196,13 @@ export function normalPlan(fn: string, mean: number, std: number, dtype: DType, 
     lo = p.mean - d;
     hi = p.mean + d;
   }
-  const zmax = width === 'float32' ? ZMAX_F32 : ZMAX_F64;
-  const bad = finiteIn(dtype, p.mean) ? ['std', std] as const : ['mean', mean] as const;
-  requireFinite(fn, dtype, lo, hi, names[bad[0]] ?? `options.${bad[0]}`, bad[1],
-    () => `the kernel's values reach mean ± ${short(zmax)} std: ${span(mean - zmax * std, mean + zmax * std)}`);
+  if (!(finiteIn(dtype, lo) && finiteIn(dtype, hi))) {
+    // The message's parts are built only for the error: every call runs this.
+    const zmax = width === 'float32' ? ZMAX_F32 : ZMAX_F64;
+    const bad = finiteIn(dtype, p.mean) ? ['std', std] as const : ['mean', mean] as const;
+    requireFinite(fn, dtype, lo, hi, names[bad[0]] ?? `options.${bad[0]}`, bad[1],
+      () => `the kernel's values reach mean ± ${short(zmax)} std: ${span(mean - zmax * std, mean + zmax * std)}`);
+  }
   return planOf(width === 'float32' ? NORMAL_F32 : NORMAL_F64, p);
 }
 
@@ -204,7 +212,7 @@ export function normalPlan(fn: string, mean: number, std: number, dtype: DType, 
  * extreme on that side is the kernel's value at its extreme uniform (53-bit word 0 or
  * 2^53 - 1), which must be finite in the dtype.
  */
-export function truncatedNormalPlan(fn: string, mean: number, std: number, a: number, b: number, dtype: DType, names: ParamNames = {}): KernelPlan {
+export function truncatedNormalPlan(fn: string, mean: number, std: number, a: number, b: number, dtype: DType, names: ParamNames = NO_NAMES): KernelPlan {
   const width = widthOf(dtype);
   if (a === -Infinity && b === Infinity) {
     // The inverse CDF maps the last 53-bit word to b itself: +Infinity, once in 2^53 values.

@@ -94,47 +94,73 @@ export function randomBitsJob(fn: string, out: Uint32Array, options?: RandomOpti
 }
 
 /**
- * A fill's job: `read` checks the distribution's options and returns its kernel plan for
- * the output width; then the offset and seed are checked, and the key resolved last.
+ * A fill's job: `check` validates the distribution's options, then the offset and seed are
+ * checked, then `plan` makes the kernel plan for the output width (its checks against the
+ * width come after the others), and the key is resolved last. Both are module functions
+ * reading the snapshot (ours, read again at no risk), so a call allocates no closure.
  */
 function fillJob<T extends FloatArray>(
-  fn: string, out: T, options: unknown, known: readonly string[], read: (o: Options) => (width: Width) => KernelPlan,
+  fn: string, out: T, options: unknown, known: readonly string[],
+  check: (fn: string, o: Options) => void, plan: (fn: string, o: Options, width: Width) => KernelPlan,
 ): Job<T> {
   const width = floatOut(fn, out);
   const o = readOptions(fn, options, known);
-  const plan = read(o);
+  check(fn, o);
   const offset = offsetOf(fn, o, out.length);
   checkSeed(fn, o.seed, o.stream);
-  return kernelJob(out, plan(width), resolveKey(fn, o.seed, o.stream), offset);
+  return kernelJob(out, plan(fn, o, width), resolveKey(fn, o.seed, o.stream), offset);
+}
+
+// Each option's check and default, once: the check phase and the plan phase both read
+// through these (the plan phase re-checks a validated value, which cannot fail).
+const lowOf = (fn: string, o: Options): number => finite(fn, 'options.low', o.low, 0);
+const highOf = (fn: string, o: Options): number => finite(fn, 'options.high', o.high, 1);
+const meanOf = (fn: string, o: Options): number => finite(fn, 'options.mean', o.mean, 0);
+const stdOf = (fn: string, o: Options): number => positive(fn, 'options.std', o.std, 1);
+const aOf = (fn: string, o: Options): number => notNaN(fn, 'options.a', o.a, -2);
+const bOf = (fn: string, o: Options): number => notNaN(fn, 'options.b', o.b, 2);
+
+function checkUniform(fn: string, o: Options): void {
+  lowOf(fn, o);
+  highOf(fn, o);
+}
+
+function uniformOf(fn: string, o: Options, width: Width): KernelPlan {
+  return uniformPlan(fn, lowOf(fn, o), highOf(fn, o), width);
+}
+
+function checkNormal(fn: string, o: Options): void {
+  meanOf(fn, o);
+  stdOf(fn, o);
+}
+
+function normalOf(fn: string, o: Options, width: Width): KernelPlan {
+  return normalPlan(fn, meanOf(fn, o), stdOf(fn, o), width);
+}
+
+function checkTruncatedNormal(fn: string, o: Options): void {
+  checkNormal(fn, o);
+  aOf(fn, o);
+  bOf(fn, o);
+}
+
+function truncatedNormalOf(fn: string, o: Options, width: Width): KernelPlan {
+  return truncatedNormalPlan(fn, meanOf(fn, o), stdOf(fn, o), aOf(fn, o), bOf(fn, o), width);
 }
 
 /** {@link fillUniform} as a job; messages name `fn`. */
 export function fillUniformJob<T extends FloatArray>(fn: string, out: T, options?: UniformOptions): Job<T> {
-  return fillJob(fn, out, options, UNIFORM_OPTIONS, (o) => {
-    const low = finite(fn, 'options.low', o.low, 0);
-    const high = finite(fn, 'options.high', o.high, 1);
-    return (width) => uniformPlan(fn, low, high, width);
-  });
+  return fillJob(fn, out, options, UNIFORM_OPTIONS, checkUniform, uniformOf);
 }
 
 /** {@link fillNormal} as a job; messages name `fn`. */
 export function fillNormalJob<T extends FloatArray>(fn: string, out: T, options?: NormalOptions): Job<T> {
-  return fillJob(fn, out, options, NORMAL_OPTIONS, (o) => {
-    const mean = finite(fn, 'options.mean', o.mean, 0);
-    const std = positive(fn, 'options.std', o.std, 1);
-    return (width) => normalPlan(fn, mean, std, width);
-  });
+  return fillJob(fn, out, options, NORMAL_OPTIONS, checkNormal, normalOf);
 }
 
 /** {@link fillTruncatedNormal} as a job; messages name `fn`. */
 export function fillTruncatedNormalJob<T extends FloatArray>(fn: string, out: T, options?: TruncatedNormalOptions): Job<T> {
-  return fillJob(fn, out, options, TRUNCATED_NORMAL_OPTIONS, (o) => {
-    const mean = finite(fn, 'options.mean', o.mean, 0);
-    const std = positive(fn, 'options.std', o.std, 1);
-    const a = notNaN(fn, 'options.a', o.a, -2);
-    const b = notNaN(fn, 'options.b', o.b, 2);
-    return (width) => truncatedNormalPlan(fn, mean, std, a, b, width);
-  });
+  return fillJob(fn, out, options, TRUNCATED_NORMAL_OPTIONS, checkTruncatedNormal, truncatedNormalOf);
 }
 
 /**

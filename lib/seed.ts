@@ -27,20 +27,38 @@ export const SEED_OPTIONS: readonly string[] = ['seed', 'stream'];
 const TWO64 = 18446744073709551616n;
 
 /**
- * A seed or stream as its two 32-bit words [lo, hi] (the Philox key or counter words):
- * validates an integer 0 <= v < 2^64 given as a safe-integer number or a bigint.
+ * Validates a seed or stream: an integer 0 <= v < 2^64 given as a safe-integer number or a
+ * bigint. Allocates nothing (every call with a seed runs it), unlike {@link seedWords}.
  */
-export function seedWords(fn: string, name: string, value: unknown): [number, number] {
+function checkWords(fn: string, name: string, value: unknown): void {
   if (typeof value === 'bigint') {
     if (value < 0n || value >= TWO64) throw rangeError(fn, name, 'an integer in [0, 2^64)', value);
-    return [Number(value & 0xffffffffn), Number(value >> 32n)];
+    return;
   }
   if (typeof value !== 'number') throw typeError(fn, name, 'a non-negative safe integer or a bigint', value);
   if (!Number.isSafeInteger(value) || value < 0) {
     throw rangeError(fn, name, 'a non-negative safe integer (or a bigint below 2^64)', value);
   }
-  const lo = value % 4294967296;
-  return [lo, (value - lo) / 4294967296];
+}
+
+/** The low 32-bit word of a validated seed or stream. */
+function lo32(value: number | bigint): number {
+  return typeof value === 'bigint' ? Number(value & 0xffffffffn) : value % 4294967296;
+}
+
+/** The high 32-bit word of a validated seed or stream. */
+function hi32(value: number | bigint): number {
+  return typeof value === 'bigint' ? Number(value >> 32n) : (value - (value % 4294967296)) / 4294967296;
+}
+
+/**
+ * A seed or stream as its two 32-bit words [lo, hi] (the Philox key or counter words):
+ * validates an integer 0 <= v < 2^64 given as a safe-integer number or a bigint.
+ */
+export function seedWords(fn: string, name: string, value: unknown): [number, number] {
+  checkWords(fn, name, value);
+  const v = value as number | bigint;
+  return [lo32(v), hi32(v)];
 }
 
 /** The seed or stream whose words are [lo, hi], as a bigint: the inverse of {@link seedWords}. */
@@ -128,23 +146,23 @@ export function globalSeedState(): GlobalSeedState {
  * the global seed and (unless a stream is given) the next global stream.
  */
 export function resolveKey(fn: string, seed: unknown, stream: unknown): PhiloxKey {
-  let k0: number, k1: number, s0 = 0, s1 = 0;
+  // Word by word, without the arrays of seedWords: every seeded call runs this.
+  let k0: number, k1: number;
   if (seed === undefined) {
     const g = global();
-    [k0, k1] = g.seed;
+    k0 = g.seed[0]; k1 = g.seed[1];
     if (stream === undefined) {
       const n = g.nextStream;
       g.nextStream = n + 1n;
-      s0 = Number(n & 0xffffffffn);
-      s1 = Number(n >> 32n);
-    } else {
-      [s0, s1] = seedWords(fn, 'options.stream', stream);
+      return { k0, k1, s0: Number(n & 0xffffffffn), s1: Number(n >> 32n) };
     }
   } else {
-    [k0, k1] = seedWords(fn, 'options.seed', seed);
-    if (stream !== undefined) [s0, s1] = seedWords(fn, 'options.stream', stream);
+    checkWords(fn, 'options.seed', seed);
+    k0 = lo32(seed as number | bigint); k1 = hi32(seed as number | bigint);
+    if (stream === undefined) return { k0, k1, s0: 0, s1: 0 };
   }
-  return { k0, k1, s0, s1 };
+  checkWords(fn, 'options.stream', stream);
+  return { k0, k1, s0: lo32(stream as number | bigint), s1: hi32(stream as number | bigint) };
 }
 
 /**
@@ -159,6 +177,6 @@ export function resolveSeed(fn: string, seed: unknown, stream: unknown): { seed:
 
 /** Validates seed and stream without consuming a global stream (for checks before work). */
 export function checkSeed(fn: string, seed: unknown, stream: unknown): void {
-  if (seed !== undefined) seedWords(fn, 'options.seed', seed);
-  if (stream !== undefined) seedWords(fn, 'options.stream', stream);
+  if (seed !== undefined) checkWords(fn, 'options.seed', seed);
+  if (stream !== undefined) checkWords(fn, 'options.stream', stream);
 }
