@@ -258,7 +258,7 @@ export class NninitInitializer extends TfInitializerBase {
     return runScheme(`tfjs.NninitInitializer(${this.scheme}).values`, this.scheme, shape, this.options, this.seed, this.stream);
   }
 
-  /** The TF.js tensor for `shape`. Only float32 is supported (nninit's errors pass through unchanged). */
+  /** The TF.js tensor for `shape`. Only float32 is supported (nninit's errors pass through, naming this method and the scheme). */
   apply(shape: TfLayers.Shape, dtype?: TfCore.DataType): Tensor {
     if (dtype !== undefined && dtype !== 'float32') {
       throw typeError(`tfjs.NninitInitializer(${this.scheme}).apply`, 'dtype', '"float32" or undefined', dtype);
