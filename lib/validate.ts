@@ -9,9 +9,21 @@ export const MAX_SAFE = Number.MAX_SAFE_INTEGER;
  */
 export type Options = Record<string, unknown>;
 
+/**
+ * An empty object without a prototype, for a snapshot of `n` options. V8 makes
+ * `Object.create(null)` a dictionary-mode object: the cheapest to make, but its hash table
+ * grows at the fourth store (a fourth option, such as `out`, doubled readOptions' cost) and
+ * its reads are lookups. Beyond 3 options, `Object.setPrototypeOf({}, null)` (a runtime call,
+ * then a fast shape) is cheaper. Either way the prototype is gone before any store, so no
+ * setter on a polluted `Object.prototype` sees one (`__proto__` is an ordinary own key).
+ */
+export function emptyOptions(n = 0): Options {
+  return (n > 3 ? Object.setPrototypeOf({}, null) : Object.create(null)) as Options;
+}
+
 /** A snapshot with some options set or replaced (still without a prototype). */
 export function withOptions(o: Options, extra: Options): Options {
-  return Object.assign(Object.create(null) as Options, o, extra);
+  return Object.assign(emptyOptions(4), o, extra);
 }
 
 /** A finite number (default when undefined). */
@@ -186,8 +198,7 @@ export function optionHint(name: string, known: readonly string[]): string {
  * @param what - The argument's name in messages (default `options`).
  */
 export function readOptions(fn: string, options: unknown, known: readonly string[] | null, what = 'options'): Options {
-  const snapshot = Object.create(null) as Options;
-  if (options === undefined) return snapshot;
+  if (options === undefined) return emptyOptions();
   const tag = options !== null && typeof options === 'object' ? Object.prototype.toString.call(options) : '';
   if (tag !== '[object Object]' || Array.isArray(options) || ArrayBuffer.isView(options)) {
     throw typeError(fn, what, 'an options object or undefined', options);
@@ -195,7 +206,9 @@ export function readOptions(fn: string, options: unknown, known: readonly string
   const obj = options as object;
   // getOwnPropertyNames, not Reflect.ownKeys: string keys only (symbols are never options),
   // and several times faster on ordinary objects; a Proxy still sees one ownKeys trap.
-  for (const key of Object.getOwnPropertyNames(obj)) {
+  const names = Object.getOwnPropertyNames(obj);
+  const snapshot = emptyOptions(names.length);
+  for (const key of names) {
     const desc = Reflect.getOwnPropertyDescriptor(obj, key);
     if (desc === undefined || desc.enumerable !== true) continue;
     if (known !== null && !known.includes(key)) throw unknownOption(fn, what, key, known);
