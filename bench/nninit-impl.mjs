@@ -34,7 +34,7 @@ export function distFn(nn, dtype, dist, { async = false } = {}) {
 
 const CALLS = {
   normal: ['normal', (p, i) => ({ mean: 0, std: p.init.std, seed: SEED, stream: i })],
-  truncnormal: ['truncatedNormal', (p, i) => ({ mean: 0, std: p.init.std, seed: SEED, stream: i })], // cut at mean +- 2 std
+  truncnormal: ['truncatedNormal', (p, i) => ({ mean: 0, std: p.init.std, a: -2 * p.init.std, b: 2 * p.init.std, seed: SEED, stream: i })], // cut at mean +- 2 std (TF's truncated_normal; nninit's default cut is torch's [-2, 2])
   kaimingFanOut: ['kaimingNormal', (p, i) => ({ mode: 'fan_out', nonlinearity: 'relu', seed: SEED, stream: i })],
   torchWeight: ['torchDefaultWeight', (p, i) => ({ seed: SEED, stream: i })],
   torchBias: ['torchDefaultBias', (p, i) => ({ fanIn: p.init.fanIn, seed: SEED, stream: i })],
