@@ -3,4 +3,4 @@
  * files record it in their metadata. test/models.files.test.ts keeps it equal to
  * package.json's.
  */
-export const VERSION = '0.1.0';
+export const VERSION = '0.2.0';
