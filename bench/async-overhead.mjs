@@ -1,5 +1,5 @@
 // Async overhead per call: `await fillUniformAsync(out)` against the sync fill of the same
-// buffer, sequentially, median of 7 rounds of 300 calls (issue 4's "at most 30 us").
+// buffer, sequentially, median of 7 rounds of 300 calls (the target: at most 30 us per call).
 //   node bench/async-overhead.mjs        (after npm run build:ts)
 import { createRequire } from 'node:module';
 

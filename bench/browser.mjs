@@ -6,7 +6,7 @@
 // (bench/wasm-timing.mjs: 2^24 float32, one thread), Node's and Chromium's calls alternating
 // so that both see the same machine load, and the ratio. The page imports
 // dist/browser/browser.js as is (plain ES modules, the .wasm inlined), served from
-// 127.0.0.1. Issue 15's target: Chromium within 1.5x of Node.
+// 127.0.0.1. The target: Chromium within 1.5x of Node.
 import { spawnSync } from 'node:child_process';
 import { createServer } from 'node:http';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';

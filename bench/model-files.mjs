@@ -1,4 +1,4 @@
-// Whole-model files (issue 13), run in child processes of bench/run.mjs:
+// Whole-model files (materialize, the safetensors writers, recipe planning, peak RSS), run in child processes of bench/run.mjs:
 //  - `--worker files`: `nninit materialize` of GPT-2 small to a safetensors file on tmpfs
 //    (/dev/shm), through the CLI's main() in this process (the command's code path without
 //    process start-up), against writing the same number of bytes from one preallocated,

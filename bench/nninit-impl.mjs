@@ -16,7 +16,7 @@ const INIT = { uniform: 'uniform', normal: 'normal', truncnormal: 'truncatedNorm
 
 /**
  * A function filling `view` (Float32Array / Float64Array, or Uint16Array for bfloat16) with
- * the distribution, or null when the API does not exist (async forms before issue 4).
+ * the distribution, or null when the API does not exist (an older build without the async forms).
  */
 export function distFn(nn, dtype, dist, { async = false } = {}) {
   const o = { ...DIST_OPTS[dist], seed: SEED, stream: 7 };

@@ -565,7 +565,7 @@ async function main() {
   res.tfjsModel = cfg.tfjsModel && missing.length === 0 ? await tfjsModelBuild(nn, cfg.tfjsModel) : null;
   res.tfjsInspect = cfg.tfjsInspect && missing.length === 0 ? await tfjsInspectBench(root, cfg.tfjsInspect) : null;
   res.orthogonal = orthogonalBench(nn, args.mode);
-  // Whole-model files (issue 13): each in its own process, so RSS and page cache are its own.
+  // Whole-model files: each in its own process, so RSS and page cache are its own.
   res.modelFiles = { ...runWorker('files', args.mode), rss: runWorker('rss', args.mode) };
   res.meta.seconds = (Date.now() - t0) / 1000;
   res.meta.checksum = sink.value + js.sink + wasm.sink;

@@ -11,7 +11,7 @@
  * the sync fill's time. Both sides are stretched alike by the machine's load. (An idle
  * timer's gaps are measured too and reported, not compared: the JS thread's own share of
  * the work, copies or slices, is stretched by the scheduler under load.)
- * orthogonalAsync (issue 11, item 6) is held to the same kind of rule: the timer's worst gap
+ * orthogonalAsync (its transposes, QR and write-back off the JS thread) is held to the same kind of rule: the timer's worst gap
  * during a tall orthogonalAsync is a small part of the call's own time (a call that ran its
  * transposes and write on this thread stalled the timer for a fifth of it natively), and no
  * step of the TypeScript QR is more than a small part of the whole QR (its 16-column panel

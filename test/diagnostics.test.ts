@@ -241,7 +241,7 @@ describe('inspect', () => {
   });
 });
 
-describe('inspect limits (issue 11, item 5)', () => {
+describe('inspect limits (memory and work estimated up front)', () => {
   it('estimates memory and work up front and refuses beyond maxMemory / maxWork, before allocating', () => {
     // 670 GiB of weights: refused in milliseconds (it used to run for many minutes).
     expect(() => inspect({ layers: Array(10001).fill(4096), batch: 16384 })).toThrow(/options\.layers and options\.batch need about 3\.\d+ TiB of memory, more than options\.maxMemory \(2 GiB\)/);

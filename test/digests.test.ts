@@ -3,7 +3,7 @@
  * arguments (fills, every initializer in every dtype, slices, shards, the Generator, the
  * process-wide seed sequence, the async forms, the TF.js adapter, the 16-bit codecs, and
  * the scalar helpers). The expected values were recorded before the core was re-layered
- * (issue 12) and must never change: a refactor that changes one value changes a digest.
+ * (before the re-layering into jobs) and must never change: a refactor that changes one value changes a digest.
  * Both projects (native and js) check the same digests.
  */
 import { createHash } from 'node:crypto';

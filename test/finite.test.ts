@@ -1,5 +1,5 @@
 /**
- * Every value finite (issue 11, item 4): one rule for every distribution and dtype. A call
+ * Every value finite: one rule for every distribution and dtype. A call
  * whose parameters let the kernel produce a value that is not finite once rounded to the
  * output dtype is a RangeError naming the parameter, before anything is written; every
  * accepted call writes finite values only. The normal kernels' extremes come from their

@@ -1,5 +1,5 @@
 /**
- * orthogonalAsync off the JavaScript thread (issue 11, item 6): the transposes, the QR and
+ * orthogonalAsync off the JavaScript thread: the transposes, the QR and
  * the write into the dtype run on the addon's threads or, on the TypeScript backend, in
  * slices between event-loop turns; the values equal the sync call's, for every dtype,
  * shape, gain, slice and shard; a caller's out detached meanwhile is a clear rejection.

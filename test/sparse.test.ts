@@ -1,5 +1,5 @@
 /**
- * sparse's slices (issue 11, item 5): a slice costs memory in proportion to the slice (the
+ * sparse's slices: a slice costs memory in proportion to the slice (the
  * rows it holds are followed through the shuffle's swaps), rows beyond 2^31 work, and the
  * values stay those of the whole matrix (the golden digests hold them too).
  */

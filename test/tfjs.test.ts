@@ -211,7 +211,7 @@ describe('seeds and streams', () => {
   });
 });
 
-describe('options are checked without a probe shape (issue 11, item 7)', () => {
+describe('options are checked without a probe shape', () => {
   it('shape-dependent options construct, and apply(shape) checks them against the real shape', () => {
     // These threw at construction, checked against a [2, 2] or [1, 1, 1] probe.
     const dirac = initializers.dirac({ groups: 2, seed: 1 });
