@@ -153,6 +153,44 @@ function activate(act: Activation, slope: number, z: Float32Array, out: Float32A
 /** Mean, std and root mean square of a sample. */
 export interface Moments { mean: number; std: number; rms: number }
 
+/** Saturation and dead units of one layer's activations ({@link unitHealth}); null where a measure does not apply. */
+export interface UnitHealth {
+  saturated: number | null;
+  dead: number | null;
+  deadNeurons: number | null;
+}
+
+/**
+ * Saturation and dead units of activations laid out unit-major (row u holds unit u's n
+ * values): for 'tanh' the share of |v| > 0.99, for 'sigmoid' the share of v < 0.01 or
+ * v > 0.99 (saturated); for 'relu' the share of exact zeros (dead) and of units zero on
+ * every value (deadNeurons).
+ */
+export function unitHealth(rows: Float32Array, units: number, n: number, kind: 'tanh' | 'sigmoid' | 'relu' | null): UnitHealth {
+  let saturated: number | null = null;
+  let dead: number | null = null;
+  let deadNeurons: number | null = null;
+  if (kind === 'tanh' || kind === 'sigmoid') {
+    let k = 0;
+    if (kind === 'tanh') { for (let i = 0; i < rows.length; i++) if (Math.abs(rows[i]!) > 0.99) k++; } else {
+      for (let i = 0; i < rows.length; i++) { const v = rows[i]!; if (v < 0.01 || v > 0.99) k++; }
+    }
+    saturated = k / rows.length;
+  } else if (kind === 'relu') {
+    let zeros = 0;
+    let d = 0;
+    for (let u = 0; u < units; u++) {
+      let z = 0;
+      for (let i = u * n, e = i + n; i < e; i++) if (rows[i] === 0) z++;
+      zeros += z;
+      if (z === n) d++;
+    }
+    dead = zeros / rows.length;
+    deadNeurons = d / units;
+  }
+  return { saturated, dead, deadNeurons };
+}
+
 /** Mean, std (two-pass) and root mean square. Also used by the model checks of nninit/tfjs. */
 export function moments(a: Float32Array): Moments {
   let s = 0;
@@ -283,27 +321,7 @@ export function propagate(cfg: Network): Propagation {
       deriv = new Float32Array(z.length);
       activate(act, cfg.negativeSlope, z, a, deriv);
     }
-    let saturated: number | null = null;
-    let dead: number | null = null;
-    let deadNeurons: number | null = null;
-    if (act === 'tanh' || act === 'sigmoid') {
-      let n = 0;
-      if (act === 'tanh') { for (let i = 0; i < a.length; i++) if (Math.abs(a[i]!) > 0.99) n++; } else {
-        for (let i = 0; i < a.length; i++) { const v = a[i]!; if (v < 0.01 || v > 0.99) n++; }
-      }
-      saturated = n / a.length;
-    } else if (act === 'relu') {
-      let n = 0;
-      let d = 0;
-      for (let r = 0; r < fout; r++) {
-        let zeros = 0;
-        for (let i = r * batch, e = i + batch; i < e; i++) if (a[i] === 0) zeros++;
-        n += zeros;
-        if (zeros === batch) d++;
-      }
-      dead = n / a.length;
-      deadNeurons = d / fout;
-    }
+    const { saturated, dead, deadNeurons } = unitHealth(a, fout, batch, act === 'tanh' || act === 'sigmoid' || act === 'relu' ? act : null);
     const preStd = moments(z).std;
     let out: Float32Array = a;
     if (residual) {

@@ -10,7 +10,7 @@
  */
 import type * as TfCore from '@tensorflow/tfjs-core';
 import type * as TfLayers from '@tensorflow/tfjs-layers';
-import { distinctRows, moments } from '../diagnostics/network.js';
+import { distinctRows, moments, unitHealth } from '../diagnostics/network.js';
 import { transpose } from '../diagnostics/matmul.js';
 import { typeError, dataError } from '../errors.js';
 import { tfModules } from './loader.js';
@@ -267,27 +267,9 @@ export function outputStats(y: Tensor, activation: string | null, channelsFirst:
     const b = shape[0]!, rest = n / b;
     for (let i = 0; i < b; i++) for (let u = 0; u < units; u++) rows.set(data.subarray((i * units + u) * rest, (i * units + u + 1) * rest), u * n + i * rest);
   }
-  let saturated: number | null = null;
-  let dead: number | null = null;
-  let deadNeurons: number | null = null;
-  if (activation === 'tanh') {
-    let k = 0;
-    for (let i = 0; i < data.length; i++) if (Math.abs(data[i]!) > 0.99) k++;
-    saturated = k / data.length;
-  } else if (activation === 'sigmoid' || activation === 'hardSigmoid') {
-    let k = 0;
-    for (let i = 0; i < data.length; i++) { const v = data[i]!; if (v < 0.01 || v > 0.99) k++; }
-    saturated = k / data.length;
-  } else if (activation === 'relu' || activation === 'relu6') {
-    let zeros = 0, d = 0;
-    for (let u = 0; u < units; u++) {
-      let z = 0;
-      for (let i = u * n, e = i + n; i < e; i++) if (rows[i] === 0) z++;
-      zeros += z;
-      if (z === n) d++;
-    }
-    dead = zeros / data.length;
-    deadNeurons = d / units;
-  }
+  const kind = activation === 'tanh' ? 'tanh'
+    : activation === 'sigmoid' || activation === 'hardSigmoid' ? 'sigmoid'
+      : activation === 'relu' || activation === 'relu6' ? 'relu' : null;
+  const { saturated, dead, deadNeurons } = unitHealth(rows, units, n, kind);
   return { ...m, saturated, dead, deadNeurons, distinct: distinctRows(rows, units, n), units };
 }
